@@ -1,0 +1,37 @@
+"""Caller -> the collections they may read. Deny by default: no role, no collections.
+
+This is the only place that decides visibility; retrieval asks it for the collection list and
+queries nothing else, so both the dense and the lexical side see only allowed chunks.
+"""
+
+from __future__ import annotations
+
+from assistant.config import ADMIN_ROLE, Settings
+from assistant.models import Caller
+
+
+class AccessPolicy:
+    def __init__(self, settings: Settings, known_collections=lambda: []):
+        self.settings = settings
+        self._known = known_collections  # collections that exist in the store (for admin)
+
+    def readable(self, caller: Caller) -> list[str]:
+        roles = {r for r in caller.roles if r}
+        if not roles:
+            return []
+        if ADMIN_ROLE in roles:
+            return sorted(set(self.settings.collections) | set(self._known()))
+        return sorted(c for c, allowed in self.settings.collections.items() if roles & set(allowed))
+
+    def can_read(self, caller: Caller, collection: str) -> bool:
+        return collection in self.readable(caller)
+
+    def can_manage(self, caller: Caller) -> bool:
+        """Uploading, deleting and re-scanning change what everyone sees: admin only."""
+        return ADMIN_ROLE in caller.roles
+
+    def known_roles(self) -> set[str]:
+        roles = {ADMIN_ROLE}
+        for allowed in self.settings.collections.values():
+            roles.update(allowed)
+        return roles

@@ -1,0 +1,216 @@
+"""Grounded answers with numbered citations, extractive offline, verified when an LLM writes them.
+
+Refusal is structural: when the best dense similarity among the retrieved chunks is below a
+threshold calibrated in evals/, no answer is composed at all; the reply says the documents don't
+cover it and names the closest documents, with grounded = false.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant import followup
+from assistant.config import Settings
+from assistant.llm import invoke_text
+from assistant.models import Answer, Citation, SearchResult, Turn
+from assistant.prompts import load_prompt
+
+REFUSAL = "The documents don't cover this."
+NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
+_CITE = re.compile(r"\[(\d{1,3})\]")
+_QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
+_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
+_STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
+
+
+def normalise(text: str) -> str:
+    return " ".join(text.lower().replace("’", "'").replace("“", '"').replace("”", '"').split())
+
+
+def split_sentences(text: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENT_SPLIT.finditer(text):
+        if text[start : m.start()].strip():
+            spans.append((start, m.start()))
+        start = m.end()
+    if text[start:].strip():
+        spans.append((start, len(text)))
+    return spans
+
+
+@dataclass
+class _Candidate:
+    result_index: int
+    start: int
+    end: int
+    text: str
+    score: float = 0.0
+
+
+class Answerer:
+    def __init__(self, settings: Settings, chat_model=None, embedder=None):
+        self.settings = settings
+        self.chat_model = chat_model
+        self.embedder = embedder
+
+    @property
+    def mode(self) -> str:
+        return "llm" if self.chat_model is not None else "extractive"
+
+    # -- conversation -----------------------------------------------------------------------
+    def standalone_question(self, question: str, history: list[Turn]) -> str:
+        if not history:
+            return question
+        if self.chat_model is not None:
+            prompt = load_prompt("rewrite")
+            convo = "\n".join(f"{t.role}: {t.content[:1000]}" for t in history[-6:])
+            system, user = prompt.render(history=convo, question=question)
+            try:
+                rewritten = invoke_text(self.chat_model, system, user).strip().splitlines()[0].strip()
+                if 3 <= len(rewritten) <= 1000:
+                    return rewritten
+            except Exception:
+                pass  # the rule-based rewrite below is always available
+        return followup.rewrite(question, history)
+
+    # -- answers ----------------------------------------------------------------------------
+    def is_supported(self, results: list[SearchResult]) -> bool:
+        best = max((r.dense_score or 0.0 for r in results), default=0.0)
+        return best >= self.settings.answering.min_dense_score
+
+    def refusal(self, results: list[SearchResult], reason: str = "") -> Answer:
+        closest = []
+        for r in results:
+            if r.title and r.title not in closest:
+                closest.append(r.title)
+        closest = closest[:3]
+        text = REFUSAL
+        if closest:
+            text += " The closest documents are: " + "; ".join(closest) + "."
+        return Answer(answer=text, grounded=False, citations=[], closest_sources=closest, mode=self.mode,
+                      flagged=[reason] if reason else [])
+
+    def answer(self, question: str, results: list[SearchResult]) -> Answer:
+        if not results or not self.is_supported(results):
+            return self.refusal(results)
+        if self.chat_model is not None:
+            return self._llm_answer(question, results[: self.settings.answering.max_citations + 2])
+        return self._extractive(question, results)
+
+    # -- offline extractive -----------------------------------------------------------------
+    def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
+        pool = results[:4]
+        candidates: list[_Candidate] = []
+        for i, r in enumerate(pool):
+            for s, e in split_sentences(r.text):
+                sentence = r.text[s:e].strip()
+                if len(sentence) >= 12 and len(_WORD.findall(sentence.lower())) >= 3:
+                    candidates.append(_Candidate(i, s, e, sentence))
+        if not candidates:
+            return self.refusal(results)
+        self._score(question, candidates)
+        best = sorted(candidates, key=lambda c: -c.score)[: self.settings.answering.max_sentences]
+        floor = best[0].score * 0.75
+        chosen = [c for c in best if c.score >= floor]
+        # Read in document order within each source, sources in rank order.
+        chosen.sort(key=lambda c: (c.result_index, c.start))
+        numbers: dict[int, int] = {}
+        citations: list[Citation] = []
+        quotes: dict[int, list[str]] = {}
+        for c in chosen:
+            if c.result_index not in numbers:
+                numbers[c.result_index] = len(numbers) + 1
+            quotes.setdefault(c.result_index, []).append(c.text)
+        parts = []
+        for c in chosen:
+            sentence = " ".join(c.text.split())
+            sentence = re.sub(r"^[#>*\-\s]+", "", sentence).rstrip()
+            if not sentence.endswith((".", "!", "?", ":")):
+                sentence += "."
+            parts.append(f"{sentence} [{numbers[c.result_index]}]")
+        for idx, n in numbers.items():
+            r = pool[idx]
+            citations.append(self._citation(n, r, quotes[idx][0]))
+        lead = self._lead(pool[chosen[0].result_index])
+        return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
+
+    @staticmethod
+    def _lead(r: SearchResult) -> str:
+        where = r.section_path.split(" > ")[-1] if r.section_path else ""
+        label = f"{r.title}" + (f", {where}" if where and where != r.title else "")
+        return f"According to {label}: "
+
+    def _score(self, question: str, candidates: list[_Candidate]) -> None:
+        q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
+        lexical = []
+        for c in candidates:
+            words = set(_WORD.findall(c.text.lower()))
+            lexical.append(len(q_words & words) / (len(q_words) or 1))
+        semantic = np.zeros(len(candidates))
+        if self.embedder is not None:
+            vectors = self.embedder.embed([question] + [c.text[:600] for c in candidates])
+            semantic = vectors[1:] @ vectors[0]
+        for c, lex, sem in zip(candidates, lexical, semantic):
+            # Prefer the higher-ranked chunk a little: retrieval already weighed the whole passage.
+            c.score = float(sem) + 0.35 * lex + 0.06 * (3 - min(c.result_index, 3))
+
+    @staticmethod
+    def _citation(n: int, r: SearchResult, quote: str) -> Citation:
+        return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
+                        section_path=r.section_path, page_start=r.page_start, title=r.title,
+                        clause_no=r.clause_no, doc_type=r.doc_type)
+
+    # -- LLM, verified ----------------------------------------------------------------------
+    def evidence_block(self, results: list[SearchResult]) -> str:
+        blocks = []
+        for n, r in enumerate(results, 1):
+            body = r.text.replace("</document>", "</ document>")  # the passage cannot close its own wrapper
+            where = " > ".join(p for p in (r.title, r.section_path) if p)
+            blocks.append(f'<document index="{n}" source="{r.source}" section="{where}">\n{body}\n</document>')
+        return "\n".join(blocks)
+
+    def _llm_answer(self, question: str, results: list[SearchResult]) -> Answer:
+        prompt = load_prompt("answer")
+        system, user = prompt.render(evidence=self.evidence_block(results), question=question)
+        reply = invoke_text(self.chat_model, system, user)
+        return self.verify(reply, results)
+
+    def verify(self, reply: str, results: list[SearchResult]) -> Answer:
+        """Keep only sentences whose citations exist and whose quotes occur in the cited chunk."""
+        if NOT_IN_DOCUMENTS in reply or not reply.strip():
+            return self.refusal(results)
+        kept, flagged = [], []
+        used: dict[int, list[str]] = {}
+        for s, e in split_sentences(reply.strip()):
+            sentence = reply.strip()[s:e].strip()
+            numbers = [int(x) for x in _CITE.findall(sentence)]
+            valid = [n for n in numbers if 1 <= n <= len(results)]
+            if not numbers or len(valid) != len(numbers):
+                flagged.append(sentence)
+                continue
+            quotes = _QUOTE.findall(sentence)
+            if any(not any(normalise(q) in normalise(results[n - 1].text) for n in valid) for q in quotes):
+                flagged.append(sentence)
+                continue
+            kept.append(sentence)
+            for n in valid:
+                used.setdefault(n, []).extend(quotes)
+        if not kept:
+            answer = self.refusal(results, reason="the model's reply had no verifiable citation")
+            answer.flagged = flagged
+            return answer
+        citations = []
+        for n in sorted(used):
+            r = results[n - 1]
+            quote = used[n][0] if used[n] else self._best_sentence(r.text)
+            citations.append(self._citation(n, r, quote))
+        return Answer(answer=" ".join(kept), grounded=True, citations=citations, mode="llm", flagged=flagged)
+
+    @staticmethod
+    def _best_sentence(text: str) -> str:
+        spans = split_sentences(text)
+        return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]

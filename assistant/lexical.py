@@ -1,0 +1,157 @@
+"""BM25 (bm25s) over one collection, persisted beside Chroma and rebuilt from it.
+
+The index is derived data: after an ingest changes a collection it is rebuilt from the chunk
+texts stored in Chroma, written to a fresh folder and switched in atomically, so a reader never
+sees a half-written index and a crash leaves the previous one in place. Readers notice a newer
+generation by a cheap stat() and reload, which keeps several processes consistent.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import threading
+import time
+from pathlib import Path
+
+import numpy as np
+
+# Clause numbers ("12.2", "4.1.3") and defined terms survive as single tokens: legal users
+# search for exact references, and BM25's default pattern would split or drop them.
+_TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+", re.UNICODE)
+_STOPWORDS = frozenset(
+    """a an and are as at be by for from has have he her his i if in into is it its of on or our
+    she so than that the their them then there these they this to was we were what when where which
+    who will with would you your shall may must does do did how can""".split()
+)
+
+
+class _Stemmer:
+    def __init__(self):
+        try:
+            import Stemmer
+
+            self._stem = Stemmer.Stemmer("english").stemWord
+        except ImportError:  # PyStemmer is a declared dependency; degrade rather than crash
+            self._stem = lambda w: w
+
+    def __call__(self, word: str) -> str:
+        return self._stem(word)
+
+
+class Tokenizer:
+    def __init__(self):
+        self.stem = _Stemmer()
+        self._cache: dict[str, str] = {}
+
+    def __call__(self, text: str) -> list[str]:
+        out = []
+        for raw in _TOKEN.findall(text.lower()):
+            if raw in _STOPWORDS:
+                continue
+            tok = self._cache.get(raw)
+            if tok is None:
+                tok = raw if raw[0].isdigit() else self.stem(raw)
+                if len(self._cache) < 200_000:
+                    self._cache[raw] = tok
+            out.append(tok)
+        return out
+
+
+class LexicalIndex:
+    """BM25 over the chunks of one collection, with per-row doc_type/source for filter masks."""
+
+    def __init__(self, folder: Path, tokenizer: Tokenizer):
+        self.folder = folder
+        self.tok = tokenizer
+        self._lock = threading.Lock()
+        self._loaded_gen: str | None = None
+        self._bm25 = None
+        self.ids: list[str] = []
+        self.doc_types: np.ndarray = np.array([], dtype=object)
+        self.sources: np.ndarray = np.array([], dtype=object)
+
+    # -- build ------------------------------------------------------------------------------
+    def build(self, rows: list[tuple[str, str, str, str]]) -> None:
+        """rows: (chunk_id, text, doc_type, source). Writes a new generation and switches to it."""
+        import bm25s
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        gen = f"{time.time_ns()}-{os.getpid()}"
+        target = self.folder / f"gen-{gen}"
+        target.mkdir()
+        meta = {"ids": [r[0] for r in rows], "doc_types": [r[2] for r in rows], "sources": [r[3] for r in rows]}
+        if rows:
+            corpus_tokens = [self.tok(r[1]) or ["\u2205"] for r in rows]
+            model = bm25s.BM25()
+            model.index(corpus_tokens, show_progress=False)
+            model.save(str(target / "bm25"))
+        (target / "rows.json").write_text(json.dumps(meta), encoding="utf-8")
+        pointer = self.folder / "CURRENT"
+        tmp = self.folder / f"CURRENT.{gen}.tmp"
+        tmp.write_text(gen, encoding="utf-8")
+        os.replace(tmp, pointer)  # atomic switch
+        self._prune(keep=gen)
+
+    def _prune(self, keep: str) -> None:
+        for old in self.folder.glob("gen-*"):
+            if old.name != f"gen-{keep}":
+                shutil.rmtree(old, ignore_errors=True)
+
+    # -- read -------------------------------------------------------------------------------
+    def current_generation(self) -> str | None:
+        try:
+            return (self.folder / "CURRENT").read_text(encoding="utf-8").strip()
+        except FileNotFoundError:
+            return None
+
+    def _ensure_loaded(self) -> bool:
+        gen = self.current_generation()
+        if gen is None:
+            return False
+        if gen == self._loaded_gen:
+            return True
+        import bm25s
+
+        with self._lock:
+            if gen != self._loaded_gen:
+                target = self.folder / f"gen-{gen}"
+                try:
+                    meta = json.loads((target / "rows.json").read_text(encoding="utf-8"))
+                    bm25 = bm25s.BM25.load(str(target / "bm25")) if meta["ids"] else None
+                except (FileNotFoundError, json.JSONDecodeError):
+                    return self._loaded_gen is not None  # pruned under us: keep what we have
+                self._bm25 = bm25
+                self.ids = meta["ids"]
+                self.doc_types = np.array(meta["doc_types"], dtype=object)
+                self.sources = np.array(meta["sources"], dtype=object)
+                self._loaded_gen = gen
+        return True
+
+    def __len__(self) -> int:
+        self._ensure_loaded()
+        return len(self.ids)
+
+    def search(self, query: str, n: int, doc_types: list[str] | None = None, sources: list[str] | None = None) -> list[tuple[str, float]]:
+        if not self._ensure_loaded() or self._bm25 is None or not self.ids:
+            return []
+        tokens = self.tok(query)
+        if not tokens:
+            return []
+        mask = None
+        if doc_types or sources:
+            keep = np.ones(len(self.ids), dtype=bool)
+            if doc_types:
+                keep &= np.isin(self.doc_types, doc_types)
+            if sources:
+                keep &= np.isin(self.sources, sources)
+            if not keep.any():
+                return []
+            mask = keep.astype(np.float32)
+        scores = self._bm25.get_scores(tokens, weight_mask=mask) if mask is not None else self._bm25.get_scores(tokens)
+        n = min(n, len(scores))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(scores) else np.arange(len(scores))
+        top = top[np.argsort(-scores[top])]
+        return [(self.ids[i], float(scores[i])) for i in top if scores[i] > 0]

@@ -1,0 +1,134 @@
+"""Pydantic types that cross a boundary (CLI --json, HTTP, Slack, files)."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
+Surface = Literal["cli", "http", "slack", "eval", "internal"]
+
+
+class Caller(BaseModel):
+    """Who is asking. Roles are resolved server-side (API key, Slack mapping, CLI --as)."""
+
+    model_config = ConfigDict(frozen=True)
+    id: str = "local"
+    roles: frozenset[str] = frozenset()
+    surface: Surface = "internal"
+
+
+class ChunkMeta(BaseModel):
+    """Per-chunk metadata as stored in Chroma (flat scalars only)."""
+
+    doc_id: str
+    source: str
+    doc_type: DocType
+    collection: str
+    audience: str  # comma-joined roles that may read it (informational; access is by collection)
+    title: str
+    section_path: str = ""
+    clause_no: str = ""
+    page_start: int | None = None
+    page_end: int | None = None
+    char_start: int
+    char_end: int
+    ordinal: int  # position of the chunk in its document
+    content_sha256: str
+    effective_date: str = ""
+    version: str = ""
+    ingested_at: str
+
+
+class SearchFilters(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    doc_type: list[DocType] | None = None
+    source: list[str] | None = None
+    collection: list[str] | None = None
+
+
+class SearchResult(BaseModel):
+    chunk_id: str
+    source: str
+    text: str
+    score: float
+    section_path: str
+    page_start: int | None
+    page_end: int | None
+    char_start: int
+    char_end: int
+    doc_type: DocType
+    doc_id: str
+    title: str
+    clause_no: str = ""
+    collection: str
+    dense_score: float | None = None  # cosine similarity when the dense side found it
+
+
+class SearchResponse(BaseModel):
+    results: list[SearchResult]
+
+
+class Citation(BaseModel):
+    n: int  # the [n] marker used in the answer text
+    chunk_id: str
+    source: str
+    quote: str
+    section_path: str
+    page_start: int | None
+    title: str = ""
+    clause_no: str = ""
+    doc_type: DocType | None = None
+
+
+class Turn(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    role: Literal["user", "assistant"]
+    content: str = Field(max_length=20_000)
+
+
+class Answer(BaseModel):
+    answer: str
+    grounded: bool
+    citations: list[Citation]
+    standalone_question: str | None = None  # the rewritten follow-up, when history changed it
+    closest_sources: list[str] = Field(default_factory=list)  # named on refusal
+    mode: Literal["extractive", "llm"] = "extractive"
+    flagged: list[str] = Field(default_factory=list)  # sentences dropped by citation verification
+
+
+class DocumentInfo(BaseModel):
+    doc_id: str
+    source: str
+    root: str
+    collection: str
+    doc_type: DocType
+    title: str
+    chunks: int
+    ingested_at: str
+    effective_date: str = ""
+    version: str = ""
+
+
+class FileOutcome(BaseModel):
+    source: str
+    status: Literal["indexed", "unchanged", "removed", "failed"]
+    chunks: int = 0
+    embedded: int = 0
+    reason: str | None = None
+
+
+class IngestSummary(BaseModel):
+    root: str
+    files: list[FileOutcome]
+    chunks_written: int = 0  # chunks embedded and written (new or changed content)
+    texts_embedded: int = 0
+    seconds: float = 0.0
+
+    def count(self, status: str) -> int:
+        return sum(1 for f in self.files if f.status == status)
+
+    @property
+    def partial(self) -> bool:
+        return any(f.status == "failed" for f in self.files)

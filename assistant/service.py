@@ -1,0 +1,168 @@
+"""The one service object every surface (CLI, HTTP, Slack) calls. Built once, with explicit
+dependencies; no module-level clients or models."""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from assistant.access import AccessPolicy
+from assistant.audit import AuditEvent, AuditLog
+from assistant.catalog import Catalog
+from assistant.config import Settings
+from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
+from assistant.models import (
+    Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
+)
+from assistant.retrieval import LexicalIndexes, Retriever
+from assistant.store import VectorStore, make_client
+from ingest.pipeline import Ingestor
+
+MAX_QUESTION_CHARS = 4000
+_SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
+
+
+@dataclass
+class AssistantService:
+    settings: Settings
+    embedder: object
+    store: VectorStore
+    catalog: Catalog
+    lexical: LexicalIndexes
+    retriever: Retriever
+    ingestor: Ingestor
+    access: AccessPolicy
+    audit: AuditLog
+    answerer: object | None = None  # assistant.answering.Answerer, wired by build()
+
+    @classmethod
+    def build(cls, settings: Settings, embedder=None) -> "AssistantService":
+        from assistant.answering import Answerer
+        from assistant.embedding import Embedder
+        from assistant.llm import chat_model_from_settings
+
+        home = settings.home
+        embedder = embedder or Embedder(settings.embedding.package, settings.embedding.batch_size, settings.embedding.threads)
+        store = VectorStore(make_client(settings, home / "chroma"), embedder.fingerprint)
+        catalog = Catalog(home / "catalog.sqlite")
+        lexical = LexicalIndexes(home / "lexical", store)
+        retriever = Retriever(settings, embedder, store, lexical)
+        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild)
+        access = AccessPolicy(settings, known_collections=store.collection_names)
+        service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
+        service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder)
+        return service
+
+    # -- reading ----------------------------------------------------------------------------
+    def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None) -> SearchResponse:
+        results = self._retrieve(query, caller, k, filters)
+        self._audit("search", caller, query, [r.chunk_id for r in results])
+        return SearchResponse(results=results)
+
+    def _retrieve(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None) -> list[SearchResult]:
+        query = (query or "").strip()
+        if not query:
+            raise InvalidInput("the query is empty")
+        if len(query) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"the query is longer than {MAX_QUESTION_CHARS} characters")
+        k = k or self.settings.retrieval.k
+        if not 1 <= k <= 50:
+            raise InvalidInput("k must be between 1 and 50")
+        collections = self.access.readable(caller)
+        self.lexical.ensure(collections)
+        return self.retriever.search(query, collections, k, filters)
+
+    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+        question = (question or "").strip()
+        if not question:
+            raise InvalidInput("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        standalone = self.answerer.standalone_question(question, history or [])
+        results = self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+        answer = self.answerer.answer(standalone, results)
+        if standalone != question:
+            answer.standalone_question = standalone
+        self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
+        return answer
+
+    def documents(self, caller: Caller) -> list[DocumentInfo]:
+        rows = self.catalog.all(self.access.readable(caller))
+        return [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields))) for r in rows]
+
+    # -- writing ----------------------------------------------------------------------------
+    def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
+        self._require_manage(caller)
+        summary = self.ingestor.ingest_path(Path(path), progress=progress)
+        self._audit("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
+        return summary
+
+    def ingest_configured(self, caller: Caller) -> list[IngestSummary]:
+        self._require_manage(caller)
+        if not self.settings.ingest_paths:
+            raise InvalidInput("no ingest_paths are configured")
+        return [self.ingest(p, caller) for p in self.settings.ingest_paths]
+
+    def upload(self, filename: str, data: bytes, caller: Caller) -> IngestSummary:
+        """Index one uploaded file under <home>/uploads, keeping the name (it decides the collection)."""
+        from ingest.loaders import SUPPORTED_SUFFIXES
+
+        self._require_manage(caller)
+        if len(data) > self.settings.max_upload_bytes:
+            raise PayloadTooLarge(f"the file is larger than {self.settings.max_upload_bytes} bytes")
+        rel = self._safe_relative(filename)
+        if Path(rel).suffix.lower() not in SUPPORTED_SUFFIXES:
+            raise UnsupportedMedia(f"unsupported file type: {Path(rel).suffix or '(none)'}")
+        root = self.settings.home / "uploads"
+        target = root / rel
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
+            tmp.write(data)
+        Path(tmp.name).replace(target)
+        summary = self.ingestor.ingest_files(root, [target])
+        if summary.partial:
+            target.unlink(missing_ok=True)  # a file we could not index is not kept around
+        self._audit("upload", caller, detail=f"source={rel} status={summary.files[0].status if summary.files else '?'}")
+        return summary
+
+    def delete_document(self, doc_id: str, caller: Caller) -> DocumentInfo:
+        self._require_manage(caller)
+        row = self.catalog.get(doc_id)
+        if row is None:
+            raise NotFound(f"no document with id {doc_id}")
+        self.ingestor.remove_document(doc_id)
+        uploads = (self.settings.home / "uploads").resolve()
+        if Path(row.root).resolve() == uploads:
+            (uploads / row.source).unlink(missing_ok=True)
+        self._audit("delete", caller, detail=f"doc_id={doc_id}")
+        return DocumentInfo(**row.model_dump(include=set(DocumentInfo.model_fields)))
+
+    # -- health -----------------------------------------------------------------------------
+    def readiness(self) -> dict[str, bool]:
+        return {"model_loaded": bool(getattr(self.embedder, "loaded", False)), "store_reachable": self.store.heartbeat()}
+
+    def warm_up(self) -> None:
+        self.embedder.load()
+        self.lexical.ensure(self.store.collection_names())
+
+    # -- helpers ----------------------------------------------------------------------------
+    def _require_manage(self, caller: Caller) -> None:
+        if not self.access.can_manage(caller):
+            raise Forbidden("this role may not change the indexed documents")
+
+    @staticmethod
+    def _safe_relative(filename: str) -> str:
+        parts = [p for p in re.split(r"[\\/]+", filename or "") if p not in ("", ".", "..")]
+        parts = [_SAFE_NAME.sub("_", p).strip() for p in parts]
+        parts = [p for p in parts if p]
+        if not parts:
+            raise InvalidInput("the upload has no usable file name")
+        return "/".join(parts[-4:])
+
+    def _audit(self, action: str, caller: Caller, question: str = "", chunk_ids=(), grounded=None, detail: str = "") -> None:
+        self.audit.record(AuditEvent(
+            action=action, caller=caller.id, roles=sorted(caller.roles), surface=caller.surface,
+            question=question[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
+        ))

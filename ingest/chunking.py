@@ -1,0 +1,242 @@
+"""Structure-aware chunking.
+
+Headings stay with their body and become ``section_path``; contract clauses (detected from their
+numbering) are kept whole when they fit and split at sentence boundaries when they don't; table
+rows are never split across chunks. Every chunk's body is an exact slice of the document text,
+``text[char_start:char_end]``, and body + context header fit the embedding model's window (counted
+with the model's own tokenizer), so no text is silently truncated at embedding time.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from ingest.document import Block, BlockKind, ParsedDocument
+
+TokenCounter = Callable[[str], int]
+
+# "12.", "12.2", "12.2.1", "Section 4", "ARTICLE IV", "Article 4", "(a)", "(iv)", "Schedule A"
+_CLAUSE_RE = re.compile(
+    r"""^\s*(?:
+        (?:section|clause|§)\s*(?P<sec>\d+(?:\.\d+)*[a-z]?)
+      | (?:article)\s+(?P<art>[IVXLC]+|\d+)\b
+      | (?:schedule|exhibit|annex|appendix)\s+(?P<sch>[A-Z0-9]+)\b
+      | (?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?:\.|\s|\))(?=\s*\S)
+      | \((?P<sub>[a-z]{1,3}|[ivx]{1,5}|\d{1,2})\)
+    )""",
+    re.IGNORECASE | re.VERBOSE,
+)
+_MD_HEADING_MARKUP = re.compile(r"^\s{0,3}#{1,6}\s*|\s*#+\s*$|^[=\-]{3,}\s*$", re.MULTILINE)
+_SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9(])|\n\s*\n")
+
+
+def clause_number(text: str) -> str:
+    """The clause number a heading or paragraph starts with ('12.2', 'IV', 'A', '(a)'), or ''."""
+    m = _CLAUSE_RE.match(text)
+    if not m:
+        return ""
+    for group in ("sec", "art", "sch", "num"):
+        if m.group(group):
+            return m.group(group).rstrip(".")
+    return f"({m.group('sub')})"
+
+
+def heading_label(raw: str) -> str:
+    """Heading text without Markdown markup, collapsed to one line."""
+    text = _MD_HEADING_MARKUP.sub("", raw)
+    text = re.sub(r"[*_`]+", "", text)
+    return " ".join(text.split())[:200]
+
+
+@dataclass
+class ChunkDraft:
+    char_start: int
+    char_end: int
+    section_path: str
+    clause_no: str
+    page_start: int | None
+    page_end: int | None
+    body: str
+    embed_text: str  # context header + body: what the model sees
+    tokens: int
+
+
+@dataclass
+class _Unit:
+    """Consecutive blocks that belong together: a clause with its sub-paragraphs, or one block."""
+
+    blocks: list[Block] = field(default_factory=list)
+    clause_no: str = ""
+
+
+@dataclass
+class _Section:
+    path: list[str]
+    heading_clause: str
+    blocks: list[Block]
+
+
+class Chunker:
+    def __init__(self, count_tokens: TokenCounter, target_tokens: int = 160, max_tokens: int = 254):
+        self.count = count_tokens
+        self.target = min(target_tokens, max_tokens)
+        self.max = max_tokens
+
+    # -- public -----------------------------------------------------------------------------
+    def chunk(self, doc: ParsedDocument, title: str) -> list[ChunkDraft]:
+        drafts: list[ChunkDraft] = []
+        for section in self._sections(doc):
+            header = self._header(title, section.path)
+            budget = self.max - self.count(header)
+            # A pathological header (deeply nested long headings) must not starve the body.
+            if budget < self.max // 3:
+                header = self._header(title, section.path[-1:])
+                budget = self.max - self.count(header)
+            units = self._units(doc, section)
+            for span_blocks, clause in self._pack(doc, units, budget, section.heading_clause):
+                drafts.extend(self._emit(doc, span_blocks, clause, section, header, budget))
+        return drafts
+
+    # -- structure --------------------------------------------------------------------------
+    def _sections(self, doc: ParsedDocument) -> list[_Section]:
+        sections: list[_Section] = []
+        stack: list[tuple[int, str, str]] = []  # (level, label, clause_no)
+        current = _Section(path=[], heading_clause="", blocks=[])
+        for block in doc.blocks:
+            if block.end <= block.start:
+                continue
+            if block.kind == BlockKind.heading:
+                if current.blocks:
+                    sections.append(current)
+                label = heading_label(doc.block_text(block))
+                level = max(block.level, 1)
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                stack.append((level, label, clause_number(label)))
+                clause = next((c for _, _, c in reversed(stack) if c), "")
+                # The heading block itself opens the section so headings stay with their body.
+                current = _Section(path=[s[1] for s in stack if s[1]], heading_clause=clause, blocks=[block])
+            else:
+                current.blocks.append(block)
+        if current.blocks:
+            sections.append(current)
+        return sections
+
+    def _units(self, doc: ParsedDocument, section: _Section) -> list[_Unit]:
+        units: list[_Unit] = []
+        for block in section.blocks:
+            text = doc.block_text(block)
+            number = clause_number(text) if block.kind in (BlockKind.paragraph, BlockKind.list_item) else ""
+            is_sub = number.startswith("(")
+            starts_clause = bool(number) and not is_sub
+            if block.kind == BlockKind.heading or not units or starts_clause:
+                units.append(_Unit(blocks=[block], clause_no=number))
+            elif block.kind == BlockKind.table_row or units[-1].blocks[-1].kind == BlockKind.table_row:
+                # Table rows are their own units so a chunk boundary can fall between rows.
+                units.append(_Unit(blocks=[block], clause_no=units[-1].clause_no))
+            elif units[-1].clause_no or is_sub:
+                units[-1].blocks.append(block)  # sub-paragraph (a), (b)... stays with its clause
+            else:
+                units.append(_Unit(blocks=[block]))
+        return units
+
+    # -- packing ----------------------------------------------------------------------------
+    def _span_tokens(self, doc: ParsedDocument, blocks: list[Block]) -> int:
+        return self.count(doc.text[blocks[0].start : blocks[-1].end])
+
+    def _pack(self, doc: ParsedDocument, units: list[_Unit], budget: int, heading_clause: str):
+        """Greedy packing of whole units up to the target size; oversized units go alone."""
+        target = min(self.target, budget)
+        group: list[Block] = []
+        group_clause = ""
+        for unit in units:
+            candidate = group + unit.blocks
+            if group and self._span_tokens(doc, candidate) > target:
+                yield group, group_clause or heading_clause
+                group, group_clause = [], ""
+                candidate = list(unit.blocks)
+            if not group:
+                group_clause = unit.clause_no
+            group = candidate
+        if group:
+            yield group, group_clause or heading_clause
+
+    def _emit(self, doc, blocks, clause, section, header, budget) -> list[ChunkDraft]:
+        start, end = blocks[0].start, blocks[-1].end
+        body = doc.text[start:end]
+        if self.count(body) <= budget:
+            return [self._draft(doc, start, end, clause, section, header)]
+        # Too big even alone: split by blocks first, then by sentences, then by words.
+        pieces: list[tuple[int, int]] = []
+        for block in blocks:
+            pieces.extend(self._split_span(doc.text, block.start, block.end, budget))
+        merged = self._merge(doc.text, pieces, budget)
+        return [self._draft(doc, s, e, clause, section, header) for s, e in merged]
+
+    def _split_span(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        if self.count(text[start:end]) <= budget:
+            return [(start, end)]
+        cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
+        spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
+        out: list[tuple[int, int]] = []
+        for a, b in spans:
+            if self.count(text[a:b]) <= budget:
+                out.append((a, b))
+            else:
+                out.extend(self._split_words(text, a, b, budget))
+        return out
+
+    def _split_words(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        out: list[tuple[int, int]] = []
+        i = 0
+        while i < len(words):
+            lo, hi = i + 1, len(words)
+            # Binary search for the longest run of words that fits the budget.
+            while lo < hi:
+                mid = (lo + hi + 1) // 2
+                if self.count(text[words[i][0] : words[mid - 1][1]]) <= budget:
+                    lo = mid
+                else:
+                    hi = mid - 1
+            out.append((words[i][0], words[lo - 1][1]))
+            i = lo
+        return out
+
+    def _merge(self, text: str, pieces: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
+        target = min(self.target, budget)
+        merged: list[tuple[int, int]] = []
+        for s, e in pieces:
+            if merged and self.count(text[merged[-1][0] : e]) <= target:
+                merged[-1] = (merged[-1][0], e)
+            else:
+                merged.append((s, e))
+        return merged
+
+    # -- output -----------------------------------------------------------------------------
+    @staticmethod
+    def _header(title: str, path: list[str]) -> str:
+        parts = [title] + [p for p in path if p and p != title]
+        return " > ".join(parts) + "\n"
+
+    def _draft(self, doc: ParsedDocument, start: int, end: int, clause: str, section: _Section, header: str) -> ChunkDraft:
+        # Trim surrounding whitespace so offsets point at the body itself.
+        raw = doc.text[start:end]
+        start += len(raw) - len(raw.lstrip())
+        end -= len(raw) - len(raw.rstrip())
+        body = doc.text[start:end]
+        own_clause = clause_number(body)
+        embed_text = header + body
+        return ChunkDraft(
+            char_start=start,
+            char_end=end,
+            section_path=" > ".join(section.path),
+            clause_no=(own_clause if own_clause and not own_clause.startswith("(") else clause),
+            page_start=doc.page_at(start),
+            page_end=doc.page_at(max(start, end - 1)),
+            body=body,
+            embed_text=embed_text,
+            tokens=self.count(embed_text),
+        )

@@ -1,0 +1,281 @@
+"""The incremental, idempotent ingest run.
+
+Per file: hash the bytes; skip if the catalog says the same bytes went through the same pipeline.
+Otherwise parse -> redact -> chunk, then embed only chunks whose deterministic id is not already
+in the store (ids hash the document id, the embedded text and its occurrence, so an edit re-embeds
+only what changed), upsert them, refresh the metadata of the rest, delete stale ids, and only then
+write the catalog row. Files that disappeared from the root are removed; files that fail keep
+whatever was indexed before. Embedding is batched across documents (the model is the bottleneck)
+while the next files are parsed in a background thread.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from assistant.catalog import Catalog, CatalogRow
+from assistant.config import Settings
+from assistant.models import ChunkMeta, FileOutcome, IngestSummary
+from ingest import metadata as meta
+from ingest.chunking import Chunker, ChunkDraft
+from ingest.document import LoaderError
+from ingest.redaction import redact
+
+log = logging.getLogger("bpo.ingest")
+
+CHUNKER_VERSION = "3"  # bump when chunking output changes for the same input
+RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
+Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
+
+
+def doc_id_for(root_key: str, source: str) -> str:
+    return hashlib.sha256(f"{root_key}\0{source}".encode()).hexdigest()[:24]
+
+
+def chunk_id_for(doc_id: str, embed_text: str, occurrence: int) -> str:
+    return hashlib.sha256(f"{doc_id}\0{occurrence}\0{embed_text}".encode()).hexdigest()[:32]
+
+
+def file_sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+@dataclass
+class _Prepared:
+    source: str
+    doc_id: str
+    collection: str
+    row: CatalogRow
+    ids: list[str]
+    texts: list[str]  # chunk bodies (stored, shown, cited)
+    embed_texts: list[str]
+    metas: list[dict]
+    missing: list[int] = field(default_factory=list)  # indexes of chunks that need embedding
+    existing: dict[str, dict] = field(default_factory=dict)
+
+
+class Ingestor:
+    def __init__(self, settings: Settings, embedder, store, catalog: Catalog, on_collection_changed: Callable[[set[str]], None]):
+        self.settings = settings
+        self.embedder = embedder
+        self.store = store
+        self.catalog = catalog
+        self.on_collection_changed = on_collection_changed  # rebuilds lexical indexes
+        self.chunker = Chunker(embedder.count_tokens, settings.chunking.target_tokens, settings.chunking.max_tokens)
+
+    # -- keys -------------------------------------------------------------------------------
+    def pipeline_key(self, collection: str, roles: list[str], doc_type_hint: str | None) -> str:
+        s = self.settings
+        parts = [
+            self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
+            collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
+        ]
+        return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
+
+    def _collection_for(self, source: str):
+        rule = meta.source_rule(self.settings, source)
+        if rule is None:
+            return rule, RESTRICTED_COLLECTION, []
+        return rule, rule.collection, rule.roles
+
+    # -- the run ----------------------------------------------------------------------------
+    def ingest_path(self, path: Path, progress: Progress | None = None, prune: bool = True) -> IngestSummary:
+        started = time.perf_counter()
+        path = Path(path)
+        if not path.exists():
+            summary = IngestSummary(root=str(path), files=[FileOutcome(source=str(path), status="failed", reason="path does not exist")])
+            return summary
+        root = path if path.is_dir() else path.parent
+        files = self._walk(root) if path.is_dir() else [path]
+        summary = self.ingest_files(root, files, progress=progress, prune=prune and path.is_dir())
+        summary.seconds = round(time.perf_counter() - started, 3)
+        return summary
+
+    def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False) -> IngestSummary:
+        root_key = str(root.resolve())
+        summary = IngestSummary(root=str(root), files=[])
+        progress = progress or (lambda event, n: None)
+        progress("total", len(files))
+        self._reset_stale_collections()
+        changed: set[str] = set()
+        seen: set[str] = set()
+        pending: list[_Prepared] = []
+        pending_chunks = 0
+        for source, result in self._prepare_all(root, root_key, files):
+            seen.add(source)
+            if isinstance(result, FileOutcome):
+                summary.files.append(result)
+                progress("file", 1)
+                continue
+            pending.append(result)
+            pending_chunks += len(result.missing)
+            # Embed in large cross-document batches: per-file batches leave the model underfed.
+            if pending_chunks >= 256:
+                self._flush(pending, summary, changed, progress)
+                pending, pending_chunks = [], 0
+        self._flush(pending, summary, changed, progress)
+        if prune:
+            for row in self.catalog.for_root(root_key):
+                if row.source not in seen:
+                    self._remove(row)
+                    changed.add(row.collection)
+                    summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
+        if changed:
+            self.on_collection_changed(changed)
+        return summary
+
+    def _walk(self, root: Path) -> list[Path]:
+        out = []
+        for p in sorted(root.rglob("*")):
+            if not p.is_file():
+                continue
+            rel = p.relative_to(root).as_posix()
+            if any(meta.glob_match(rel, pat) for pat in self.settings.exclude):
+                continue
+            out.append(p)
+        return out
+
+    def _prepare_all(self, root: Path, root_key: str, files: list[Path]) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
+        # Parse ahead in one background thread: pypdf/python-docx overlap with torch encoding.
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
+            window: list[tuple[str, Future]] = []
+            it = iter(files)
+            for p in it:
+                source = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
+                window.append((source, pool.submit(self._prepare, p, source, root_key)))
+                if len(window) >= 8:
+                    src, fut = window.pop(0)
+                    yield src, fut.result()
+            for src, fut in window:
+                yield src, fut.result()
+
+    def _prepare(self, path: Path, source: str, root_key: str) -> _Prepared | FileOutcome:
+        try:
+            return self._prepare_unsafe(path, source, root_key)
+        except LoaderError as exc:
+            return FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+        except Exception as exc:  # a bug or a library failure must not end the batch
+            log.warning("event=ingest_file_error source=%s error=%s", source, type(exc).__name__)
+            return FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
+
+    def _prepare_unsafe(self, path: Path, source: str, root_key: str) -> _Prepared | FileOutcome:
+        from ingest.loaders import load_document
+
+        doc_id = doc_id_for(root_key, source)
+        rule, collection, roles = self._collection_for(source)
+        key = self.pipeline_key(collection, roles, rule.doc_type if rule else None)
+        try:
+            sha = file_sha256(path)
+        except OSError as exc:
+            return FileOutcome(source=source, status="failed", reason=f"cannot read file: {exc.strerror or exc}")
+        old = self.catalog.get(doc_id)
+        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection:
+            return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
+        parsed = load_document(path)
+        text, _ = redact(parsed.text, self.settings.redaction)
+        parsed = parsed.model_copy(update={"text": text})
+        doc_type = meta.detect_doc_type(self.settings, source, text, rule)
+        title = meta.title_for(parsed.title, source)
+        drafts = self.chunker.chunk(parsed, title)
+        if not drafts:
+            return FileOutcome(source=source, status="failed", reason="no text to index")
+        now = datetime.now(timezone.utc).isoformat(timespec="seconds")
+        row = CatalogRow(
+            doc_id=doc_id, root=root_key, source=source, collection=collection, doc_type=doc_type, title=title,
+            chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
+            file_sha256=sha, pipeline_key=key,
+        )
+        prepared = self._to_prepared(row, drafts, roles)
+        prepared.existing = self.store.chunks_of_doc(collection, doc_id)
+        prepared.missing = [i for i, cid in enumerate(prepared.ids) if cid not in prepared.existing]
+        return prepared
+
+    def _to_prepared(self, row: CatalogRow, drafts: list[ChunkDraft], roles: list[str]) -> _Prepared:
+        ids, metas = [], []
+        occurrences: dict[str, int] = {}
+        for ordinal, d in enumerate(drafts):
+            n = occurrences.get(d.embed_text, 0)
+            occurrences[d.embed_text] = n + 1
+            ids.append(chunk_id_for(row.doc_id, d.embed_text, n))
+            metas.append(ChunkMeta(
+                doc_id=row.doc_id, source=row.source, doc_type=row.doc_type, collection=row.collection,
+                audience=",".join(sorted(roles)), title=row.title, section_path=d.section_path, clause_no=d.clause_no,
+                page_start=d.page_start, page_end=d.page_end, char_start=d.char_start, char_end=d.char_end,
+                ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
+                effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at,
+            ).model_dump())
+        return _Prepared(
+            source=row.source, doc_id=row.doc_id, collection=row.collection, row=row, ids=ids,
+            texts=[d.body for d in drafts], embed_texts=[d.embed_text for d in drafts], metas=metas,
+        )
+
+    def _flush(self, pending: list[_Prepared], summary: IngestSummary, changed: set[str], progress: Progress) -> None:
+        if not pending:
+            return
+        texts = [p.embed_texts[i] for p in pending for i in p.missing]
+        vectors = self.embedder.embed(texts)
+        summary.texts_embedded += len(texts)
+        offset = 0
+        for p in pending:
+            mine = vectors[offset : offset + len(p.missing)]
+            offset += len(p.missing)
+            self._commit(p, mine)
+            changed.add(p.collection)
+            summary.chunks_written += len(p.missing)
+            summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing)))
+            progress("file", 1)
+            progress("chunks", len(p.missing))
+
+    def _commit(self, p: _Prepared, vectors) -> None:
+        missing = set(p.missing)
+        self.store.upsert(
+            p.collection, [p.ids[i] for i in p.missing], vectors,
+            [p.texts[i] for i in p.missing], [p.metas[i] for i in p.missing],
+        )
+        keep = [i for i in range(len(p.ids)) if i not in missing]
+        stale_meta = [i for i in keep if _meta_differs(p.existing.get(p.ids[i], {}), p.metas[i])]
+        self.store.update_metadata(p.collection, [p.ids[i] for i in stale_meta], [p.metas[i] for i in stale_meta])
+        wanted = set(p.ids)
+        self.store.delete(p.collection, [cid for cid in p.existing if cid not in wanted])
+        old = self.catalog.get(p.doc_id)
+        if old and old.collection != p.collection:  # the config moved it to another partition
+            self.store.delete(old.collection, list(self.store.chunks_of_doc(old.collection, p.doc_id)))
+        self.catalog.upsert(p.row)
+
+    # -- removal and model changes ------------------------------------------------------------
+    def _remove(self, row: CatalogRow) -> None:
+        self.store.delete(row.collection, list(self.store.chunks_of_doc(row.collection, row.doc_id)))
+        self.catalog.delete(row.doc_id)
+
+    def remove_document(self, doc_id: str) -> CatalogRow | None:
+        row = self.catalog.get(doc_id)
+        if row is None:
+            return None
+        self._remove(row)
+        self.on_collection_changed({row.collection})
+        return row
+
+    def _reset_stale_collections(self) -> None:
+        """Vectors from another model (or backend) must never mix with ours: drop and re-embed."""
+        for name in self.store.collection_names():
+            fp = self.store.embedder_of(name)
+            if fp is not None and fp != self.embedder.fingerprint:
+                log.warning("event=reembed collection=%s old=%s new=%s", name, fp, self.embedder.fingerprint)
+                self.store.drop(name)
+                self.catalog.delete_collection(name)
+                self.on_collection_changed({name})
+
+
+def _meta_differs(old: dict, new: dict) -> bool:
+    return any(old.get(k) != v for k, v in new.items() if v is not None)

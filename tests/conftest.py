@@ -1,0 +1,87 @@
+"""Shared fixtures: real Chroma in temp dirs, the real packaged model (loaded once per session)."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "samples" / "corpus"
+SHARED = (REPO.parent / "shared" / "corpus").resolve()
+SHARED_REASON = "../shared/corpus not present (it exists only in the team's workspace and CI)"
+
+needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_REASON)
+
+
+@pytest.fixture(autouse=True)
+def _isolated_env(monkeypatch):
+    for var in ("BPO_ASSISTANT_HOME", "BPO_ASSISTANT_CONFIG", "BPO_API_KEYS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "SLACK_API_URL"):
+        monkeypatch.delenv(var, raising=False)
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    from assistant.embedding import Embedder
+
+    model = Embedder()
+    model.load()
+    return model
+
+
+def make_settings(home: Path, **overrides):
+    from assistant.config import load_settings
+
+    return load_settings(REPO / "config.yaml", home=str(home), **overrides)
+
+
+def build_service(home: Path, embedder, **overrides):
+    from assistant.service import AssistantService
+
+    return AssistantService.build(make_settings(home, **overrides), embedder=embedder)
+
+
+@pytest.fixture
+def service_factory(tmp_path, embedder):
+    created = []
+
+    def make(home: Path | None = None, **overrides):
+        svc = build_service(home or tmp_path / f"home{len(created)}", embedder, **overrides)
+        created.append(svc)
+        return svc
+
+    yield make
+    for svc in created:
+        svc.catalog.close()
+
+
+@pytest.fixture
+def sample_copy(tmp_path) -> Path:
+    """A private copy of the bundled sample corpus that a test may edit."""
+    target = tmp_path / "corpus"
+    shutil.copytree(SAMPLE, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def sample_service(tmp_path_factory, embedder):
+    """The bundled sample, ingested once for read-only tests."""
+    from assistant.models import Caller
+
+    svc = build_service(tmp_path_factory.mktemp("sample-home"), embedder)
+    summary = svc.ingest(SAMPLE, Caller(id="test", roles=frozenset({"admin"})))
+    assert not summary.partial, summary
+    return svc
+
+
+def admin():
+    from assistant.models import Caller
+
+    return Caller(id="test", roles=frozenset({"admin"}), surface="internal")
+
+
+def as_role(*roles: str):
+    from assistant.models import Caller
+
+    return Caller(id="test", roles=frozenset(roles), surface="internal")

@@ -1,0 +1,110 @@
+from __future__ import annotations
+
+import pytest
+
+from ingest.chunking import Chunker, clause_number, heading_label
+from ingest.document import Block, BlockKind, ParsedDocument
+
+
+def _doc(parts: list[tuple[BlockKind, str, int]]) -> ParsedDocument:
+    text, blocks = "", []
+    for kind, body, level in parts:
+        start = len(text)
+        text += body
+        blocks.append(Block(kind=kind, start=start, end=len(text), level=level))
+        text += "\n\n"
+    return ParsedDocument(text=text, blocks=blocks, format="txt")
+
+
+@pytest.fixture(scope="module")
+def count(embedder):
+    return embedder.count_tokens
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        ("12.2 Termination for Convenience. Either party may...", "12.2"),
+        ("12. TERMINATION", "12"),
+        ("Section 4. Term", "4"),
+        ("ARTICLE IV - FEES", "IV"),
+        ("(a) the Supplier shall", "(a)"),
+        ("Schedule A - Service Levels", "A"),
+        ("The parties agree", ""),
+        ("2025 was a good year", ""),
+    ],
+)
+def test_clause_numbers_are_detected(text, expected):
+    assert clause_number(text) == expected
+
+
+def test_markdown_heading_markup_is_stripped():
+    assert heading_label("## Severity Levels ##") == "Severity Levels"
+
+
+def test_headings_become_section_path_and_stay_with_body(count):
+    doc = _doc([
+        (BlockKind.heading, "# Incident Response", 1),
+        (BlockKind.heading, "## Severity Levels", 2),
+        (BlockKind.paragraph, "SEV-1 means customers cannot check out.", 0),
+        (BlockKind.heading, "## Paging", 2),
+        (BlockKind.paragraph, "Page the incident commander within five minutes.", 0),
+    ])
+    chunks = Chunker(count, 160, 254).chunk(doc, "Chat Runbook")
+    paths = [c.section_path for c in chunks]
+    assert paths == ["Incident Response > Severity Levels", "Incident Response > Paging"]
+    assert chunks[0].body.startswith("## Severity Levels")
+    assert "SEV-1" in chunks[0].body
+    assert chunks[0].embed_text.startswith("Chat Runbook > Incident Response > Severity Levels\n")
+
+
+def test_body_is_an_exact_slice_of_the_document_text(count):
+    doc = _doc([(BlockKind.heading, "1. DEFINITIONS", 1)] + [(BlockKind.paragraph, f"1.{i} Term {i} means thing {i}.", 0) for i in range(1, 30)])
+    for c in Chunker(count, 60, 254).chunk(doc, "MSA"):
+        assert doc.text[c.char_start : c.char_end] == c.body
+
+
+def test_long_clause_is_split_at_sentences_and_keeps_its_number(count):
+    sentence = "The Supplier shall maintain adequate records of all services performed under this Agreement. "
+    doc = _doc([(BlockKind.heading, "14. AUDIT", 1), (BlockKind.paragraph, "14.1 " + sentence * 40, 0)])
+    chunks = Chunker(count, 160, 254).chunk(doc, "MSA")
+    assert len(chunks) > 2
+    for c in chunks:
+        assert c.tokens <= 254
+        assert c.clause_no in {"14.1", "14"}
+        assert c.body.rstrip().endswith(".")  # split between sentences, not mid-sentence
+
+
+def test_numbered_clauses_start_new_chunks_and_keep_sub_paragraphs(count):
+    doc = _doc([
+        (BlockKind.heading, "12. TERM AND TERMINATION", 1),
+        (BlockKind.paragraph, "12.1 Term. This Agreement runs for three years. " * 6, 0),
+        (BlockKind.paragraph, "12.2 Termination for Convenience. Either party may terminate on ninety days notice.", 0),
+        (BlockKind.paragraph, "(a) notice must be in writing;", 0),
+        (BlockKind.paragraph, "(b) fees are due up to the termination date.", 0),
+    ])
+    chunks = Chunker(count, 80, 254).chunk(doc, "MSA")
+    conv = [c for c in chunks if "Termination for Convenience" in c.body]
+    assert len(conv) == 1
+    assert conv[0].clause_no == "12.2"
+    assert "(b) fees are due" in conv[0].body
+
+
+def test_table_rows_are_never_split(count):
+    rows = [(BlockKind.table_row, f"Metric {i} | Target {i}% of contacts answered within {i} minutes | 5% credit", 0) for i in range(40)]
+    doc = _doc([(BlockKind.heading, "SLA Schedule", 1)] + rows)
+    chunks = Chunker(count, 100, 254).chunk(doc, "SOW")
+    bodies = "\n".join(c.body for c in chunks)
+    for kind, row, _ in rows:
+        assert sum(row in c.body for c in chunks) == 1, row
+    assert len(chunks) > 1 and bodies
+
+
+def test_every_chunk_fits_the_model_window(count):
+    words = " ".join(f"word{i}" for i in range(3000))  # one giant paragraph, no sentence ends
+    doc = _doc([(BlockKind.paragraph, words, 0)])
+    chunks = Chunker(count, 160, 254).chunk(doc, "A very long title " * 3)
+    assert chunks
+    assert all(count(c.embed_text) <= 256 for c in chunks)
+    covered = " ".join(c.body for c in chunks).split()
+    assert covered == words.split()  # nothing dropped
