@@ -33,6 +33,8 @@ log = logging.getLogger("bpo.ingest")
 CHUNKER_VERSION = "3"  # bump when chunking output changes for the same input
 RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
+# (doc_type, chunk bodies, chunk metadata dicts) -> one dict of extra scalar metadata per chunk
+ChunkAnnotator = Callable[[str, list[str], list[dict]], list[dict]]
 
 
 def doc_id_for(root_key: str, source: str) -> str:
@@ -66,8 +68,11 @@ class _Prepared:
 
 
 class Ingestor:
-    def __init__(self, settings: Settings, embedder, store, catalog: Catalog, on_collection_changed: Callable[[set[str]], None]):
+    def __init__(self, settings: Settings, embedder, store, catalog: Catalog, on_collection_changed: Callable[[set[str]], None],
+                 annotators: list[ChunkAnnotator] | None = None):
         self.settings = settings
+        # Extra per-chunk metadata computed at ingest (e.g. contract clause types with scores).
+        self.annotators = annotators or []
         self.embedder = embedder
         self.store = store
         self.catalog = catalog
@@ -80,6 +85,7 @@ class Ingestor:
         parts = [
             self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
             collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
+            *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators),
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -197,6 +203,9 @@ class Ingestor:
             file_sha256=sha, pipeline_key=key,
         )
         prepared = self._to_prepared(row, drafts, roles)
+        for annotate in self.annotators:
+            for m, extra in zip(prepared.metas, annotate(doc_type, prepared.texts, prepared.metas)):
+                m.update(extra)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
         prepared.missing = [i for i, cid in enumerate(prepared.ids) if cid not in prepared.existing]
         return prepared

@@ -256,6 +256,21 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"), p
     uvicorn.run(create_app(service), host=host, port=port, log_level="info")
 
 
+def _register_command_modules() -> None:
+    """Commands of other features live in their own modules and register on `app` when imported."""
+    import importlib
+
+    for name in ("cli_eval", "cli_contracts", "cli_drafts", "cli_slack"):
+        try:
+            importlib.import_module(f"assistant.surfaces.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"assistant.surfaces.{name}":
+                raise
+
+
+_register_command_modules()
+
+
 def main() -> None:
     try:
         app(standalone_mode=False)
