@@ -20,8 +20,15 @@ class AccessPolicy:
         if not roles:
             return []
         if ADMIN_ROLE in roles:
-            return sorted(set(self.settings.collections) | set(self._known()))
-        return sorted(c for c, allowed in self.settings.collections.items() if roles & set(allowed))
+            allowed = set(self.settings.collections) | set(self._known())
+        else:
+            allowed = {c for c, readers in self.settings.collections.items() if roles & set(readers)}
+        if caller.restrict_to is not None:
+            allowed &= set(caller.restrict_to)
+        return sorted(allowed)
+
+    def readable_by_roles(self, roles: set[str]) -> list[str]:
+        return self.readable(Caller(roles=frozenset(roles)))
 
     def can_read(self, caller: Caller, collection: str) -> bool:
         return collection in self.readable(caller)

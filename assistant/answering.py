@@ -101,6 +101,21 @@ class Answerer:
             return self._llm_answer(question, results[: self.settings.answering.max_citations + 2])
         return self._extractive(question, results)
 
+    def answer_stream(self, question: str, results: list[SearchResult]):
+        """("delta", text)* then ("answer", Answer). Only the LLM path produces deltas."""
+        if self.chat_model is None or not results or not self.is_supported(results):
+            yield "answer", self.answer(question, results)
+            return
+        from assistant.llm import stream_text
+
+        evidence = results[: self.settings.answering.max_citations + 2]
+        system, user = load_prompt("answer").render(evidence=self.evidence_block(evidence), question=question)
+        pieces = []
+        for piece in stream_text(self.chat_model, system, user):
+            pieces.append(piece)
+            yield "delta", piece
+        yield "answer", self.verify("".join(pieces), evidence)
+
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
         pool = results[:4]

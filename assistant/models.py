@@ -17,6 +17,9 @@ class Caller(BaseModel):
     id: str = "local"
     roles: frozenset[str] = frozenset()
     surface: Surface = "internal"
+    # Narrows what the roles allow (never widens it): e.g. a Slack channel answers only from
+    # collections every member may read. None = no extra restriction.
+    restrict_to: frozenset[str] | None = None
 
 
 class ChunkMeta(BaseModel):

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -87,6 +88,28 @@ class AssistantService:
             answer.standalone_question = standalone
         self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
         return answer
+
+    def ask_stream(self, question: str, caller: Caller, history: list[Turn] | None = None,
+                   filters: SearchFilters | None = None) -> Iterator[tuple[str, object]]:
+        """Yields ("delta", text) pieces while an LLM writes, then ("answer", Answer) once verified.
+
+        Offline (no LLM) there are no deltas: the verified answer is the only event. Deltas are
+        unverified model text; clients must treat the final answer event as the truth.
+        """
+        question = (question or "").strip()
+        if not question:
+            raise InvalidInput("the question is empty")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        standalone = self.answerer.standalone_question(question, history or [])
+        results = self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+        answer = None
+        for kind, payload in self.answerer.answer_stream(standalone, results):
+            if kind == "answer":
+                answer = payload
+            yield kind, payload
+        if answer is not None:
+            self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
         rows = self.catalog.all(self.access.readable(caller))
