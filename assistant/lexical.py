@@ -21,6 +21,8 @@ import numpy as np
 # Clause numbers ("12.2", "4.1.3") and defined terms survive as single tokens: legal users
 # search for exact references, and BM25's default pattern would split or drop them.
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+", re.UNICODE)
+_THOUSANDS = re.compile(r"(\d),(\d{3})\b")
+_ZERO_CENTS = re.compile(r"(\d)\.00\b")  # "5,000.00" is the amount 5000
 _STOPWORDS = frozenset(
     """a an and are as at be by for from has have he her his i if in into is it its of on or our
     she so than that the their them then there these they this to was we were what when where which
@@ -48,7 +50,9 @@ class Tokenizer:
 
     def __call__(self, text: str) -> list[str]:
         out = []
-        for raw in _TOKEN.findall(text.lower()):
+        # "5,000" and "5000" must match: drop thousands separators before tokenising.
+        text = _ZERO_CENTS.sub(r"\1", _THOUSANDS.sub(r"\1\2", text.lower()))
+        for raw in _TOKEN.findall(text):
             if raw in _STOPWORDS:
                 continue
             tok = self._cache.get(raw)

@@ -28,8 +28,11 @@ class LexicalIndexes:
 
     def rebuild(self, collections: set[str]) -> None:
         for name in collections:
+            # Title and section path are indexed with the body: headings are the strongest
+            # lexical evidence a passage has ("Update Cadence", "Termination for Convenience").
             rows = [
-                (c.id, c.text, c.meta.get("doc_type", ""), c.meta.get("source", ""))
+                (c.id, f"{c.meta.get('title', '')}\n{c.meta.get('section_path', '')}\n{c.text}",
+                 c.meta.get("doc_type", ""), c.meta.get("source", ""))
                 for c in self.store.iter_all(name)
             ]
             self.get(name).build(rows)

@@ -14,6 +14,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.document import Block, BlockKind, ParsedDocument
+from ingest.loaders import heading_text
 
 TokenCounter = Callable[[str], int]
 
@@ -95,8 +96,16 @@ class Chunker:
                 header = self._header(title, section.path[-1:])
                 budget = self.max - self.count(header)
             units = self._units(doc, section)
+            table_header = self._table_headers(doc, section)
             for span_blocks, clause in self._pack(doc, units, budget, section.heading_clause):
-                drafts.extend(self._emit(doc, span_blocks, clause, section, header, budget))
+                first = span_blocks[0]
+                context = header
+                th = table_header.get(first.start)
+                if th:  # a chunk that starts mid-table is embedded with the table's header row
+                    context = header + th + "\n"
+                    if self.count(context) > self.max // 2:
+                        context = header
+                drafts.extend(self._emit(doc, span_blocks, clause, section, context, self.max - self.count(context)))
         return drafts
 
     # -- structure --------------------------------------------------------------------------
@@ -108,21 +117,39 @@ class Chunker:
             if block.end <= block.start:
                 continue
             if block.kind == BlockKind.heading:
-                if current.blocks:
+                # A heading with no body of its own (a parent heading directly followed by a
+                # child) flows into the next section instead of becoming a heading-only chunk.
+                carried = current.blocks if current.blocks and all(b.kind == BlockKind.heading for b in current.blocks) else []
+                if current.blocks and not carried:
                     sections.append(current)
-                label = heading_label(doc.block_text(block))
+                label = heading_text(doc, block)
                 level = max(block.level, 1)
                 while stack and stack[-1][0] >= level:
                     stack.pop()
                 stack.append((level, label, clause_number(label)))
                 clause = next((c for _, _, c in reversed(stack) if c), "")
                 # The heading block itself opens the section so headings stay with their body.
-                current = _Section(path=[s[1] for s in stack if s[1]], heading_clause=clause, blocks=[block])
+                current = _Section(path=[s[1] for s in stack if s[1]], heading_clause=clause, blocks=carried + [block])
             else:
                 current.blocks.append(block)
         if current.blocks:
             sections.append(current)
         return sections
+
+    @staticmethod
+    def _table_headers(doc: ParsedDocument, section: _Section) -> dict[int, str]:
+        """Block start -> the header row of the table it continues (for rows after the first)."""
+        out: dict[int, str] = {}
+        header_row: str | None = None
+        previous_kind = None
+        for block in section.blocks:
+            if block.kind == BlockKind.table_row:
+                if previous_kind != BlockKind.table_row:
+                    header_row = " ".join(doc.block_text(block).split())[:300]
+                else:
+                    out[block.start] = header_row or ""
+            previous_kind = block.kind
+        return out
 
     def _units(self, doc: ParsedDocument, section: _Section) -> list[_Unit]:
         units: list[_Unit] = []
@@ -153,12 +180,13 @@ class Chunker:
         group_clause = ""
         for unit in units:
             candidate = group + unit.blocks
-            if group and self._span_tokens(doc, candidate) > target:
+            headings_only = all(b.kind == BlockKind.heading for b in group)
+            if group and not headings_only and self._span_tokens(doc, candidate) > target:
                 yield group, group_clause or heading_clause
                 group, group_clause = [], ""
                 candidate = list(unit.blocks)
-            if not group:
-                group_clause = unit.clause_no
+            if not group_clause:
+                group_clause = unit.clause_no  # the first numbered unit names the chunk
             group = candidate
         if group:
             yield group, group_clause or heading_clause

@@ -30,7 +30,7 @@ from ingest.redaction import redact
 
 log = logging.getLogger("bpo.ingest")
 
-CHUNKER_VERSION = "3"  # bump when chunking output changes for the same input
+CHUNKER_VERSION = "4"  # bump when chunking output changes for the same input
 RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
 # (doc_type, chunk bodies, chunk metadata dicts) -> one dict of extra scalar metadata per chunk
@@ -77,6 +77,7 @@ class Ingestor:
         self.store = store
         self.catalog = catalog
         self.on_collection_changed = on_collection_changed  # rebuilds lexical indexes
+        self.batch_chunks = 256  # chunks embedded per model call across documents
         self.chunker = Chunker(embedder.count_tokens, settings.chunking.target_tokens, settings.chunking.max_tokens)
 
     # -- keys -------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ class Ingestor:
             pending.append(result)
             pending_chunks += len(result.missing)
             # Embed in large cross-document batches: per-file batches leave the model underfed.
-            if pending_chunks >= 256:
+            if pending_chunks >= self.batch_chunks:
                 self._flush(pending, summary, changed, progress)
                 pending, pending_chunks = [], 0
         self._flush(pending, summary, changed, progress)

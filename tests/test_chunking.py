@@ -13,7 +13,7 @@ def _doc(parts: list[tuple[BlockKind, str, int]]) -> ParsedDocument:
         text += body
         blocks.append(Block(kind=kind, start=start, end=len(text), level=level))
         text += "\n\n"
-    return ParsedDocument(text=text, blocks=blocks, format="txt")
+    return ParsedDocument(text=text, blocks=blocks, format="markdown")
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,8 @@ def test_headings_become_section_path_and_stay_with_body(count):
     chunks = Chunker(count, 160, 254).chunk(doc, "Chat Runbook")
     paths = [c.section_path for c in chunks]
     assert paths == ["Incident Response > Severity Levels", "Incident Response > Paging"]
-    assert chunks[0].body.startswith("## Severity Levels")
+    assert chunks[0].body.startswith("# Incident Response")  # the parent heading flows in
+    assert "## Severity Levels" in chunks[0].body
     assert "SEV-1" in chunks[0].body
     assert chunks[0].embed_text.startswith("Chat Runbook > Incident Response > Severity Levels\n")
 
