@@ -47,8 +47,9 @@ class _Candidate:
     result_index: int
     start: int
     end: int
-    text: str
+    text: str  # raw text, exactly as in the chunk (what a citation quotes)
     score: float = 0.0
+    display: str = ""
 
 
 class Answerer:
@@ -118,60 +119,61 @@ class Answerer:
 
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
+        from assistant.extractive import units
+
         pool = results[:4]
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
-            for s, e in split_sentences(r.text):
-                sentence = r.text[s:e].strip()
-                if len(sentence) >= 12 and len(_WORD.findall(sentence.lower())) >= 3:
-                    candidates.append(_Candidate(i, s, e, sentence))
+            for u in units(r.text):
+                if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3:
+                    candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display))
         if not candidates:
             return self.refusal(results)
-        self._score(question, candidates)
-        best = sorted(candidates, key=lambda c: -c.score)[: self.settings.answering.max_sentences]
-        floor = best[0].score * 0.75
-        chosen = [c for c in best if c.score >= floor]
-        # Read in document order within each source, sources in rank order.
-        chosen.sort(key=lambda c: (c.result_index, c.start))
+        self._score(question, candidates[:60])
+        candidates = candidates[:60]
+        best = max(candidates, key=lambda c: c.score)
+        # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
+        # they are nearly as good (a second source for the same fact, or its other half).
+        chosen = [c for c in candidates if c.result_index == best.result_index and c.score >= best.score - 0.08]
+        others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - 0.04]
+        limit = self.settings.answering.max_sentences
+        chosen = sorted(chosen, key=lambda c: -c.score)[:limit]
+        chosen += sorted(others, key=lambda c: -c.score)[: max(0, min(1, limit - len(chosen)))]
+        chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
         numbers: dict[int, int] = {}
-        citations: list[Citation] = []
-        quotes: dict[int, list[str]] = {}
-        for c in chosen:
-            if c.result_index not in numbers:
-                numbers[c.result_index] = len(numbers) + 1
-            quotes.setdefault(c.result_index, []).append(c.text)
+        quotes: dict[int, str] = {}
         parts = []
         for c in chosen:
-            sentence = " ".join(c.text.split())
-            sentence = re.sub(r"^[#>*\-\s]+", "", sentence).rstrip()
-            if not sentence.endswith((".", "!", "?", ":")):
-                sentence += "."
-            parts.append(f"{sentence} [{numbers[c.result_index]}]")
-        for idx, n in numbers.items():
-            r = pool[idx]
-            citations.append(self._citation(n, r, quotes[idx][0]))
-        lead = self._lead(pool[chosen[0].result_index])
+            n = numbers.setdefault(c.result_index, len(numbers) + 1)
+            quotes.setdefault(c.result_index, c.text)
+            sentence = c.display.rstrip()
+            if not sentence.endswith((".", "!", "?")):
+                sentence = sentence.rstrip(":;,") + "."
+            parts.append(f"{sentence} [{n}]")
+        citations = [self._citation(n, pool[idx], quotes[idx]) for idx, n in numbers.items()]
+        lead = self._lead(pool[best.result_index])
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
 
     @staticmethod
     def _lead(r: SearchResult) -> str:
         where = r.section_path.split(" > ")[-1] if r.section_path else ""
-        label = f"{r.title}" + (f", {where}" if where and where != r.title else "")
+        is_contract = r.doc_type in ("msa", "sow", "dpa", "contract")
+        if is_contract and r.clause_no and where and not where.startswith(r.clause_no):
+            where = f"clause {r.clause_no}, {where}"
+        label = r.title + (f" ({where})" if where and where != r.title else "")
         return f"According to {label}: "
 
     def _score(self, question: str, candidates: list[_Candidate]) -> None:
         q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
-        lexical = []
-        for c in candidates:
-            words = set(_WORD.findall(c.text.lower()))
-            lexical.append(len(q_words & words) / (len(q_words) or 1))
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
-            vectors = self.embedder.embed([question] + [c.text[:600] for c in candidates])
+            vectors = self.embedder.embed([question] + [c.display[:400] for c in candidates])
             semantic = vectors[1:] @ vectors[0]
-        for c, lex, sem in zip(candidates, lexical, semantic):
-            # Prefer the higher-ranked chunk a little: retrieval already weighed the whole passage.
-            c.score = float(sem) + 0.35 * lex + 0.06 * (3 - min(c.result_index, 3))
+        for c, sem in zip(candidates, semantic):
+            words = set(_WORD.findall(c.display.lower()))
+            lexical = len(q_words & words) / (len(q_words) or 1)
+            # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
+            c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3))
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:

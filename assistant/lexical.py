@@ -21,6 +21,8 @@ import numpy as np
 # Clause numbers ("12.2", "4.1.3") and defined terms survive as single tokens: legal users
 # search for exact references, and BM25's default pattern would split or drop them.
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+", re.UNICODE)
+# Bump when what is indexed or how it is tokenised changes: older indexes are then rebuilt.
+INDEX_FORMAT = "2"
 _THOUSANDS = re.compile(r"(\d),(\d{3})\b")
 _ZERO_CENTS = re.compile(r"(\d)\.00\b")  # "5,000.00" is the amount 5000
 _STOPWORDS = frozenset(
@@ -86,7 +88,7 @@ class LexicalIndex:
         gen = f"{time.time_ns()}-{os.getpid()}"
         target = self.folder / f"gen-{gen}"
         target.mkdir()
-        meta = {"ids": [r[0] for r in rows], "doc_types": [r[2] for r in rows], "sources": [r[3] for r in rows]}
+        meta = {"format": INDEX_FORMAT, "ids": [r[0] for r in rows], "doc_types": [r[2] for r in rows], "sources": [r[3] for r in rows]}
         if rows:
             corpus_tokens = [self.tok(r[1]) or ["\u2205"] for r in rows]
             model = bm25s.BM25()
@@ -110,6 +112,17 @@ class LexicalIndex:
             return (self.folder / "CURRENT").read_text(encoding="utf-8").strip()
         except FileNotFoundError:
             return None
+
+    def is_current(self) -> bool:
+        """Built, and in the format this code writes."""
+        gen = self.current_generation()
+        if gen is None:
+            return False
+        try:
+            meta = json.loads((self.folder / f"gen-{gen}" / "rows.json").read_text(encoding="utf-8"))
+        except (FileNotFoundError, json.JSONDecodeError):
+            return False
+        return meta.get("format") == INDEX_FORMAT
 
     def _ensure_loaded(self) -> bool:
         gen = self.current_generation()

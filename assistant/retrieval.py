@@ -20,6 +20,7 @@ class LexicalIndexes:
         self.store = store
         self.tokenizer = Tokenizer()
         self._indexes: dict[str, LexicalIndex] = {}
+        self._checked: set[str] = set()  # format checked once per process, not per query
 
     def get(self, collection: str) -> LexicalIndex:
         if collection not in self._indexes:
@@ -39,7 +40,8 @@ class LexicalIndexes:
 
     def ensure(self, collections: list[str]) -> None:
         """Build missing indexes (first start on an existing store, or after a crash)."""
-        missing = {c for c in collections if self.get(c).current_generation() is None and self.store.count(c) > 0}
+        missing = {c for c in collections if c not in self._checked and not self.get(c).is_current() and self.store.count(c) > 0}
+        self._checked.update(collections)
         if missing:
             self.rebuild(missing)
 

@@ -1,0 +1,111 @@
+"""Answer units for the offline extractive answer: sentences, list items and table rows.
+
+A unit keeps the *raw* span of the chunk text (what the citation quotes, so a quote always occurs
+verbatim in its chunk) and a *display* form that reads as prose: Markdown markup removed, a table
+row rendered with its column headers ("Severity: SEV-1; Update cadence: Every 30 minutes").
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
+_LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
+_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+_MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*>\s?", re.MULTILINE)
+_LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+
+
+@dataclass
+class Unit:
+    start: int  # offsets into the chunk text
+    end: int
+    raw: str
+    display: str
+    kind: str  # sentence | item | row
+
+
+def clean(text: str) -> str:
+    text = _LINK.sub(r"\1", text)
+    text = _MARKUP.sub("", text)
+    return " ".join(text.split())
+
+
+def _cells(line: str) -> list[str]:
+    inner = line.strip()
+    if inner.startswith("|"):
+        inner = inner[1:]
+    if inner.endswith("|"):
+        inner = inner[:-1]
+    return [clean(c) for c in inner.split("|")]
+
+
+def units(text: str) -> list[Unit]:
+    out: list[Unit] = []
+    header: list[str] | None = None
+    pos = 0
+    lines = text.split("\n")
+    para_start, para_lines = None, []
+
+    def flush_paragraph():
+        nonlocal para_start, para_lines
+        if para_start is None:
+            return
+        body = "\n".join(para_lines)
+        for m_start, m_end in _sentences(body):
+            raw = body[m_start:m_end].strip()
+            if raw:
+                offset = para_start + m_start + (len(body[m_start:m_end]) - len(body[m_start:m_end].lstrip()))
+                out.append(Unit(offset, offset + len(raw), raw, clean(raw), "sentence"))
+        para_start, para_lines = None, []
+
+    for i, line in enumerate(lines):
+        line_start = pos
+        pos += len(line) + 1
+        stripped = line.strip()
+        is_row = stripped.count("|") >= 2
+        if not stripped or _HEADING.match(line) or _TABLE_SEP.match(line):
+            flush_paragraph()
+            if not is_row:
+                header = None if not stripped else header
+            continue
+        if is_row:
+            flush_paragraph()
+            cells = _cells(line)
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            prev = lines[i - 1].strip() if i > 0 else ""
+            first_of_run = prev.count("|") < 2
+            # Markdown marks its header row with a separator line; Word/HTML tables (cells joined
+            # by " | ", no leading pipe) put the header first.
+            if _TABLE_SEP.match(nxt) or (first_of_run and not stripped.startswith("|") and i + 1 < len(lines) and nxt.count("|") >= 2):
+                header = cells
+                continue
+            if header and len(header) == len(cells):
+                display = "; ".join(f"{h}: {c}" for h, c in zip(header, cells) if c)
+            else:
+                display = "; ".join(c for c in cells if c)
+            raw_start = line_start + (len(line) - len(line.lstrip()))
+            out.append(Unit(raw_start, raw_start + len(stripped), stripped, display, "row"))
+            continue
+        header = None
+        if _LIST_ITEM.match(line):
+            flush_paragraph()
+            raw_start = line_start + (len(line) - len(line.lstrip()))
+            out.append(Unit(raw_start, raw_start + len(stripped), stripped, clean(_LIST_ITEM.sub("", stripped)), "item"))
+            continue
+        if para_start is None:
+            para_start = line_start
+        para_lines.append(line)
+    flush_paragraph()
+    return out
+
+
+def _sentences(body: str) -> list[tuple[int, int]]:
+    spans, start = [], 0
+    for m in _SENT_SPLIT.finditer(body):
+        spans.append((start, m.start()))
+        start = m.end()
+    spans.append((start, len(body)))
+    return [(s, e) for s, e in spans if body[s:e].strip()]
