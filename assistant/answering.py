@@ -179,7 +179,7 @@ class Answerer:
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
                         section_path=r.section_path, page_start=r.page_start, title=r.title,
-                        clause_no=r.clause_no, doc_type=r.doc_type)
+                        clause_no=r.clause_no, doc_type=r.doc_type, collection=r.collection)
 
     # -- LLM, verified ----------------------------------------------------------------------
     def evidence_block(self, results: list[SearchResult]) -> str:

@@ -83,6 +83,7 @@ class Citation(BaseModel):
     title: str = ""
     clause_no: str = ""
     doc_type: DocType | None = None
+    collection: str = ""  # the access partition it came from (Slack keeps restricted answers private)
 
 
 class Turn(BaseModel):

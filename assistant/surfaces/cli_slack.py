@@ -1,0 +1,34 @@
+"""`bpo-assistant slack`: run the Slack bot over Socket Mode (no public URL needed).
+
+Needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN (xapp-..., with connections:write).
+"""
+
+from __future__ import annotations
+
+import logging
+
+import typer
+
+from assistant.config import ConfigError
+from assistant.surfaces.cli import _state, app, err
+
+
+@app.command("slack")
+def slack(ctx: typer.Context, workers: int = typer.Option(4, "--workers", min=1, max=32, help="threads answering questions")):
+    """Run the Slack bot in Socket Mode (mentions, DMs, /ask, /clause, /rca, /escalate)."""
+    from slack_bolt.adapter.socket_mode import SocketModeHandler
+
+    from assistant.surfaces.slack.app import SlackEnv, build_slack_app
+
+    env = SlackEnv.from_environ()
+    if not env.app_token:
+        raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...)")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    service = _state(ctx).service
+    service.warm_up()
+    bot = build_slack_app(service, workers=workers)
+    err.print("Slack bot connected over Socket Mode. Ctrl-C to stop.")
+    try:
+        SocketModeHandler(bot.app, env.app_token).start()
+    finally:
+        bot.close()
