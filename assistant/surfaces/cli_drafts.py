@@ -1,0 +1,135 @@
+"""`bpo-assistant draft rca|escalation` and `bpo-assistant sla`: registered on the main CLI app
+when imported (assistant.surfaces.cli imports this module)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.drafting.api import DraftingService
+from assistant.drafting.incident import MetricsMapping, SlaWindow, load_incident
+from assistant.drafting.metrics import parse_mapping
+from assistant.drafting.render import write_outputs
+from assistant.drafting.sla_text import actual_text, credit_text, outcome_text, target_text
+from assistant.errors import InvalidInput
+from assistant.surfaces.cli import _print_json, _state, app
+
+draft_app = typer.Typer(add_completion=False, no_args_is_help=True,
+                        help="Draft RCA reports and vendor escalation emails (drafts only: nothing is sent).")
+app.add_typer(draft_app, name="draft")
+out = Console()
+err = Console(stderr=True)
+
+
+def _drafts(service) -> DraftingService:
+    drafts = getattr(service, "drafts", None)
+    return drafts if drafts is not None else DraftingService(service)
+
+
+def _incident_with_options(path: Path, mapping: Optional[str], metric: Optional[str], month: Optional[str]):
+    incident = load_incident(path)
+    updates = {}
+    if mapping:
+        base = incident.metrics.model_dump() if incident.metrics else {}
+        base["columns"] = {**base.get("columns", {}), **parse_mapping(mapping)}
+        updates["metrics"] = MetricsMapping.model_validate(base)
+    if metric:
+        updates["sla_metric"] = metric
+    if month:
+        updates["sla_window"] = SlaWindow(month=month)
+    return incident.model_copy(update=updates) if updates else incident
+
+
+def _draft(ctx: typer.Context, kind: str, incident: Path, metrics: Optional[Path], out_dir: Optional[Path],
+           as_json: bool, mapping: Optional[str], metric: Optional[str], month: Optional[str]) -> None:
+    state = _state(ctx)
+    inc = _incident_with_options(incident, mapping, metric, month)
+    drafts = _drafts(state.service)
+    draft = (drafts.rca if kind == "rca" else drafts.escalation)(inc, state.caller, metrics=metrics)
+    if out_dir:
+        paths = write_outputs(draft, out_dir)
+        if not as_json:
+            for p in paths:
+                out.print(f"wrote {p}", markup=False, highlight=False, soft_wrap=True)
+    if as_json:
+        _print_json(draft)
+    elif not out_dir:
+        out.print(draft.markdown, markup=False, highlight=False)
+    for warning in draft.warnings:
+        err.print(f"warning: {warning}", markup=False, highlight=False)
+
+
+_INCIDENT = typer.Option(..., "--incident", help="incident file (.json, .yaml)")
+_METRICS = typer.Option(None, "--metrics", help="tickets or daily KPI rows (.csv, .xlsx)")
+_OUT = typer.Option(None, "--out", help="write <kind>-<title>.md, .docx and .json into this folder")
+_MAP = typer.Option(None, "--map", help="column mapping, e.g. created_at=Opened,resolved_at=Closed")
+_METRIC = typer.Option(None, "--metric", help="the SLA metric the data measures, e.g. 'Email Response Time'")
+_MONTH = typer.Option(None, "--month", help="measurement window as YYYY-MM (UTC); default: the incident's, else the data's")
+
+
+@draft_app.command("rca")
+def draft_rca(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Optional[Path] = _METRICS,
+              out_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json"),
+              mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC, month: Optional[str] = _MONTH):
+    """A root cause analysis draft with SLA figures, runbook comparison and citations."""
+    _draft(ctx, "rca", incident, metrics, out_dir, as_json, mapping, metric, month)
+
+
+@draft_app.command("escalation")
+def draft_escalation(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Optional[Path] = _METRICS,
+                     out_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json"),
+                     mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC, month: Optional[str] = _MONTH):
+    """A vendor escalation email draft addressed per the escalation matrix, plus a Slack summary."""
+    _draft(ctx, "escalation", incident, metrics, out_dir, as_json, mapping, metric, month)
+
+
+def _fees(text: Optional[str]) -> dict[str, str]:
+    fees = {}
+    for part in (text or "").split(","):
+        if part.strip():
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise InvalidInput(f"--fees: expected LINE=AMOUNT pairs, got {part.strip()!r}")
+            fees[key.strip()] = value.strip()
+    return fees
+
+
+@app.command("sla")
+def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", help="the SOW's source path, as indexed"),
+        metrics: Path = typer.Option(..., "--metrics", help="tickets or daily KPI rows (.csv, .xlsx)"),
+        as_json: bool = typer.Option(False, "--json"), mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC,
+        month: Optional[str] = _MONTH,
+        tz: str = typer.Option("UTC", "--timezone", help="zone of naive timestamps and of the window"),
+        fees: Optional[str] = typer.Option(None, "--fees", help="monthly fees, e.g. email=120000,chat=90000,total=318000")):
+    """SLA adherence per metric, service credits, cap and earn-back, each cited to its clause."""
+    state = _state(ctx)
+    window = SlaWindow(month=month, timezone=tz) if month else SlaWindow(timezone=tz)
+    try:
+        fee_values = {k: float(v) for k, v in _fees(fees).items()}
+    except ValueError:
+        raise InvalidInput("--fees: amounts must be numbers") from None
+    report = _drafts(state.service).sla(contract, metrics, state.caller, columns=parse_mapping(mapping), metric=metric,
+                                        window=window, timezone=tz, fees=fee_values)
+    if as_json:
+        _print_json(report)
+        return
+    table = Table(title=f"SLA adherence, {report.window_label or 'no data'} ({report.contract_source})")
+    for col in ("metric", "target", "actual", "result", "service credit", "clause"):
+        table.add_column(col)
+    for r in report.results:
+        clause = r.citation.clause_no or r.citation.section_path.split(" > ")[-1]
+        table.add_row(r.metric, target_text(r.comparator, r.target), actual_text(r), outcome_text(r), credit_text(r), clause)
+    out.print(table)
+    if report.cap:
+        out.print(f"Credit cap: {report.cap.cap_percent:g}% of total monthly fees; {report.cap.explanation}.", markup=False)
+    if report.earn_back:
+        out.print(f"Earn-back: {report.earn_back}", markup=False)
+    for b in report.skipped_rows:
+        out.print(f"skipped row {b.row}: {b.reason}", markup=False)
+    for note in report.notes:
+        out.print(f"note: {note}", markup=False)
+    out.print(report.rounding, markup=False)
