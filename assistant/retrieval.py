@@ -3,47 +3,154 @@ weighted reciprocal rank fusion. Filters go *into* both retrievers, never after 
 
 from __future__ import annotations
 
+import logging
+import threading
+import time
+import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex, Tokenizer
-from assistant.models import SearchFilters, SearchResult
+from assistant.models import DocumentInfo, SearchFilters, SearchResult
 from assistant.store import StoredChunk, VectorStore
+
+log = logging.getLogger("bpo.retrieval")
 
 
 class LexicalIndexes:
-    """One BM25 index per collection, kept in step with Chroma by the ingest run."""
+    """One BM25 index per collection, kept in step with Chroma across processes.
 
-    def __init__(self, folder: Path, store: VectorStore):
+    The ingest run calls rebuild() for the collections it changed: it rebuilds their indexes from
+    Chroma and then publishes a new content marker in the collection's metadata. Every process
+    checks the marker of a collection it searches at most every `check_interval_s` seconds
+    (default 2 s: one metadata round trip); when it differs from the marker the local index was
+    built from, the index is rebuilt from Chroma - in a background thread while an older index
+    keeps serving, inline when there is none. Processes that share a data directory share the
+    index files too: one of them builds (file lock), the others reload via the CURRENT pointer.
+    So a worker sees an ingest's changes in BM25 at most check_interval_s + one rebuild after the
+    ingest finished (dense search sees them at once: Chroma is shared).
+    """
+
+    def __init__(self, folder: Path, store: VectorStore, check_interval_s: float = 2.0, background: bool = True):
         self.folder = folder
         self.store = store
         self.tokenizer = Tokenizer()
+        self.check_interval_s = check_interval_s
+        self.background = background
         self._indexes: dict[str, LexicalIndex] = {}
-        self._checked: set[str] = set()  # format checked once per process, not per query
+        self._checked_at: dict[str, float] = {}
+        self._refreshing: set[str] = set()
+        self._guard = threading.Lock()
 
     def get(self, collection: str) -> LexicalIndex:
         if collection not in self._indexes:
             self._indexes[collection] = LexicalIndex(self.folder / collection, self.tokenizer)
         return self._indexes[collection]
 
+    # -- the ingest side --------------------------------------------------------------------
     def rebuild(self, collections: set[str]) -> None:
-        for name in collections:
+        """After an ingest changed `collections`: rebuild from Chroma, then publish a new marker."""
+        for name in sorted(collections):
+            marker = f"{time.time_ns():x}-{uuid.uuid4().hex[:8]}"
+            with self.get(name).build_lock():  # waits for a worker of this data dir building it
+                self._build(name, marker, self.tokenizer)
+                self.store.set_generation(name, marker)
+            self._checked_at[name] = time.monotonic()
+
+    def _build(self, name: str, marker: str | None, tokenizer: Tokenizer) -> None:
+        rows, documents = [], {}
+        for c in self.store.iter_all(name):
+            m = c.meta
             # Title and section path are indexed with the body: headings are the strongest
             # lexical evidence a passage has ("Update Cadence", "Termination for Convenience").
-            rows = [
-                (c.id, f"{c.meta.get('title', '')}\n{c.meta.get('section_path', '')}\n{c.text}",
-                 c.meta.get("doc_type", ""), c.meta.get("source", ""))
-                for c in self.store.iter_all(name)
-            ]
-            self.get(name).build(rows)
+            rows.append((c.id, f"{m.get('title', '')}\n{m.get('section_path', '')}\n{c.text}",
+                         m.get("doc_type", ""), m.get("source", "")))
+            _summarise(documents, name, m)
+        self.get(name).build(rows, marker=marker, documents=sorted(documents.values(), key=lambda d: d["source"]),
+                             tokenizer=tokenizer)
 
+    # -- the reading side -------------------------------------------------------------------
     def ensure(self, collections: list[str]) -> None:
-        """Build missing indexes (first start on an existing store, or after a crash)."""
-        missing = {c for c in collections if c not in self._checked and not self.get(c).is_current() and self.store.count(c) > 0}
-        self._checked.update(collections)
-        if missing:
-            self.rebuild(missing)
+        """Bring the indexes of `collections` up to date with Chroma (checked every check_interval_s)."""
+        now = time.monotonic()
+        for name in collections:
+            if now - self._checked_at.get(name, float("-inf")) < self.check_interval_s:
+                continue
+            self._checked_at[name] = now
+            self._check(name)
+
+    def _check(self, name: str) -> None:
+        try:
+            state = self.store.state(name)
+        except Exception as exc:  # store unreachable: keep serving the index we have
+            log.warning("event=lexical_check_failed collection=%s error=%s", name, type(exc).__name__)
+            return
+        index = self.get(name)
+        info = index.info()
+        if info is not None and info.get("marker") == state.generation and (state.exists or not info.get("count")):
+            return
+        if info is None and not state.exists:
+            return  # nothing stored, nothing built: searching it finds nothing either way
+        if self.background and info is not None:  # an older index serves while the new one is built
+            self._refresh_in_background(name)
+        else:
+            self._refresh(name, self.tokenizer)
+
+    def _refresh(self, name: str, tokenizer: Tokenizer) -> None:
+        lock = self.get(name).build_lock()
+        try:
+            lock.acquire(timeout=0)
+        except Exception:  # another process of this data dir is building it: reload its result
+            return
+        try:
+            state = self.store.state(name)  # re-read under the lock: it may be built by now
+            info = self.get(name).info()
+            if info is None or info.get("marker") != state.generation or (not state.exists and info.get("count")):
+                log.info("event=lexical_refresh collection=%s marker=%s", name, state.generation)
+                self._build(name, state.generation, tokenizer)
+        finally:
+            lock.release()
+
+    def _refresh_in_background(self, name: str) -> None:
+        with self._guard:
+            if name in self._refreshing:
+                return
+            self._refreshing.add(name)
+
+        def run():
+            try:
+                self._refresh(name, Tokenizer())  # own tokenizer: PyStemmer objects are not thread-safe
+            except Exception as exc:
+                log.warning("event=lexical_refresh_failed collection=%s error=%s", name, type(exc).__name__)
+            finally:
+                with self._guard:
+                    self._refreshing.discard(name)
+
+        threading.Thread(target=run, name=f"bm25-refresh-{name}", daemon=True).start()
+
+    def documents(self, collections: list[str]) -> list[DocumentInfo]:
+        """The documents stored in `collections`, derived from Chroma's chunk metadata.
+
+        Unlike the catalog (SQLite in the ingest's data directory) this is the same in every
+        process on every machine; `root` is not stored per chunk and is reported as "".
+        """
+        self.ensure(collections)
+        out = [DocumentInfo(**d) for name in collections for d in self.get(name).documents()]
+        return sorted(out, key=lambda d: (d.source, d.collection))
+
+
+def _summarise(documents: dict[str, dict], collection: str, meta: dict) -> None:
+    doc = documents.get(meta.get("doc_id", ""))
+    if doc is None:
+        doc = documents[meta.get("doc_id", "")] = {
+            "doc_id": meta.get("doc_id", ""), "source": meta.get("source", ""), "root": "", "collection": collection,
+            "doc_type": meta.get("doc_type", "other"), "title": meta.get("title", ""), "chunks": 0,
+            "ingested_at": meta.get("ingested_at", ""), "effective_date": meta.get("effective_date", ""),
+            "version": meta.get("version", ""),
+        }
+    doc["chunks"] += 1
+    doc["ingested_at"] = max(doc["ingested_at"], meta.get("ingested_at", ""))
 
 
 @dataclass
@@ -69,10 +176,14 @@ def _where(filters: SearchFilters | None) -> dict | None:
 
 class Retriever:
     def __init__(self, settings: Settings, embedder, store: VectorStore, lexical: LexicalIndexes):
+        from assistant.docrouting import DocRouter
+
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
+        self.router = DocRouter(store, lexical)
+        self._id_sources: dict[str, tuple[object, dict[str, str]]] = {}
 
     def search(self, query: str, collections: list[str], k: int, filters: SearchFilters | None = None) -> list[SearchResult]:
         if filters and filters.collection is not None:
@@ -80,40 +191,104 @@ class Retriever:
         if not collections or not query.strip():
             return []  # deny by default: no readable collection means no results, never "no filter"
         cfg = self.settings.retrieval
+        doc_types = list(filters.doc_type) if filters and filters.doc_type else None
+        sources = list(filters.source) if filters and filters.source else None
         hits: dict[str, _Hit] = {}
         vector = self.embedder.embed_query(query)
-        dense: list[tuple[StoredChunk, str]] = []
-        for name in collections:
-            dense.extend((c, name) for c in self.store.query(name, vector, cfg.dense_candidates, _where(filters)))
-        dense.sort(key=lambda pair: pair[0].distance)
-        for rank, (chunk, name) in enumerate(dense[: cfg.dense_candidates]):
-            hit = hits.setdefault(chunk.id, _Hit(chunk, name))
-            hit.dense = 1.0 - float(chunk.distance)
-            hit.score += cfg.dense_weight / (cfg.rrf_k + rank + 1)
-        lexical: list[tuple[str, float, str]] = []
-        for name in collections:
-            index = self.lexical.get(name)
-            doc_types = list(filters.doc_type) if filters and filters.doc_type else None
-            sources = list(filters.source) if filters and filters.source else None
-            lexical.extend((cid, s, name) for cid, s in index.search(query, cfg.lexical_candidates, doc_types, sources))
-        lexical.sort(key=lambda t: -t[1])
-        for rank, (cid, _, name) in enumerate(lexical[: cfg.lexical_candidates]):
-            hit = hits.setdefault(cid, _Hit(None, name))
-            hit.score += cfg.lexical_weight / (cfg.rrf_k + rank + 1)
+
+        dense = self._dense(vector, collections, cfg.dense_candidates, _where(filters))
+        self._add_ranked(hits, dense, cfg.dense_weight, dense=True)
+        lexical = self._lexical(query, collections, cfg.lexical_candidates, doc_types, sources)
+        self._add_ranked(hits, lexical, cfg.lexical_weight)
+
+        routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
+        if routed:
+            top = routed[0]
+            runner_up = routed[1].score if len(routed) > 1 else 0.0
+            if cfg.in_doc_candidates and top.naming_tokens and top.score >= cfg.route_margin * runner_up:
+                self._search_inside(hits, top, query, doc_types)
+            boost = {(d.collection, d.source): cfg.doc_weight / (cfg.rrf_k + rank + 1) for rank, d in enumerate(routed[: cfg.route_docs])}
+            for cid, hit in hits.items():
+                hit.score += boost.get((hit.collection, self._source_of(hit, cid)), 0.0)
+
         ranked = sorted(hits.items(), key=lambda kv: -kv[1].score)[:k]
         self._fill_text(ranked)
         return [self._result(cid, hit) for cid, hit in ranked if hit.chunk is not None]
+
+    def _search_inside(self, hits: dict[str, _Hit], doc, query: str, doc_types) -> None:
+        """The query names one document: rank that document's chunks by the rest of the question.
+
+        The naming words ("...between Acme Corp and Jane Doe") would otherwise make the preamble
+        the best match inside the document; the corpus-wide scores of its chunks are replaced.
+        """
+        from assistant.docrouting import residual_query
+
+        cfg = self.settings.retrieval
+        question = residual_query(query, doc.naming_tokens, self.lexical.tokenizer)
+        vector = self.embedder.embed_query(question)
+        where = {"source": doc.source} if not doc_types else {"$and": [{"source": doc.source}, {"doc_type": {"$in": doc_types}}]}
+        for cid, hit in hits.items():
+            if hit.collection == doc.collection and self._source_of(hit, cid) == doc.source:
+                hit.score = 0.0
+        inside = [(c, doc.collection) for c in self.store.query(doc.collection, vector, cfg.in_doc_candidates, where)]
+        self._add_ranked(hits, inside, cfg.dense_weight, dense=True)
+        inside_lex = self._lexical(question, [doc.collection], cfg.in_doc_candidates, doc_types, [doc.source])
+        self._add_ranked(hits, inside_lex, cfg.lexical_weight)
+
+    # -- candidate lists --------------------------------------------------------------------
+    def _dense(self, vector, collections: list[str], n: int, where: dict | None) -> list[tuple[StoredChunk, str]]:
+        found: list[tuple[StoredChunk, str]] = []
+        for name in collections:
+            found.extend((c, name) for c in self.store.query(name, vector, n, where))
+        found.sort(key=lambda pair: pair[0].distance)
+        return found[:n]
+
+    def _lexical(self, query: str, collections: list[str], n: int, doc_types, sources) -> list[tuple[str, float, str]]:
+        found: list[tuple[str, float, str]] = []
+        for name in collections:
+            found.extend((cid, s, name) for cid, s in self.lexical.get(name).search(query, n, doc_types, sources))
+        found.sort(key=lambda t: -t[1])
+        return found[:n]
+
+    def _add_ranked(self, hits: dict[str, _Hit], ranked: list, weight: float, dense: bool = False) -> None:
+        rrf_k = self.settings.retrieval.rrf_k
+        for rank, item in enumerate(ranked):
+            if dense:
+                chunk, name = item
+                hit = hits.setdefault(chunk.id, _Hit(chunk, name))
+                if hit.chunk is None:
+                    hit.chunk = chunk
+                hit.dense = 1.0 - float(chunk.distance)
+                cid = chunk.id
+            else:
+                cid, _, name = item
+                hit = hits.setdefault(cid, _Hit(None, name))
+            hit.score += weight / (rrf_k + rank + 1)
+
+    def _source_of(self, hit: _Hit, cid: str) -> str:
+        if hit.chunk is not None:
+            return hit.chunk.meta.get("source", "")
+        index = self.lexical.get(hit.collection)
+        generation = index.current_generation()
+        cached = self._id_sources.get(hit.collection)
+        if cached is None or cached[0] != generation:
+            index.search("", 0)  # make sure the current generation is loaded
+            cached = (generation, dict(zip(index.ids, index.sources)))
+            self._id_sources[hit.collection] = cached
+        return cached[1].get(cid, "")
 
     def _fill_text(self, ranked: list[tuple[str, _Hit]]) -> None:
         need: dict[str, list[str]] = {}
         for cid, hit in ranked:
             if hit.chunk is None:
                 need.setdefault(hit.collection, []).append(cid)
+        by_id = {}
         for name, ids in need.items():
             for chunk in self.store.get(name, ids):
-                for cid, hit in ranked:
-                    if cid == chunk.id:
-                        hit.chunk = chunk
+                by_id[chunk.id] = chunk
+        for cid, hit in ranked:
+            if hit.chunk is None:
+                hit.chunk = by_id.get(cid)
 
     @staticmethod
     def _result(cid: str, hit: _Hit) -> SearchResult:

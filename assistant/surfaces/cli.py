@@ -273,7 +273,10 @@ _register_command_modules()
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click *returns* a command's typer.Exit code instead of exiting.
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
     except (AssistantError, ConfigError) as exc:
         err.print(f"error: {getattr(exc, 'message', str(exc))}", markup=False, highlight=False)
         sys.exit(EXIT_ERROR)

@@ -1,0 +1,121 @@
+"""Document routing: which documents does a query name?
+
+Users and legal queries name their document ("the termination clause in the Acme MSA", "Consider
+the Service Agreement between BicycleTX Ltd and Nigel Crockett; ..."). Chunk-level retrieval alone
+lets generic clause text from every other contract outrank the named one. A BM25 index over one
+*profile* per document (title, file name, and its opening chunks, where the parties are named)
+ranks documents; retrieval then boosts the chunks of the best-ranked documents and, when one
+document clearly wins, pulls extra candidates from inside it.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+
+import numpy as np
+
+from assistant.lexical import Tokenizer
+
+PROFILE_CHUNKS = 2  # opening chunks per document that go into its profile
+
+
+@dataclass
+class RoutedDoc:
+    source: str
+    collection: str
+    score: float
+    naming_tokens: frozenset[str] = frozenset()  # query tokens that identify this document
+
+
+# A query token "names" a document when it occurs in that document's profile and in few others.
+NAMING_MAX_DF = 0.05
+
+
+@dataclass
+class _Profiles:
+    key: tuple
+    sources: list[str]
+    bm25: object | None
+    tokens: list[frozenset[str]]
+    df: dict[str, int]
+
+
+class DocRouter:
+    def __init__(self, store, lexical_indexes):
+        self.store = store
+        self.lexical = lexical_indexes
+        self.tok: Tokenizer = lexical_indexes.tokenizer
+        self._cache: dict[str, _Profiles] = {}
+        self._lock = threading.Lock()
+
+    def _key(self, collection: str) -> tuple:
+        return (self.lexical.get(collection).current_generation(), self.store.count(collection))
+
+    def _profiles(self, collection: str) -> _Profiles:
+        key = self._key(collection)
+        cached = self._cache.get(collection)
+        if cached is not None and cached.key == key:
+            return cached
+        with self._lock:
+            cached = self._cache.get(collection)
+            if cached is not None and cached.key == key:
+                return cached
+            texts: dict[str, list[str]] = {}
+            for chunk in self.store.get_where(collection, {"ordinal": {"$lt": PROFILE_CHUNKS}}):
+                m = chunk.meta
+                source = m.get("source", "")
+                if source not in texts:
+                    name = re.sub(r"[^A-Za-z0-9]+", " ", source.rsplit("/", 1)[-1])
+                    texts[source] = [m.get("title", ""), name]
+                texts[source].append(chunk.text)
+            sources = sorted(texts)
+            bm25 = None
+            corpus = [self.tok("\n".join(texts[s])) or ["\u2205"] for s in sources]
+            token_sets = [frozenset(toks) for toks in corpus]
+            df: dict[str, int] = {}
+            for toks in token_sets:
+                for t in toks:
+                    df[t] = df.get(t, 0) + 1
+            if sources:
+                import bm25s
+
+                bm25 = bm25s.BM25()
+                bm25.index(corpus, show_progress=False)
+            cached = _Profiles(key, sources, bm25, token_sets, df)
+            self._cache[collection] = cached
+            return cached
+
+    def route(self, query: str, collections: list[str], sources: list[str] | None = None, n: int = 5) -> list[RoutedDoc]:
+        tokens = self.tok(query)
+        if not tokens:
+            return []
+        found: list[RoutedDoc] = []
+        for name in collections:
+            prof = self._profiles(name)
+            if prof.bm25 is None:
+                continue
+            scores = prof.bm25.get_scores(tokens)
+            if sources:
+                allowed = np.isin(np.array(prof.sources, dtype=object), sources)
+                scores = scores * allowed
+            top = np.argsort(-scores)[:n]
+            limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
+            for i in top:
+                if scores[i] <= 0:
+                    continue
+                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit)
+                found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming))
+        found.sort(key=lambda d: -d.score)
+        return found[:n]
+
+
+def residual_query(query: str, naming: frozenset[str], tok: Tokenizer) -> str:
+    """The query without the words that only serve to name the document ("...between BicycleTX
+    Ltd and Nigel Crockett; how is IP ownership assigned?" -> the question part)."""
+    if not naming:
+        return query
+    words = re.findall(r"\S+", query)
+    kept = [w for w in words if not (set(tok(w)) & naming)]
+    return " ".join(kept) if kept else query
