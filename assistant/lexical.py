@@ -3,7 +3,10 @@
 The index is derived data: after an ingest changes a collection it is rebuilt from the chunk
 texts stored in Chroma, written to a fresh folder and switched in atomically, so a reader never
 sees a half-written index and a crash leaves the previous one in place. Readers notice a newer
-generation by a cheap stat() and reload, which keeps several processes consistent.
+generation by a cheap read of the CURRENT pointer and reload, which keeps several processes that
+share one data directory consistent. Each generation also records the Chroma *content marker*
+it was built from (see retrieval.LexicalIndexes), which is how processes with their own data
+directory notice that Chroma changed. Builds in one folder are serialised by a file lock.
 """
 
 from __future__ import annotations
@@ -78,23 +81,41 @@ class LexicalIndex:
         self.ids: list[str] = []
         self.doc_types: np.ndarray = np.array([], dtype=object)
         self.sources: np.ndarray = np.array([], dtype=object)
+        self._documents: list[dict] = []
 
     # -- build ------------------------------------------------------------------------------
-    def build(self, rows: list[tuple[str, str, str, str]]) -> None:
-        """rows: (chunk_id, text, doc_type, source). Writes a new generation and switches to it."""
+    def build_lock(self):
+        """The lock every builder of this folder holds (processes sharing a data directory)."""
+        from filelock import FileLock
+
+        self.folder.mkdir(parents=True, exist_ok=True)
+        return FileLock(str(self.folder / ".build.lock"))
+
+    def build(self, rows: list[tuple[str, str, str, str]], marker: str | None = None,
+              documents: list[dict] | None = None, tokenizer: Tokenizer | None = None) -> None:
+        """rows: (chunk_id, text, doc_type, source). Writes a new generation and switches to it.
+
+        `marker` is the Chroma content marker the rows were read under; `documents` one summary
+        per document (the Chroma-derived document list). Callers hold build_lock().
+        """
         import bm25s
 
+        tok = tokenizer or self.tok
         self.folder.mkdir(parents=True, exist_ok=True)
         gen = f"{time.time_ns()}-{os.getpid()}"
         target = self.folder / f"gen-{gen}"
         target.mkdir()
         meta = {"format": INDEX_FORMAT, "ids": [r[0] for r in rows], "doc_types": [r[2] for r in rows], "sources": [r[3] for r in rows]}
         if rows:
-            corpus_tokens = [self.tok(r[1]) or ["\u2205"] for r in rows]
+            corpus_tokens = [tok(r[1]) or ["\u2205"] for r in rows]
             model = bm25s.BM25()
             model.index(corpus_tokens, show_progress=False)
             model.save(str(target / "bm25"))
         (target / "rows.json").write_text(json.dumps(meta), encoding="utf-8")
+        (target / "documents.json").write_text(json.dumps(documents or []), encoding="utf-8")
+        # Written last: a generation without info.json is incomplete and never current.
+        info = {"format": INDEX_FORMAT, "marker": marker, "count": len(rows)}
+        (target / "info.json").write_text(json.dumps(info), encoding="utf-8")
         pointer = self.folder / "CURRENT"
         tmp = self.folder / f"CURRENT.{gen}.tmp"
         tmp.write_text(gen, encoding="utf-8")
@@ -113,16 +134,28 @@ class LexicalIndex:
         except FileNotFoundError:
             return None
 
-    def is_current(self) -> bool:
-        """Built, and in the format this code writes."""
+    def info(self) -> dict | None:
+        """{format, marker, count} of the current generation, if it is complete and in our format."""
         gen = self.current_generation()
         if gen is None:
-            return False
+            return None
         try:
-            meta = json.loads((self.folder / f"gen-{gen}" / "rows.json").read_text(encoding="utf-8"))
+            info = json.loads((self.folder / f"gen-{gen}" / "info.json").read_text(encoding="utf-8"))
         except (FileNotFoundError, json.JSONDecodeError):
-            return False
-        return meta.get("format") == INDEX_FORMAT
+            return None
+        return info if info.get("format") == INDEX_FORMAT else None
+
+    def is_current(self) -> bool:
+        """Built, and in the format this code writes."""
+        return self.info() is not None
+
+    @property
+    def loaded(self) -> bool:
+        return self._loaded_gen is not None
+
+    def documents(self) -> list[dict]:
+        self._ensure_loaded()
+        return self._documents
 
     def _ensure_loaded(self) -> bool:
         gen = self.current_generation()
@@ -138,12 +171,15 @@ class LexicalIndex:
                 try:
                     meta = json.loads((target / "rows.json").read_text(encoding="utf-8"))
                     bm25 = bm25s.BM25.load(str(target / "bm25")) if meta["ids"] else None
+                    docs_file = target / "documents.json"
+                    documents = json.loads(docs_file.read_text(encoding="utf-8")) if docs_file.exists() else []
                 except (FileNotFoundError, json.JSONDecodeError):
                     return self._loaded_gen is not None  # pruned under us: keep what we have
                 self._bm25 = bm25
                 self.ids = meta["ids"]
                 self.doc_types = np.array(meta["doc_types"], dtype=object)
                 self.sources = np.array(meta["sources"], dtype=object)
+                self._documents = documents
                 self._loaded_gen = gen
         return True
 

@@ -41,6 +41,7 @@ class LexicalIndexes:
         self._indexes: dict[str, LexicalIndex] = {}
         self._checked_at: dict[str, float] = {}
         self._refreshing: set[str] = set()
+        self._warned: set[str] = set()
         self._guard = threading.Lock()
 
     def get(self, collection: str) -> LexicalIndex:
@@ -86,6 +87,10 @@ class LexicalIndexes:
         except Exception as exc:  # store unreachable: keep serving the index we have
             log.warning("event=lexical_check_failed collection=%s error=%s", name, type(exc).__name__)
             return
+        if state.embedder and state.embedder != self.store.fingerprint and name not in self._warned:
+            # Another process re-embedded with another model or backend: restart this one with the same config.
+            log.warning("event=embedder_mismatch collection=%s stored=%s ours=%s", name, state.embedder, self.store.fingerprint)
+            self._warned.add(name)
         index = self.get(name)
         info = index.info()
         if info is not None and info.get("marker") == state.generation and (state.exists or not info.get("count")):
@@ -98,10 +103,12 @@ class LexicalIndexes:
             self._refresh(name, self.tokenizer)
 
     def _refresh(self, name: str, tokenizer: Tokenizer) -> None:
+        from filelock import Timeout
+
         lock = self.get(name).build_lock()
         try:
             lock.acquire(timeout=0)
-        except Exception:  # another process of this data dir is building it: reload its result
+        except Timeout:  # another process of this data dir is building it: reload its result
             return
         try:
             state = self.store.state(name)  # re-read under the lock: it may be built by now

@@ -37,6 +37,8 @@ class AssistantService:
     access: AccessPolicy
     audit: AuditLog
     answerer: object | None = None  # assistant.answering.Answerer, wired by build()
+    contracts: object | None = None  # assistant.contracts.api.ContractService
+    drafts: object | None = None  # assistant.drafting.api.DraftingService
 
     @classmethod
     def build(cls, settings: Settings, embedder=None) -> "AssistantService":
@@ -54,6 +56,11 @@ class AssistantService:
         access = AccessPolicy(settings, known_collections=store.collection_names)
         service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
         service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder)
+        from assistant.contracts.api import ContractService
+        from assistant.drafting.api import DraftingService
+
+        service.contracts = ContractService(service)
+        service.drafts = DraftingService(service)
         return service
 
     # -- reading ----------------------------------------------------------------------------

@@ -9,12 +9,18 @@ try to download an ONNX model.
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 COLLECTION_PREFIX = "bpo_"
+# Product-internal collections (the ingest lease) use a double underscore and are never content.
+INTERNAL_PREFIX = "bpo__"
+# Collection-metadata key holding the content generation: a new value means "the chunks changed,
+# derived data (BM25 index, document list) built from an older value is stale".
+GENERATION_KEY = "generation"
 _PAGE = 2000
 
 
@@ -34,6 +40,15 @@ class _RefuseToEmbed:
 
     def is_legacy(self) -> bool:
         return True
+
+
+@dataclass(frozen=True)
+class CollectionState:
+    """What another process's view of a collection needs to decide whether it is stale."""
+
+    exists: bool
+    generation: str | None = None
+    embedder: str | None = None
 
 
 @dataclass
@@ -67,10 +82,18 @@ def make_client(settings, path):
 
 
 class VectorStore:
+    """Chroma collections named bpo_<partition>.
+
+    Collection handles are cached per process. Another process (an ingest on another machine)
+    may drop and re-create a collection, which gives it a new id: every call on a cached handle
+    that Chroma reports as missing is retried once on a fresh handle.
+    """
+
     def __init__(self, client, embedder_fingerprint: str):
         self.client = client
         self.fingerprint = embedder_fingerprint
         self._collections: dict[str, Any] = {}
+        self._writing: set[str] = set()  # collections whose generation this process invalidated
 
     # -- collections ------------------------------------------------------------------------
     def _get(self, name: str, create: bool = True):
@@ -85,35 +108,87 @@ class VectorStore:
                 embedding_function=_RefuseToEmbed(),
             )
         else:
-            try:
-                col = self.client.get_collection(full, embedding_function=_RefuseToEmbed())
-            except Exception:
+            col = self._fetch(name)
+            if col is None:
                 return None
         self._collections[name] = col
         return col
+
+    def _fetch(self, name: str):
+        """A fresh handle (and fresh metadata) from Chroma, or None when there is no such collection."""
+        try:
+            return self.client.get_collection(COLLECTION_PREFIX + name, embedding_function=_RefuseToEmbed())
+        except Exception as exc:
+            if _is_not_found(exc):
+                return None
+            raise  # unreachable server: never mistake an outage for an empty store
+
+    def _call(self, name: str, fn, create: bool = False, default=None):
+        col = self._get(name, create=create)
+        if col is None:
+            return default
+        try:
+            return fn(col)
+        except Exception as exc:
+            if not _is_not_found(exc):
+                raise
+        # The cached handle points at a collection another process dropped (and maybe re-created).
+        self._collections.pop(name, None)
+        col = self._get(name, create=create)
+        return default if col is None else fn(col)
 
     def collection_names(self) -> list[str]:
         names = []
         for col in self.client.list_collections():
             name = col if isinstance(col, str) else col.name
-            if name.startswith(COLLECTION_PREFIX):
+            if name.startswith(COLLECTION_PREFIX) and not name.startswith(INTERNAL_PREFIX):
                 names.append(name[len(COLLECTION_PREFIX) :])
         return sorted(names)
 
     def embedder_of(self, name: str) -> str | None:
-        col = self._get(name, create=False)
+        col = self._fetch(name)  # fresh: another process may have re-created it with another model
         return None if col is None else (col.metadata or {}).get("embedder")
+
+    def state(self, name: str) -> CollectionState:
+        """Fresh metadata from Chroma (one round trip); also refreshes the cached handle."""
+        col = self._fetch(name)
+        if col is None:
+            self._collections.pop(name, None)
+            return CollectionState(exists=False)
+        self._collections[name] = col
+        meta = col.metadata or {}
+        return CollectionState(exists=True, generation=meta.get(GENERATION_KEY), embedder=meta.get("embedder"))
+
+    def set_generation(self, name: str, generation: str) -> bool:
+        """Publish that `name` now holds a new generation of chunks. False if it does not exist."""
+        col = self._fetch(name)
+        if col is None:
+            return False
+        # modify() replaces the whole metadata mapping: keep the embedder fingerprint.
+        meta = {k: v for k, v in (col.metadata or {}).items()}
+        meta[GENERATION_KEY] = generation
+        col.modify(metadata=meta)
+        self._collections[name] = col
+        self._writing.discard(name)
+        return True
+
+    def _invalidate(self, name: str) -> None:
+        # Write-ahead invalidation: before the first change of a run, replace the generation, so a
+        # run that dies before publishing a new one still leaves every reader's index marked stale.
+        if name not in self._writing:
+            self.set_generation(name, "writing-" + uuid.uuid4().hex[:12])
+            self._writing.add(name)
 
     def drop(self, name: str) -> None:
         self._collections.pop(name, None)
+        self._writing.discard(name)
         try:
             self.client.delete_collection(COLLECTION_PREFIX + name)
         except Exception:
             pass
 
     def count(self, name: str) -> int:
-        col = self._get(name, create=False)
-        return 0 if col is None else col.count()
+        return self._call(name, lambda col: col.count(), default=0)
 
     def heartbeat(self) -> bool:
         try:
@@ -126,78 +201,92 @@ class VectorStore:
     def upsert(self, name: str, ids: list[str], vectors: np.ndarray, texts: list[str], metas: list[dict]) -> None:
         if not ids:
             return
-        col = self._get(name)
+        self._get(name)
+        self._invalidate(name)
         for i in range(0, len(ids), _PAGE):
-            col.upsert(
-                ids=ids[i : i + _PAGE],
-                embeddings=vectors[i : i + _PAGE],
-                documents=texts[i : i + _PAGE],
-                metadatas=[_clean(m) for m in metas[i : i + _PAGE]],
-            )
+            page = slice(i, i + _PAGE)
+            self._call(name, lambda col: col.upsert(
+                ids=ids[page], embeddings=vectors[page], documents=texts[page],
+                metadatas=[_clean(m) for m in metas[page]],
+            ), create=True)
 
     def update_metadata(self, name: str, ids: list[str], metas: list[dict]) -> None:
         if ids:
-            self._get(name).update(ids=ids, metadatas=[_clean(m) for m in metas])
+            self._get(name)
+            self._invalidate(name)
+            self._call(name, lambda col: col.update(ids=ids, metadatas=[_clean(m) for m in metas]), create=True)
 
     def delete(self, name: str, ids: list[str]) -> None:
-        col = self._get(name, create=False)
-        if col is not None and ids:
-            for i in range(0, len(ids), _PAGE):
-                col.delete(ids=ids[i : i + _PAGE])
+        if not ids or self._get(name, create=False) is None:
+            return
+        self._invalidate(name)
+        for i in range(0, len(ids), _PAGE):
+            page = ids[i : i + _PAGE]
+            self._call(name, lambda col: col.delete(ids=page))
 
     # -- reads ------------------------------------------------------------------------------
     def chunks_of_doc(self, name: str, doc_id: str) -> dict[str, dict]:
-        col = self._get(name, create=False)
-        if col is None:
-            return {}
-        got = col.get(where={"doc_id": doc_id}, include=["metadatas"])
-        return dict(zip(got["ids"], got["metadatas"]))
+        got = self._call(name, lambda col: col.get(where={"doc_id": doc_id}, include=["metadatas"]))
+        return {} if got is None else dict(zip(got["ids"], got["metadatas"]))
 
     def get(self, name: str, ids: list[str]) -> list[StoredChunk]:
-        col = self._get(name, create=False)
-        if col is None or not ids:
+        if not ids:
             return []
-        got = col.get(ids=ids, include=["documents", "metadatas"])
+        got = self._call(name, lambda col: col.get(ids=ids, include=["documents", "metadatas"]))
+        if got is None:
+            return []
         by_id = {i: StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
         return [by_id[i] for i in ids if i in by_id]
 
     def get_where(self, name: str, where: dict) -> list[StoredChunk]:
-        col = self._get(name, create=False)
-        if col is None:
-            return []
-        got = col.get(where=where, include=["documents", "metadatas"])
-        return [StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])]
+        # Paged: one unbounded get of a large match set fails in Chroma ("too many SQL variables").
+        out: list[StoredChunk] = []
+        offset = 0
+        while True:
+            got = self._call(name, lambda col: col.get(where=where, limit=_PAGE, offset=offset,
+                                                       include=["documents", "metadatas"]))
+            if got is None or not got["ids"]:
+                return out
+            out.extend(StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
+            offset += len(got["ids"])
 
     def iter_all(self, name: str, include_text: bool = True):
-        col = self._get(name, create=False)
-        if col is None:
-            return
         include = ["documents", "metadatas"] if include_text else ["metadatas"]
         offset = 0
         while True:
-            got = col.get(limit=_PAGE, offset=offset, include=include)
-            if not got["ids"]:
+            got = self._call(name, lambda col: col.get(limit=_PAGE, offset=offset, include=include))
+            if got is None or not got["ids"]:
                 return
             docs = got.get("documents") or [""] * len(got["ids"])
             for i, d, m in zip(got["ids"], docs, got["metadatas"]):
                 yield StoredChunk(i, d or "", m)
             offset += len(got["ids"])
 
-    def query(self, name: str, vector: np.ndarray, n: int, where: dict | None = None) -> list[StoredChunk]:
-        col = self._get(name, create=False)
-        if col is None:
+    def query(self, name: str, vector: np.ndarray, n: int, where: dict | None = None,
+              include_text: bool = True) -> list[StoredChunk]:
+        """The n nearest chunks, nearest first. include_text=False returns ids and distances only
+        (text and metadata empty): fusion needs no more, and the top k are fetched afterwards.
+
+        No count() first: Chroma 1.x returns fewer than n when there are fewer, and the extra
+        round trip cost up to ~9 ms at 100k chunks.
+        """
+        include = ["documents", "metadatas", "distances"] if include_text else ["distances"]
+        res = self._call(name, lambda col: col.query(query_embeddings=[vector], n_results=n, where=where or None,
+                                                     include=include))
+        if res is None or not res["ids"] or not res["ids"][0]:
             return []
-        total = col.count()
-        if total == 0:
-            return []
-        res = col.query(
-            query_embeddings=[vector], n_results=min(n, total), where=where or None,
-            include=["documents", "metadatas", "distances"],
-        )
-        return [
-            StoredChunk(i, d, m, dist)
-            for i, d, m, dist in zip(res["ids"][0], res["documents"][0], res["metadatas"][0], res["distances"][0])
-        ]
+        ids, dists = res["ids"][0], res["distances"][0]
+        docs = res["documents"][0] if include_text else [""] * len(ids)
+        metas = res["metadatas"][0] if include_text else [{}] * len(ids)
+        return [StoredChunk(i, d or "", m or {}, dist) for i, d, m, dist in zip(ids, docs, metas, dists)]
+
+
+def _is_not_found(exc: Exception) -> bool:
+    try:
+        from chromadb.errors import NotFoundError
+    except ImportError:  # pragma: no cover - chromadb always has it
+        return False
+    return isinstance(exc, NotFoundError)
 
 
 def _clean(meta: dict) -> dict:

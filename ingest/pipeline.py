@@ -22,6 +22,7 @@ from pathlib import Path
 
 from assistant.catalog import Catalog, CatalogRow
 from assistant.config import Settings
+from assistant.locks import ingest_lock
 from assistant.models import ChunkMeta, FileOutcome, IngestSummary
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
@@ -110,6 +111,11 @@ class Ingestor:
         return summary
 
     def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False) -> IngestSummary:
+        # One run at a time per store (file lock embedded, Chroma lease in server mode): IngestBusy otherwise.
+        with ingest_lock(self.settings, self.store):
+            return self._ingest_files(root, files, progress, prune)
+
+    def _ingest_files(self, root: Path, files: list[Path], progress: Progress | None, prune: bool) -> IngestSummary:
         root_key = str(root.resolve())
         summary = IngestSummary(root=str(root), files=[])
         progress = progress or (lambda event, n: None)

@@ -1,0 +1,203 @@
+"""ContractService: clause lookup, key terms, SLA schedule and the obligation register, built
+over the AssistantService (same access policy, store and retriever; nothing of its own to open).
+
+Wired by the lead as `service.contracts = ContractService(service)`.
+"""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from assistant.contracts.classify import CONTRACT_DOC_TYPES, ClauseClassifier, parse_stored
+from assistant.contracts.document import contract_rows, load_contract, resolve_source
+from assistant.contracts.key_terms import KeyTerms, extract_key_terms
+from assistant.contracts.obligations import ObligationRegister, extract_obligations
+from assistant.contracts.sla import extract_sla_schedule
+from assistant.contracts.sla_models import SlaSchedule
+from assistant.contracts.taxonomy import Category, Taxonomy
+from assistant.contracts.text import clause_marks, normalize
+from assistant.errors import InvalidInput
+from assistant.models import Caller, SearchFilters, SearchResult
+
+CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence
+
+
+class ClauseHit(SearchResult):
+    """A search result plus what the clause classifier says about it."""
+
+    clause_types: list[str] = Field(default_factory=list)
+    type_score: float = 0.0  # the classifier's score for the requested type
+    retrieval_score: float = 0.0  # the fused retrieval score the candidate came with (0: not retrieved)
+    quote: str = ""  # the clause inside the chunk that carries the type (verbatim substring of `text`)
+    clause_heading: str = ""
+
+
+class ClauseLookup(BaseModel):
+    type: str
+    source: str | None = None
+    found: bool
+    message: str = ""
+    results: list[ClauseHit] = Field(default_factory=list)
+
+
+class ContractService:
+    def __init__(self, service, taxonomy: Taxonomy | None = None):
+        self.service = service
+        self.taxonomy = taxonomy or Taxonomy.load()
+        self.classifier = ClauseClassifier(self.taxonomy)
+        self._query_vectors: dict[str, np.ndarray] = {}
+        self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
+
+    # -- clause lookup ------------------------------------------------------------------------
+    def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5) -> ClauseLookup:  # noqa: A002
+        category = self.taxonomy.resolve(type)
+        if not 1 <= int(k) <= 50:
+            raise InvalidInput("k must be between 1 and 50")
+        exact = resolve_source(self.service, caller, source) if source else None
+        ranked = self._rank(category, caller, exact)
+        # "Found" is decided on the best score; once found, the next best are shown with their scores.
+        found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
+        results = ranked[:k] if found else []
+        for hit in results:
+            hit.quote, number, heading = self._best_clause(category, hit)
+            hit.clause_no = number or _verified_clause_no(hit)
+            hit.clause_heading = heading
+        self._audit("clauses", caller, category.name, [h.chunk_id for h in results], exact)
+        if not found:
+            where = "in this contract" if exact else "in the contracts you can read"
+            return ClauseLookup(type=category.name, source=exact, found=False, message=f"{category.name}: not found {where}")
+        return ClauseLookup(type=category.name, source=exact, found=True, results=results)
+
+    def _rank(self, category: Category, caller: Caller, source: str | None) -> list[ClauseHit]:
+        collections = self.service.access.readable(caller)
+        if not collections:
+            return []
+        self.service.lexical.ensure(collections)
+        filters = SearchFilters(doc_type=list(CONTRACT_DOC_TYPES), source=[source] if source else None)
+        retrieved = self.service.retriever.search(category.search_query, collections, CANDIDATES, filters)
+        candidates: dict[str, ClauseHit] = {r.chunk_id: ClauseHit(**r.model_dump(), retrieval_score=r.score) for r in retrieved}
+        if source:
+            # One contract: score every chunk of it, so a clause retrieval missed can still be found.
+            for hit in self._whole_document(category, collections, source):
+                known = candidates.get(hit.chunk_id)
+                if known is None:
+                    candidates[hit.chunk_id] = hit
+                elif known.dense_score is None:
+                    known.dense_score = hit.dense_score  # a BM25-only hit: its vector similarity from the scan
+        self._load_metas(list(candidates.values()))
+        for hit in candidates.values():
+            meta = self._metas.get(hit.chunk_id) or {"section_path": hit.section_path, "char_start": hit.char_start}
+            hit.clause_types = list(parse_stored(meta))
+            # The stored score is lexical evidence only; here the chunk's similarity to the category
+            # query (from retrieval, i.e. the stored vector) is at hand, so score with both.
+            hit.type_score = round(self.classifier.score_one(category, hit.text, meta, hit.dense_score), 6)
+            hit.score = hit.type_score
+        return sorted(candidates.values(), key=lambda h: (-h.score, -h.retrieval_score))
+
+    def _load_metas(self, hits: list[ClauseHit]) -> None:
+        """Stored metadata (ordinal, clause types) of the candidates, one store read per collection."""
+        if len(self._metas) > 50_000:
+            self._metas.clear()
+        missing: dict[str, list[str]] = {}
+        for hit in hits:
+            if hit.chunk_id not in self._metas:
+                missing.setdefault(hit.collection, []).append(hit.chunk_id)
+        for name, ids in missing.items():
+            for chunk in self.service.store.get(name, ids):
+                self._metas[chunk.id] = chunk.meta
+
+    def _whole_document(self, category: Category, collections: list[str], source: str) -> list[ClauseHit]:
+        vector = self._query_vector(category)
+        out = []
+        for name in collections:
+            total = self.service.store.count(name)
+            if not total:
+                continue
+            for chunk in self.service.store.query(name, vector, total, {"source": source}):
+                m = chunk.meta
+                out.append(ClauseHit(
+                    chunk_id=chunk.id, source=m["source"], text=chunk.text, score=0.0, section_path=m.get("section_path", ""),
+                    page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
+                    char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
+                    clause_no=m.get("clause_no", ""), collection=name, dense_score=round(1.0 - float(chunk.distance), 6),
+                    clause_types=list(parse_stored(m)),
+                ))
+                self._metas[chunk.id] = m
+        return out
+
+    def _query_vector(self, category: Category) -> np.ndarray:
+        if category.name not in self._query_vectors:
+            self._query_vectors[category.name] = self.service.embedder.embed_query(category.search_query)
+        return self._query_vectors[category.name]
+
+    def _best_clause(self, category: Category, hit: ClauseHit) -> tuple[str, str, str]:
+        """The clause unit inside the chunk with the most evidence for the type: (quote, number, heading)."""
+        text = hit.text
+        marks = clause_marks(text)
+        bounds = [0] + [m.start for m in marks if m.start > 0] + [len(text)]
+        units = [[a, b] for a, b in zip(bounds, bounds[1:]) if text[a:b].strip()]
+        merged: list[list[int]] = []
+        for unit in units:
+            # A bare heading ("10. Audit Rights") belongs with the clause that follows it.
+            if merged and len(text[merged[-1][0] : merged[-1][1]].strip()) < 60:
+                merged[-1][1] = unit[1]
+            else:
+                merged.append(unit)
+        best, best_score = merged[0] if merged else [0, len(text)], -1.0
+        for a, b in merged:
+            unit = normalize(text[a:b])
+            score = sum(w for p, w in category.cue_patterns if p.search(unit))
+            heads = normalize(" ".join(m.heading for m in marks if a <= m.start < b and m.heading))
+            if heads:
+                score += 2.0 * max((w for p, w in category.heading_patterns if p.search(heads)), default=0.0)
+            if score > best_score:
+                best, best_score = [a, b], score
+        a, b = best
+        inner = [m for m in marks if a <= m.start < b]
+        mark = inner[-1] if len(inner) > 1 and len(text[inner[0].start : inner[1].start].strip()) < 60 else (inner[0] if inner else None)
+        return text[a:b].strip(), (mark.number if mark else ""), (mark.heading if mark else "")
+
+    # -- key terms, SLA, obligations ----------------------------------------------------------
+    def key_terms(self, source: str, caller: Caller) -> KeyTerms:
+        doc = load_contract(self.service, caller, source)
+        self._audit("key_terms", caller, "", [], doc.source)
+        return extract_key_terms(doc)
+
+    def sla_schedule(self, source: str, caller: Caller) -> SlaSchedule:
+        doc = load_contract(self.service, caller, source)
+        self._audit("sla_schedule", caller, "", [], doc.source)
+        return extract_sla_schedule(doc)
+
+    def obligations(self, caller: Caller, source: str | None = None) -> ObligationRegister:
+        if source:
+            sources = [resolve_source(self.service, caller, source)]
+        else:
+            sources = sorted({r.source for r in contract_rows(self.service, caller)})
+        register = ObligationRegister(sources=sources)
+        for src in sources:
+            part = extract_obligations(load_contract(self.service, caller, src))
+            register.obligations += part.obligations
+            register.rights += part.rights
+            register.notes += part.notes
+        self._audit("obligations", caller, "", [], source or f"{len(sources)} contracts")
+        return register
+
+    # -- helpers ------------------------------------------------------------------------------
+    def _audit(self, action: str, caller: Caller, question: str, chunk_ids: list[str], source: str | None) -> None:
+        audit = getattr(self.service, "_audit", None)
+        if callable(audit):
+            audit(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
+
+
+def _verified_clause_no(hit: SearchResult) -> str:
+    """The stored clause number, only if it occurs in the chunk's text or its section heading."""
+    number = hit.clause_no or ""
+    if not number or number.startswith("("):
+        return ""
+    pattern = rf"(?<![\d.]){re.escape(number)}(?![\d])"
+    if re.search(pattern, hit.text[:200]) or re.search(pattern, hit.section_path):
+        return number
+    return ""

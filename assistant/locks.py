@@ -1,0 +1,188 @@
+"""The ingest lock: two ingests never interleave their writes to one store.
+
+Embedded mode: an exclusive OS file lock on `<home>/ingest.lock` (the kernel releases it when
+the holder dies, even by SIGKILL). Server mode: a lease record in the tiny Chroma collection
+`bpo__locks`, visible to ingest processes on every machine, renewed by a background thread and
+expiring after `ttl_s` without renewal, so a crashed ingest's lease lapses on its own.
+
+A second ingest does not queue behind the first: it fails at once with `IngestBusy`, whose
+message names the holder (a scheduled run simply tries again next time; an HTTP caller gets a
+clear error instead of a request that hangs for minutes). Pass `wait_s` to wait instead.
+
+Lease protocol (Chroma has no compare-and-swap, but `add` of an existing id is ignored, so the
+first writer of an id wins): lease records are numbered slots `ingest.<n>`. To acquire, read the
+highest slot; if it is held and unexpired, the lock is busy; otherwise add slot n+1, read back,
+and hold it only if it is ours *and* still the highest slot. Release marks the slot expired
+(slots are never reused, so a slow contender that read an old maximum cannot win a stale slot).
+Expiry compares wall clocks: the machines need NTP-synchronised time (seconds of skew are fine
+against the default 60 s TTL).
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import socket
+import threading
+import time
+import uuid
+from contextlib import contextmanager
+from pathlib import Path
+
+from assistant.errors import AssistantError
+
+log = logging.getLogger("bpo.locks")
+
+LOCKS_COLLECTION = "bpo__locks"
+INGEST = "ingest"
+DEFAULT_TTL_S = 60.0
+
+
+class IngestBusy(AssistantError):
+    """Another ingest holds the lock (HTTP: 409)."""
+
+    code = "ingest_busy"
+
+
+def _holder() -> dict:
+    return {"host": socket.gethostname(), "pid": os.getpid(), "since": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+
+
+def _busy(holder: dict) -> IngestBusy:
+    who = f"pid {holder.get('pid', '?')} on {holder.get('host', '?')} since {holder.get('since', '?')}"
+    return IngestBusy(f"another ingest is running ({who}); try again when it has finished")
+
+
+# -- embedded mode: a file lock ------------------------------------------------------------------
+
+@contextmanager
+def file_lock(home: Path, wait_s: float = 0.0):
+    from filelock import FileLock, Timeout
+
+    home.mkdir(parents=True, exist_ok=True)
+    lock = FileLock(str(home / "ingest.lock"))
+    owner = home / "ingest.lock.json"
+    try:
+        lock.acquire(timeout=wait_s)
+    except Timeout:
+        try:
+            holder = json.loads(owner.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            holder = {}
+        raise _busy(holder) from None
+    try:
+        owner.write_text(json.dumps(_holder()), encoding="utf-8")
+        yield
+    finally:
+        owner.unlink(missing_ok=True)
+        lock.release()
+
+
+# -- server mode: a lease in Chroma -------------------------------------------------------------
+
+class ChromaLease:
+    def __init__(self, client, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S):
+        self.client = client
+        self.name = name
+        self.ttl_s = ttl_s
+        self.owner = uuid.uuid4().hex
+        self.slot_id: str | None = None
+        self._stop = threading.Event()
+        self._renewer: threading.Thread | None = None
+
+    def _collection(self):
+        # l2 space and a 1-d dummy vector: the records carry only metadata.
+        from assistant.store import _RefuseToEmbed
+
+        return self.client.get_or_create_collection(
+            LOCKS_COLLECTION, metadata={"purpose": "bpo-assistant leases"}, embedding_function=_RefuseToEmbed(),
+        )
+
+    def _slots(self, col) -> list[tuple[int, str, dict]]:
+        got = col.get(where={"lock": self.name}, include=["metadatas"])
+        return sorted((int(m["slot"]), i, m) for i, m in zip(got["ids"], got["metadatas"]))
+
+    def try_acquire(self) -> dict | None:
+        """None when acquired, else the current holder's details."""
+        col = self._collection()
+        slots = self._slots(col)
+        top = slots[-1] if slots else None
+        if top and top[2]["expires_at"] > time.time() and top[2]["owner"] != self.owner:
+            return top[2]
+        n = top[0] + 1 if top else 0
+        slot_id = f"{self.name}.{n}"
+        meta = {"lock": self.name, "slot": n, "owner": self.owner, "expires_at": time.time() + self.ttl_s, **_holder()}
+        col.add(ids=[slot_id], embeddings=[[1.0]], metadatas=[meta])
+        slots = self._slots(col)
+        top = slots[-1]
+        if top[1] != slot_id or top[2]["owner"] != self.owner:
+            return top[2]  # lost the race: someone else wrote this slot or a later one first
+        self.slot_id = slot_id
+        stale = [i for s, i, _ in slots if s < n]
+        if stale:
+            col.delete(ids=stale)
+        return None
+
+    def acquire(self, wait_s: float = 0.0) -> None:
+        deadline = time.monotonic() + wait_s
+        while True:
+            holder = self.try_acquire()
+            if holder is None:
+                break
+            if time.monotonic() >= deadline:
+                raise _busy(holder)
+            time.sleep(min(1.0, max(0.05, deadline - time.monotonic())))
+        self._stop.clear()
+        self._renewer = threading.Thread(target=self._renew_loop, name="ingest-lease", daemon=True)
+        self._renewer.start()
+
+    def _renew_loop(self) -> None:
+        while not self._stop.wait(self.ttl_s / 3):
+            try:
+                self._write_expiry(time.time() + self.ttl_s)
+            except Exception as exc:  # the server is briefly unreachable: the next renewal may succeed
+                log.warning("event=lease_renew_failed lock=%s error=%s", self.name, type(exc).__name__)
+
+    def _write_expiry(self, expires_at: float) -> None:
+        col = self._collection()
+        got = col.get(ids=[self.slot_id], include=["metadatas"])
+        if not got["ids"]:
+            return
+        meta = dict(got["metadatas"][0])
+        meta["expires_at"] = expires_at
+        col.update(ids=[self.slot_id], metadatas=[meta])
+
+    def release(self) -> None:
+        self._stop.set()
+        if self._renewer is not None:
+            self._renewer.join(timeout=5)
+        if self.slot_id is not None:
+            try:
+                self._write_expiry(0.0)
+            except Exception as exc:  # it lapses by itself after ttl_s
+                log.warning("event=lease_release_failed lock=%s error=%s", self.name, type(exc).__name__)
+            self.slot_id = None
+
+
+@contextmanager
+def chroma_lease(client, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S, wait_s: float = 0.0):
+    lease = ChromaLease(client, name, ttl_s)
+    lease.acquire(wait_s)
+    try:
+        yield lease
+    finally:
+        lease.release()
+
+
+# -- the one entry point ------------------------------------------------------------------------
+
+@contextmanager
+def ingest_lock(settings, store, wait_s: float = 0.0):
+    """Held around a whole ingest run; raises IngestBusy when another run holds it."""
+    if settings.store.mode == "server":
+        with chroma_lease(store.client, wait_s=wait_s):
+            yield
+    else:
+        with file_lock(Path(settings.home), wait_s=wait_s):
+            yield

@@ -1,0 +1,388 @@
+"""`bpo-assistant eval ...`: retrieval and answer quality on any corpus folder (evals/ harness).
+
+Each command ingests CORPUS into a cached eval home (evals/out/homes/<key>, or --home), runs one
+eval and prints the run metadata (corpus, files, model, chunking, retrieval, git commit) with a
+table, or one JSON object with --json.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from assistant.errors import InvalidInput
+from assistant.surfaces.cli import _state, app, err
+from assistant.surfaces.cli import out as _term
+
+# Reports are often redirected to a file: don't squeeze the tables into 80 columns there.
+out = _term if _term.is_terminal else Console(width=180)
+
+eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality on a corpus folder.")
+app.add_typer(eval_app, name="eval")
+
+_REPO = Path(__file__).resolve().parents[2]
+
+CorpusArg = typer.Argument(..., help="corpus folder (ingested recursively into a cached eval home)")
+HomeOpt = typer.Option(None, "--home", help="eval home (default: evals/out/homes/<corpus+pipeline hash>)")
+JsonOpt = typer.Option(False, "--json", help="print one JSON object")
+SkipOpt = typer.Option(False, "--skip-ingest", help="use the home as it is (no incremental re-ingest)")
+SaveOpt = typer.Option(None, "--save", help="also write the JSON report to this file")
+
+
+def _evals():
+    """Import the evals package (it lives beside `assistant`, not inside the installed packages)."""
+    try:
+        import evals.harness  # noqa: F401
+    except ModuleNotFoundError:
+        sys.path.insert(0, str(_REPO))
+    import evals.answers
+    import evals.cuad
+    import evals.harness
+    import evals.legalbench
+    import evals.process
+
+    return evals
+
+
+def _parse_ks(value: str) -> list[int]:
+    try:
+        ks = sorted({int(x) for x in value.split(",") if x.strip()})
+    except ValueError:
+        raise InvalidInput(f"--k-list: expected comma-separated integers, got {value!r}") from None
+    if not ks or ks[0] < 1 or ks[-1] > 200:
+        raise InvalidInput("--k-list: values must be between 1 and 200")
+    return ks
+
+
+def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool):
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+    ev = _evals()
+    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                   console=err, disable=quiet or not err.is_terminal, transient=True)
+    with bar:
+        task = bar.add_task("files", total=None)
+
+        def progress(event: str, n: int) -> None:
+            if event == "total":
+                bar.update(task, total=n)
+            elif event == "file":
+                bar.advance(task, n)
+
+        return ev.harness.open_run(corpus, home=home, config=_state(ctx).config, ingest=not skip_ingest,
+                                   progress=progress)
+
+
+def _require(path: Path, what: str) -> Path:
+    if not Path(path).is_file():
+        raise InvalidInput(f"{what} not found: {path}")
+    return Path(path)
+
+
+def _questions(corpus: Path, questions: Optional[Path]) -> Path:
+    if questions is not None:
+        return _require(questions, "questions file")
+    found = _evals().harness.find_question_file(corpus)
+    if found is None:
+        raise InvalidInput("no --questions given and no evals/questions/process_questions_*.jsonl matches this corpus")
+    return found
+
+
+def _emit(payload: dict, as_json: bool, save: Optional[Path]) -> None:
+    text = json.dumps(payload, default=str)
+    if save:
+        Path(save).parent.mkdir(parents=True, exist_ok=True)
+        Path(save).write_text(text + "\n", encoding="utf-8")
+    if as_json:
+        sys.stdout.write(text + "\n")
+
+
+# -- printing ----------------------------------------------------------------------------------
+def _f(value, digits: int = 3) -> str:
+    if value is None:
+        return "-"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, float):
+        return f"{value:.{digits}f}"
+    return str(value)
+
+
+def print_meta(meta: dict) -> None:
+    ingest = meta.get("ingest") or {}
+    out.print(f"[bold]corpus[/bold] {meta['corpus']}  files={meta['files']} indexed={meta['documents_indexed']} "
+              f"chunks={meta['chunks']}  failed={len(meta['files_failed'])}", highlight=False)
+    out.print(f"[bold]model[/bold] {meta['model']}  [bold]chunking[/bold] {meta['chunking']} "
+              f"v{meta['chunker_version']}", highlight=False)
+    out.print(f"[bold]retrieval[/bold] {meta['retrieval']}  [bold]answering[/bold] {meta['answering']} "
+              f"llm={meta['llm']}", highlight=False)
+    out.print(f"[bold]git[/bold] {meta['git']}  [bold]home[/bold] {meta['home']}  ingest={ingest} "
+              f"({meta['ingest_seconds']} s)  at {meta['at']}", highlight=False)
+    for note in meta.get("notes", []):
+        out.print(f"[yellow]note:[/yellow] {note}", markup=True, highlight=False)
+
+
+def _targets_line(targets: list[dict]) -> None:
+    for t in targets:
+        mark = "[green]met[/green]" if t["met"] else "[red]not met[/red]"
+        op = t.get("op", ">=")
+        out.print(f"target {t['metric']} {op} {t['target']}: {_f(t['value'])} {mark}", highlight=False)
+
+
+def print_legalbench(rep: dict) -> None:
+    table = Table(title=f"LegalBench-RAG CUAD ({rep['queries']} queries, mode: {rep['mode']})")
+    for col in ("k", "recall", "precision", "recall (union)", "precision (union)", "doc hit", "PDF-twin slots",
+                "wrong-doc share"):
+        table.add_column(col, justify="right")
+    for k in rep["k_list"]:
+        m = rep["metrics"][k]
+        table.add_row(str(k), _f(m["recall"]), _f(m["precision"]), _f(m["recall_union"]), _f(m["precision_union"]),
+                      _f(m["doc_hit"]), _f(m["twin_slots"], 2), _f(m["wrong_doc_share"]))
+    out.print(table)
+    b = rep["baseline"]
+    out.print(f"baseline (LangChain quickstart, .txt only): recall@1 {b['recall@1']} @8 {b['recall@8']} "
+              f"@32 {b['recall@32']}; precision@1 {b['precision@1']}", highlight=False)
+    _targets_line(rep["targets"])
+    c = rep["ceiling"]
+    out.print(f"ceiling from the chunking: gold chars inside some chunk {_f(c['gold_chars_in_chunks'])}, "
+              f"precision@1 with the best chunk first {_f(c['precision@1_best_chunk'])}", highlight=False)
+    for note in rep["notes"]:
+        out.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+    mid = 8 if 8 in rep["k_list"] else rep["k_list"][len(rep["k_list"]) // 2]
+    worst = sorted(rep["per_query"], key=lambda q: (q["k"][mid]["recall"], q["id"]))[:5]
+    t2 = Table(title=f"Lowest recall@{mid}")
+    for col in ("id", f"recall@{mid}", "first gold rank", "first doc rank", "top source", "query"):
+        t2.add_column(col)
+    for q in worst:
+        t2.add_row(q["id"], _f(q["k"][mid]["recall"]), _f(q["first_gold_rank"]), _f(q["first_doc_rank"]),
+                   (q["top_sources"] or ["-"])[0][-50:], q["query"][:90])
+    out.print(t2)
+
+
+def print_cuad(rep: dict) -> None:
+    ks = rep["k_list"]
+    table = Table(title=f"CUAD clause spans ({rep['contracts']} contracts, {rep['pairs']} contract×category pairs)")
+    table.add_column("category")
+    table.add_column("pairs", justify="right")
+    for k in ks:
+        table.add_column(f"recall@{k}", justify="right")
+        table.add_column(f"hit@{k}", justify="right")
+    for name, c in rep["per_category"].items():
+        table.add_row(name, str(c["pairs"]), *[x for k in ks for x in (_f(c[k]["recall"]), _f(c[k]["hit"]))])
+    o = rep["overall"]
+    table.add_row("[bold]overall (pairs)[/bold]", str(rep["pairs"]),
+                  *[x for k in ks for x in (_f(o[k]["recall"]), _f(o[k]["hit"]))])
+    table.add_row("[bold]overall (categories)[/bold]", str(len(rep["per_category"])),
+                  *[x for k in ks for x in (_f(o[k]["recall_macro"]), _f(o[k]["hit_macro"]))])
+    out.print(table)
+    out.print(f"gold chars inside some chunk (recall ceiling): {_f(rep['gold_chars_in_chunks'])}", highlight=False)
+    for note in rep["notes"]:
+        out.print(f"[yellow]note:[/yellow] {note}", highlight=False)
+
+
+def print_process(rep: dict) -> None:
+    table = Table(title=f"Process questions ({rep['questions']}, {Path(rep['questions_file']).name}, k={rep['k']})")
+    for name in rep["metrics"]:
+        table.add_column(name, justify="right")
+    table.add_column("misses", justify="right")
+    table.add_column("unreachable", justify="right")
+    table.add_row(*[_f(v) for v in rep["metrics"].values()], str(len(rep["misses"])), str(rep["unreachable"]))
+    out.print(table)
+    _targets_line(rep["targets"])
+    if rep["misses"]:
+        t2 = Table(title="Misses (first 10)")
+        for col in ("id", "rank", "source rank", "reachable", "top source", "question"):
+            t2.add_column(col)
+        for m in rep["misses"][:10]:
+            t2.add_row(m["id"], _f(m["rank"]), _f(m["source_rank"]), _f(m.get("reachable")),
+                       (m["top_sources"] or ["-"])[0][-45:], m["question"][:70])
+        out.print(t2)
+
+
+def print_answers(rep: dict) -> None:
+    m = rep["metrics"]
+    table = Table(title=f"Answers ({rep['answerable']} answerable, {rep['unanswerable']} out-of-corpus; "
+                        f"{rep['mode']}, min_dense_score={rep['threshold']})")
+    for col in ("refusal acc.", "false refusals", "citation validity", "citations", "answers w/ problems",
+                "phrase rate", "phrase (answered)", "right source cited"):
+        table.add_column(col, justify="right")
+    table.add_row(_f(m["refusal_accuracy"]), _f(m["false_refusal_rate"]), _f(m["citation_validity"]),
+                  str(m["citations"]), str(m["answers_with_problems"]), _f(m["phrase_rate"]),
+                  _f(m["phrase_rate_answered"]), _f(m["right_source_cited"]))
+    out.print(table)
+    out.print("refusal by kind: " + ", ".join(f"{k} {_f(v)}" for k, v in rep["refusal_by_kind"].items()),
+              highlight=False)
+    _targets_line(rep["targets"])
+    for r in rep["citation_failures"][:5]:
+        out.print(f"[red]citation[/red] {r['id']}: {'; '.join(r['problems'])[:200]}", highlight=False)
+    if "calibration" in rep:
+        print_calibration(rep["calibration"])
+
+
+def print_calibration(cal: dict) -> None:
+    dist = Table(title=f"Refusal signal: {cal['signal']}")
+    for col in ("set", "n", "min", "p10", "p25", "p50", "p75", "p90", "max"):
+        dist.add_column(col, justify="right")
+    for name in ("answerable", "unanswerable"):
+        d = cal[name]
+        dist.add_row(name, str(d["n"]), *[_f(d[q]) for q in ("min", "p10", "p25", "p50", "p75", "p90", "max")])
+    out.print(dist)
+    table = Table(title="Threshold (refuse when signal < threshold)")
+    for col in ("threshold", "correct refusals", "rate", "false refusals", "rate", ""):
+        table.add_column(col, justify="right")
+    rec, cur = cal["recommended"]["threshold"], cal["current"]["threshold"]
+    for row in cal["table"]:
+        tag = " ".join(x for x, on in (("recommended", row["threshold"] == rec), ("current", row["threshold"] == cur)) if on)
+        table.add_row(_f(row["threshold"]), str(row["correct_refusals"]), _f(row["correct_refusal_rate"]),
+                      str(row["false_refusals"]), _f(row["false_refusal_rate"]), tag)
+    out.print(table)
+    r = cal["recommended"]
+    out.print(f"recommended answering.min_dense_score = {r['threshold']} (any value in {r['interval']} gives the same "
+              f"outcome): refuses {r['correct_refusals']} unanswerable ({_f(r['correct_refusal_rate'])}), "
+              f"{r['false_refusals']} answerable ({_f(r['false_refusal_rate'])}); cap {cal['max_false_refusal']}",
+              highlight=False)
+
+
+# -- commands ----------------------------------------------------------------------------------
+@eval_app.command("legalbench")
+def legalbench_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
+                   k_list: str = typer.Option("1,4,8,16,32,64", "--k-list"),
+                   limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N queries only"),
+                   only_txt: bool = typer.Option(False, "--only-txt", help="retrieve from .txt documents only"),
+                   home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
+                   save: Optional[Path] = SaveOpt):
+    """LegalBench-RAG (CUAD subset): character precision/recall at k over the whole index."""
+    ks = _parse_ks(k_list)
+    ev = _evals()
+    _require(corpus / ev.legalbench.QUERIES_FILE, "LegalBench-RAG queries")
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    try:
+        rep = ev.legalbench.run_legalbench(run, ks, limit, only_txt)
+        payload = {"meta": run.metadata(), **rep}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if not as_json:
+        print_meta(payload["meta"])
+        print_legalbench(rep)
+
+
+@eval_app.command("cuad")
+def cuad_cmd(ctx: typer.Context, corpus: Path = CorpusArg, k_list: str = typer.Option("1,5,10", "--k-list"),
+             limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N contracts only"),
+             home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
+             save: Optional[Path] = SaveOpt):
+    """CUAD clause categories: recall/hit at k of gold spans, retrieval restricted to the contract."""
+    ks = _parse_ks(k_list)
+    ev = _evals()
+    _require(corpus / ev.cuad.ANNOTATIONS_FILE, "CUAD annotations")
+    _require(corpus / ev.cuad.DESCRIPTIONS_FILE, "CUAD category descriptions")
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    try:
+        rep = ev.cuad.run_cuad(run, ks, limit)
+        payload = {"meta": run.metadata(), **rep}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if not as_json:
+        print_meta(payload["meta"])
+        print_cuad(rep)
+
+
+@eval_app.command("process")
+def process_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
+                questions: Optional[Path] = typer.Option(
+                    None, "--questions",
+                    help="JSONL: id, question, source, must_contain (default: the evals/questions file matching CORPUS)"),
+                k: int = typer.Option(5, "--k", min=1, max=50), limit: Optional[int] = typer.Option(None, "--limit", min=1),
+                home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
+                save: Optional[Path] = SaveOpt):
+    """Process questions: recall@1, recall@5 and MRR of a passage from the right file holding the answer."""
+    ev = _evals()
+    qfile = _questions(corpus, questions)
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    try:
+        rep = ev.process.run_process(run, qfile, k, limit)
+        payload = {"meta": run.metadata(), **rep}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if not as_json:
+        print_meta(payload["meta"])
+        print_process(rep)
+
+
+@eval_app.command("answers")
+def answers_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
+                questions: Optional[Path] = typer.Option(None, "--questions", help="answerable questions (JSONL)"),
+                out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus", help="unanswerable questions (JSONL)"),
+                calibrate: bool = typer.Option(False, "--calibrate", help="also print the refusal-threshold calibration"),
+                limit: Optional[int] = typer.Option(None, "--limit", min=1),
+                home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
+                save: Optional[Path] = SaveOpt):
+    """Answer checks through ask: refusals, false refusals, citation validity, expected phrase."""
+    ev = _evals()
+    qfile = _questions(corpus, questions)
+    ooc = _require(out_of_corpus or ev.harness.QUESTIONS / "out_of_corpus.jsonl", "out-of-corpus questions")
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    try:
+        rep = ev.answers.run_answers(run, qfile, ooc, calibrate, limit)
+        payload = {"meta": run.metadata(), **rep}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if not as_json:
+        print_meta(payload["meta"])
+        print_answers(rep)
+
+
+@eval_app.command("all")
+def all_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
+            questions: Optional[Path] = typer.Option(None, "--questions"),
+            out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus"),
+            home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
+            save: Optional[Path] = SaveOpt):
+    """Every eval whose inputs exist for CORPUS (LegalBench both modes, CUAD, process, answers + calibration)."""
+    ev = _evals()
+    qfile = questions or ev.harness.find_question_file(corpus)
+    ooc = out_of_corpus or ev.harness.QUESTIONS / "out_of_corpus.jsonl"
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    results: dict[str, dict] = {}
+    try:
+        if (corpus / ev.legalbench.QUERIES_FILE).is_file():
+            results["legalbench"] = ev.legalbench.run_legalbench(run)
+            results["legalbench_only_txt"] = ev.legalbench.run_legalbench(run, only_txt=True)
+        else:
+            results["legalbench"] = {"skipped": f"no {ev.legalbench.QUERIES_FILE}"}
+        if (corpus / ev.cuad.ANNOTATIONS_FILE).is_file() and (corpus / ev.cuad.DESCRIPTIONS_FILE).is_file():
+            results["cuad"] = ev.cuad.run_cuad(run)
+        else:
+            results["cuad"] = {"skipped": f"no {ev.cuad.ANNOTATIONS_FILE}"}
+        if qfile is not None and Path(qfile).is_file():
+            results["process"] = ev.process.run_process(run, Path(qfile))
+            if Path(ooc).is_file():
+                results["answers"] = ev.answers.run_answers(run, Path(qfile), Path(ooc), calibrate=True)
+            else:
+                results["answers"] = {"skipped": f"no out-of-corpus file {ooc}"}
+        else:
+            results["process"] = results["answers"] = {"skipped": "no questions file for this corpus"}
+        payload = {"meta": run.metadata(), "evals": results}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if as_json:
+        return
+    print_meta(payload["meta"])
+    printers = {"legalbench": print_legalbench, "legalbench_only_txt": print_legalbench, "cuad": print_cuad,
+                "process": print_process, "answers": print_answers}
+    for name, rep in results.items():
+        if "skipped" in rep:
+            out.print(f"[dim]{name}: skipped ({rep['skipped']})[/dim]")
+        else:
+            printers[name](rep)

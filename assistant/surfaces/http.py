@@ -1,0 +1,280 @@
+"""The HTTP API: `create_app(service)` builds a FastAPI app around one AssistantService.
+
+Routes live in `assistant.surfaces.http_routes` (one module per area); shared dependencies, the
+error shape and metrics in `assistant.surfaces.http_deps`. This file only wires them: request ids,
+the per-request log line, error mapping, routers, and Slack when configured.
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import re
+import sys
+import time
+import uuid
+from types import ModuleType
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from assistant.errors import AssistantError
+from assistant.service import AssistantService
+from assistant.surfaces.http_deps import (
+    HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
+)
+from assistant.surfaces.http_routes import ask, documents, health, search
+
+log = logging.getLogger("assistant.http")
+
+V1 = "/v1"
+OPTIONAL_ROUTERS = ("contracts", "drafts")
+_REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
+_HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found",
+               405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
+               415: "unsupported_media_type", 422: "invalid_input"}
+
+_DESCRIPTION = """Grounded, cited answers over BPO runbooks, SOPs and contracts.
+
+Every `/v1` route needs `Authorization: Bearer <key>`; the key's roles (from `BPO_API_KEYS`) decide
+which collections it reads. Errors are `{"error": {"code", "message"}, "request_id"}`; every response
+carries `X-Request-ID` (send your own to correlate)."""
+
+
+def create_app(service: AssistantService) -> FastAPI:
+    """One app per service. Reads BPO_API_KEYS now (not at import), so tests and workers configure it."""
+    app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION,
+                  openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "health")])
+    app.state.service = service
+    app.state.api_keys = KeyRing.from_env(os.environ)
+    app.state.metrics = HttpMetrics()
+    if not app.state.api_keys.keys:
+        log.warning("BPO_API_KEYS is empty: every /v1 route will answer 401")
+    _install_error_handlers(app)
+    app.add_middleware(ApiKeyGate, keys=app.state.api_keys)
+    app.add_middleware(JsonBodyLimitResponse)
+    app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)  # outermost: sees every response
+    _include_routers(app)
+    _mount_slack(app, service)
+    _ensure_request_log_visible()
+    return app
+
+
+# -- routers --------------------------------------------------------------------------------
+
+def _include_routers(app: FastAPI) -> None:
+    app.include_router(health.router)
+    auth = [Depends(get_caller)]  # every /v1 route needs a key even if its module forgets CallerDep
+    for module in (search, ask, documents):
+        app.include_router(module.router, dependencies=auth)
+    for name in OPTIONAL_ROUTERS:
+        module = _optional_module(f"assistant.surfaces.http_routes.{name}")
+        if module is not None and hasattr(module, "router"):
+            app.include_router(module.router, prefix=_v1_prefix(module.router), dependencies=auth)
+
+
+def _v1_prefix(router) -> str:
+    paths = [getattr(r, "path", "") for r in router.routes]
+    return "" if paths and all(p == V1 or p.startswith(V1 + "/") for p in paths) else V1
+
+
+def _mount_slack(app: FastAPI, service: AssistantService) -> None:
+    if not os.environ.get("SLACK_SIGNING_SECRET"):
+        return
+    module = _optional_module("assistant.surfaces.slack")
+    mount = getattr(module, "mount_slack", None)
+    if mount is not None:
+        mount(app, service)
+
+
+def _optional_module(name: str) -> ModuleType | None:
+    """The module, or None when it does not exist; a broken import inside it still raises."""
+    try:
+        return importlib.import_module(name)
+    except ModuleNotFoundError as exc:
+        if exc.name != name:
+            raise
+        return None
+
+
+# -- errors ---------------------------------------------------------------------------------
+
+def _install_error_handlers(app: FastAPI) -> None:
+    app.add_exception_handler(AssistantError, _assistant_error)
+    app.add_exception_handler(RequestValidationError, _validation_error)
+    app.add_exception_handler(StarletteHTTPException, _http_error)
+
+
+async def _assistant_error(request: Request, exc: AssistantError):
+    return error_response(status_for(exc), exc.code, exc.message, request_id_of(request))
+
+
+async def _validation_error(request: Request, exc: RequestValidationError):
+    problems = exc.errors()
+    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
+    where = ".".join(str(p) for p in first.get("loc", ()))
+    message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
+    if len(problems) > 1:
+        message += f" (and {len(problems) - 1} more)"
+    return error_response(422, "invalid_input", message[:500], request_id_of(request))
+
+
+async def _http_error(request: Request, exc: StarletteHTTPException):
+    message = exc.detail if isinstance(exc.detail, str) else "request failed"
+    status = exc.status_code
+    if status == 400:  # the framework could not parse the body: bad input like any other, one code
+        status = 422
+    return error_response(status, _HTTP_CODES.get(status, "http_error"), message,
+                          request_id_of(request), headers=getattr(exc, "headers", None))
+
+
+# -- request context: id, timing, metrics, one log line, last-resort 500 ----------------------
+
+class RequestContextMiddleware:
+    """Pure ASGI (not BaseHTTPMiddleware) so streamed answers are timed to their last byte."""
+
+    def __init__(self, app: ASGIApp, metrics: HttpMetrics):
+        self.app = app
+        self.metrics = metrics
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = _incoming_request_id(scope) or uuid.uuid4().hex
+        scope.setdefault("state", {})["request_id"] = request_id
+        sent = {"status": 500, "started": False}
+
+        async def send_with_id(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                sent.update(status=message["status"], started=True)
+                message.setdefault("headers", [])
+                message["headers"] = [*message["headers"], (b"x-request-id", request_id.encode("ascii"))]
+            await send(message)
+
+        start = time.perf_counter()
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            log.exception("unhandled error request_id=%s", request_id)  # traceback to the server log only
+            if sent["started"]:
+                raise
+            await error_response(500, "internal_error", "the server failed to handle the request",
+                                 request_id)(scope, receive, send_with_id)
+        finally:
+            self._record(scope, sent["status"], time.perf_counter() - start, request_id)
+
+    def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
+        route = _route_template(scope)
+        self.metrics.observe_request(scope["method"], route, status, seconds)
+        log.info(json.dumps({
+            "event": "http_request", "method": scope["method"], "route": route, "status": status,
+            "ms": round(seconds * 1000, 1), "request_id": request_id,
+            "caller": scope.get("state", {}).get("caller_id", "-"),
+        }))
+
+
+class ApiKeyGate:
+    """Refuses a /v1 request without a valid key before anything reads its body.
+
+    FastAPI parses a JSON body before it runs dependencies, so without this an anonymous client
+    would get 422s (and make us read large bodies). The resolved key is left in the request state
+    for `get_caller`, which turns it into the Caller: the key is still resolved once.
+    """
+
+    def __init__(self, app: ASGIApp, keys: KeyRing):
+        self.app = app
+        self.keys = keys
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and (scope["path"] == V1 or scope["path"].startswith(V1 + "/")):
+            state = scope.setdefault("state", {})
+            key = self.keys.resolve_header(_header(scope, b"authorization"))
+            if key is None:
+                response = error_response(401, "unauthorized", "missing or invalid API key", state.get("request_id", "-"))
+                await response(scope, receive, send)
+                return
+            state.update(api_key=key, caller_id=key.label)
+        await self.app(scope, receive, send)
+
+
+class JsonBodyLimitResponse:
+    """Gives the routers' `max_body_size` refusals the JSON error shape.
+
+    FastAPI's body limit answers 413 in plain text from below the exception handlers, so the one
+    error handler never sees it; this swaps that response for ours.
+    """
+
+    def __init__(self, app: ASGIApp):
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        replacing = False
+
+        async def send_json(message: Message) -> None:
+            nonlocal replacing
+            if message["type"] == "http.response.start" and message["status"] == 413 and not _is_json(message):
+                replacing = True
+                return
+            if not replacing:
+                await send(message)
+            elif not message.get("more_body", False):
+                request_id = scope.get("state", {}).get("request_id", "-")
+                await error_response(413, "payload_too_large", "the request body is too large", request_id)(scope, receive, send)
+
+        await self.app(scope, receive, send_json)
+
+
+def _is_json(start: Message) -> bool:
+    return any(k.lower() == b"content-type" and v.startswith(b"application/json") for k, v in start.get("headers", []))
+
+
+def _header(scope: Scope, name: bytes) -> str | None:
+    for key, value in scope.get("headers", []):
+        if key == name:
+            return value.decode("latin-1")
+    return None
+
+
+def _route_template(scope: Scope) -> str:
+    """The matched template ("/v1/documents/{doc_id}"), never the raw path: bounded label values."""
+    # Recent FastAPI keeps an included router's routes unprefixed and records the full template
+    # in its own scope entry; the route's own path is the fallback (and the same for our routers).
+    effective = scope.get("fastapi", {}).get("effective_route_context")
+    path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
+    return path or _plain_route_path(scope) or "<unmatched>"
+
+
+def _plain_route_path(scope: Scope) -> str | None:
+    # Starlette routes and mounts (/openapi.json, /docs, a mounted Slack app) only leave their endpoint.
+    endpoint = scope.get("endpoint")
+    if endpoint is None or "app" not in scope:
+        return None
+    for route in scope["app"].router.routes:
+        if getattr(route, "endpoint", None) is endpoint or getattr(route, "app", None) is endpoint:
+            return getattr(route, "path", None)
+    return None
+
+
+def _incoming_request_id(scope: Scope) -> str | None:
+    text = (_header(scope, b"x-request-id") or "").strip()
+    return text if _REQUEST_ID.match(text) else None
+
+
+def _ensure_request_log_visible() -> None:
+    # uvicorn configures only its own loggers; without this the per-request lines would be dropped
+    # when nothing configured logging. Left alone when the host (tests, a logging config) did.
+    if log.level == logging.NOTSET:
+        log.setLevel(logging.INFO)
+    if log.handlers or logging.getLogger().handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(message)s"))
+    log.addHandler(handler)

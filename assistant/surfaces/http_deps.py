@@ -1,0 +1,221 @@
+"""Shared pieces of the HTTP surface: API-key auth, the service/caller dependencies, the JSON error
+shape (and its one status table), and per-app metrics.
+
+Route modules (ours and other features') import `ServiceDep`, `CallerDep`, `MetricsDep` and
+`error_responses` from here; nothing in this file holds a client or a model.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Annotated, Any
+
+from fastapi import Depends, Request
+from fastapi.responses import JSONResponse
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from prometheus_client import CollectorRegistry, Counter, Histogram
+from pydantic import BaseModel
+
+from assistant import errors
+from assistant.config import ConfigError
+from assistant.errors import AssistantError
+from assistant.models import Caller, IngestSummary
+from assistant.service import AssistantService
+
+API_KEYS_ENV = "BPO_API_KEYS"
+
+
+class Unauthorized(AssistantError):
+    code = "unauthorized"
+
+
+# -- the error shape and the one status table ------------------------------------------------
+
+# Looked up along the exception's MRO, so a new subclass of a core error gets its parent's status.
+ERROR_STATUS: dict[type[AssistantError], int] = {
+    AssistantError: 400,
+    errors.InvalidInput: 422,
+    Unauthorized: 401,
+    errors.Forbidden: 403,
+    errors.NotFound: 404,
+    errors.PayloadTooLarge: 413,
+    errors.UnsupportedMedia: 415,
+    errors.UpstreamError: 502,
+}
+if hasattr(errors, "UpstreamTimeout"):  # a provider timeout is a 504 once the core tells them apart
+    ERROR_STATUS[errors.UpstreamTimeout] = 504
+
+
+def status_for(exc: AssistantError) -> int:
+    for cls in type(exc).__mro__:
+        if cls in ERROR_STATUS:
+            return ERROR_STATUS[cls]
+    return 500
+
+
+class ErrorDetail(BaseModel):
+    code: str
+    message: str
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+    request_id: str
+
+
+def request_id_of(request: Request) -> str:
+    return getattr(request.state, "request_id", "") or "-"
+
+
+def error_body(code: str, message: str, request_id: str) -> dict[str, Any]:
+    return {"error": {"code": code, "message": message}, "request_id": request_id}
+
+
+def error_response(status: int, code: str, message: str, request_id: str,
+                   headers: Mapping[str, str] | None = None) -> JSONResponse:
+    if status == 401:
+        headers = {**(headers or {}), "WWW-Authenticate": "Bearer"}
+    if status == 413:
+        # Otherwise the server drains the rest of an oversized body to keep the connection alive.
+        headers = {**(headers or {}), "Connection": "close"}
+    return JSONResponse(error_body(code, message, request_id), status_code=status, headers=dict(headers or {}))
+
+
+_ERROR_EXAMPLES = {
+    401: ("unauthorized", "missing or invalid API key"),
+    403: ("forbidden", "this role may not change the indexed documents"),
+    404: ("not_found", "no document with id 3f2a9c1e"),
+    413: ("payload_too_large", "the file is larger than 20971520 bytes"),
+    415: ("unsupported_file_type", "unsupported file type: .exe"),
+    422: ("invalid_input", "body.k: Input should be less than or equal to 50"),
+    502: ("llm_unavailable", "the language model did not answer (APIConnectionError)"),
+    504: ("llm_timeout", "the language model did not answer in time"),
+}
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI `responses=` entries (schema + example) for the given error statuses."""
+    out: dict[int | str, dict[str, Any]] = {}
+    for status in statuses:
+        code, message = _ERROR_EXAMPLES[status]
+        example = error_body(code, message, "9b1f0c2d4e6a48d3")
+        out[status] = {"model": ErrorBody, "description": code.replace("_", " "),
+                       "content": {"application/json": {"example": example}}}
+    return out
+
+
+# -- API keys -------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ApiKey:
+    digest: bytes  # sha256 of the key: the key itself is not kept in memory longer than parsing
+    label: str  # what logs, audit and Caller.id show: a hash prefix, never the key
+    roles: frozenset[str]
+
+
+class KeyRing:
+    """API key -> roles, from `BPO_API_KEYS="key1:role1,key2:role1+role2"`."""
+
+    def __init__(self, keys: list[ApiKey]):
+        self.keys = keys
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str]) -> "KeyRing":
+        return cls(parse_api_keys(environ.get(API_KEYS_ENV, "")))
+
+    def resolve_header(self, authorization: str | None) -> ApiKey | None:
+        """The key behind an `Authorization: Bearer <key>` header value, or None."""
+        scheme, _, token = (authorization or "").strip().partition(" ")
+        token = token.strip()
+        return self.resolve(token) if scheme.lower() == "bearer" and token else None
+
+    def resolve(self, presented: str) -> ApiKey | None:
+        digest = hashlib.sha256(presented.encode("utf-8")).digest()
+        match = None
+        for key in self.keys:  # no early exit: the time taken does not reveal which key matched
+            if hmac.compare_digest(key.digest, digest):
+                match = key
+        return match
+
+
+def parse_api_keys(raw: str) -> list[ApiKey]:
+    """Messages never quote an entry: it contains the key."""
+    keys: dict[bytes, ApiKey] = {}
+    for n, entry in enumerate((e.strip() for e in raw.split(",")), 1):
+        if not entry:
+            continue
+        key, sep, role_text = entry.rpartition(":")
+        key = key.strip()
+        roles = frozenset(r.strip() for r in role_text.split("+") if r.strip())
+        if not sep or not key or not roles:
+            raise ConfigError(f"{API_KEYS_ENV}: entry {n} is not key:role[+role]")
+        digest = hashlib.sha256(key.encode("utf-8")).digest()
+        if digest in keys:
+            raise ConfigError(f"{API_KEYS_ENV}: entry {n} repeats an earlier key")
+        keys[digest] = ApiKey(digest, "key-" + digest.hex()[:10], roles)
+    return list(keys.values())
+
+
+# -- dependencies ---------------------------------------------------------------------------
+
+_bearer = HTTPBearer(auto_error=False, scheme_name="bearerAuth",
+                     description="An API key from BPO_API_KEYS, sent as `Authorization: Bearer <key>`.")
+
+
+async def get_service(request: Request) -> AssistantService:
+    return request.app.state.service
+
+
+async def get_caller(request: Request,
+                     credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]) -> Caller:
+    key = getattr(request.state, "api_key", None)  # already resolved by the /v1 gate in create_app
+    if key is None and credentials is not None:
+        key = request.app.state.api_keys.resolve(credentials.credentials)
+    if key is None:
+        raise Unauthorized("missing or invalid API key")
+    request.state.caller_id = key.label  # for the per-request log line
+    return Caller(id=key.label, roles=key.roles, surface="http")
+
+
+async def get_metrics(request: Request) -> "HttpMetrics":
+    return request.app.state.metrics
+
+
+ServiceDep = Annotated[AssistantService, Depends(get_service)]
+CallerDep = Annotated[Caller, Depends(get_caller)]
+
+
+# -- metrics --------------------------------------------------------------------------------
+
+_LATENCY_BUCKETS = (0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0, 30.0, 60.0)
+
+
+class HttpMetrics:
+    """Prometheus metrics on a registry owned by one app (several apps in a process never clash)."""
+
+    def __init__(self) -> None:
+        self.registry = CollectorRegistry()
+        labels = ["method", "route", "status"]
+        self.requests = Counter("bpo_http_requests", "HTTP requests by route template and status",
+                                labels, registry=self.registry)
+        self.latency = Histogram("bpo_http_request_duration_seconds", "HTTP request latency",
+                                 labels, buckets=_LATENCY_BUCKETS, registry=self.registry)
+        self.ingest_files = Counter("bpo_ingest_files", "Files seen by HTTP-triggered ingest runs, by outcome",
+                                    ["status"], registry=self.registry)
+        self.chunks_written = Counter("bpo_ingest_chunks_written", "Chunks embedded and written by ingest runs",
+                                      registry=self.registry)
+
+    def observe_request(self, method: str, route: str, status: int, seconds: float) -> None:
+        self.requests.labels(method, route, str(status)).inc()
+        self.latency.labels(method, route, str(status)).observe(seconds)
+
+    def record_ingest(self, summary: IngestSummary) -> None:
+        for outcome in summary.files:
+            self.ingest_files.labels(outcome.status).inc()
+        self.chunks_written.inc(summary.chunks_written)
+
+
+MetricsDep = Annotated[HttpMetrics, Depends(get_metrics)]

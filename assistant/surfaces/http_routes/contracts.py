@@ -1,0 +1,72 @@
+"""Contract intelligence over HTTP: POST /v1/clauses, GET /v1/obligations, GET /v1/key-terms,
+GET /v1/sla-schedule. Thin: validation here, everything else in assistant.contracts."""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from fastapi import APIRouter, Query
+from fastapi.responses import Response
+from pydantic import BaseModel, ConfigDict, Field
+
+from assistant.contracts.api import ClauseLookup, ContractService
+from assistant.contracts.key_terms import KeyTerms
+from assistant.contracts.obligations import ObligationRegister
+from assistant.contracts.sla_models import SlaSchedule
+from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+
+router = APIRouter(prefix="/v1", tags=["contracts"], max_body_size=64 * 1024)
+
+_MEDIA = {"csv": "text/csv; charset=utf-8",
+          "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+
+
+class ClauseRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    type: str = Field(min_length=1, max_length=200, description='a clause type, e.g. "Termination for Convenience"')
+    source: str | None = Field(default=None, min_length=1, max_length=1000, description="one contract (path or file name)")
+    k: int = Field(default=5, ge=1, le=50)
+
+
+def _contracts(service) -> ContractService:
+    contracts = getattr(service, "contracts", None)
+    return contracts if contracts is not None else ContractService(service)
+
+
+@router.post("/clauses", response_model=ClauseLookup, summary="Find a clause type",
+             description="The clauses of a type in one contract (`source`) or across every contract the caller may "
+                         "read, best first; `found: false` when nothing scores above the threshold.",
+             responses=error_responses(401, 404, 422))
+def clauses(body: ClauseRequest, service: ServiceDep, caller: CallerDep) -> ClauseLookup:
+    # Sync on purpose: embedding and Chroma block, so FastAPI runs this in its threadpool.
+    return _contracts(service).lookup(body.type, caller, source=body.source, k=body.k)
+
+
+@router.get("/obligations", response_model=ObligationRegister, summary="The obligation register",
+            description="Obligations, prohibitions and rights with party, action, deadline, clause and page. "
+                        "`format=csv` or `format=xlsx` returns a file instead of JSON.",
+            responses=error_responses(401, 404, 422))
+def obligations(service: ServiceDep, caller: CallerDep,
+                contract: str | None = Query(default=None, min_length=1, max_length=1000),
+                format: Literal["json", "csv", "xlsx"] = Query(default="json")):  # noqa: A002
+    register = _contracts(service).obligations(caller, source=contract)
+    if format == "json":
+        return register
+    from assistant.contracts.export import render
+
+    return Response(render(register, format), media_type=_MEDIA[format],
+                    headers={"Content-Disposition": f'attachment; filename="obligations.{format}"'})
+
+
+@router.get("/key-terms", response_model=KeyTerms, summary="Key terms of a contract",
+            responses=error_responses(401, 404, 422))
+def key_terms(service: ServiceDep, caller: CallerDep,
+              contract: str = Query(min_length=1, max_length=1000)) -> KeyTerms:
+    return _contracts(service).key_terms(contract, caller)
+
+
+@router.get("/sla-schedule", response_model=SlaSchedule, summary="SLA schedule of a SOW",
+            responses=error_responses(401, 404, 422))
+def sla_schedule(service: ServiceDep, caller: CallerDep,
+                 contract: str = Query(min_length=1, max_length=1000)) -> SlaSchedule:
+    return _contracts(service).sla_schedule(contract, caller)

@@ -1,0 +1,6 @@
+"""Evaluation harness: retrieval and answer quality on any corpus folder, with run metadata.
+
+`evals.harness` ingests a corpus into a cached home and builds the service; one module per eval
+(`legalbench`, `cuad`, `process`, `answers`) computes a JSON-able report from it. The
+`bpo-assistant eval ...` commands (assistant/surfaces/cli_eval.py) print those reports.
+"""

@@ -1,0 +1,69 @@
+"""Contract fixtures: the bundled sample with the clause classifier annotating at ingest.
+
+The session's sample index (tests/conftest.py) is copied and re-ingested with the annotator, which
+rewrites chunk metadata only: nothing is embedded again.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import SAMPLE, admin, build_service
+
+MSA = "contracts/northbeam-lumen-msa.pdf"
+SOW = "contracts/northbeam-lumen-sow-customer-care.docx"
+DPA = "contracts/northbeam-lumen-dpa.pdf"
+
+
+@pytest.fixture(scope="package")
+def contract_service(sample_service, tmp_path_factory, embedder):
+    from assistant.contracts.classify import ClauseClassifier
+
+    home = tmp_path_factory.mktemp("contracts") / "home"
+    shutil.copytree(sample_service.settings.home, home)
+    svc = build_service(home, embedder)
+    svc.ingestor.annotators.append(ClauseClassifier())  # until the lead wires it in AssistantService.build
+    summary = svc.ingest(SAMPLE, admin())
+    assert not summary.partial, summary
+    assert summary.texts_embedded == 0  # annotation changes metadata only
+    yield svc
+    svc.catalog.close()
+
+
+@pytest.fixture(scope="package")
+def contracts(contract_service):
+    from assistant.contracts.api import ContractService
+
+    return getattr(contract_service, "contracts", None) or ContractService(contract_service)
+
+
+def chunk_text(service, chunk_id: str) -> str:
+    for name in service.store.collection_names():
+        got = service.store.get(name, [chunk_id])
+        if got:
+            return got[0].text
+    raise AssertionError(f"chunk {chunk_id} not in the store")
+
+
+def doc_from_text(text: str, name: str = "contract.txt", doc_type: str = "contract", tmp: Path | None = None):
+    """A ContractDoc straight from text through the real loader and chunker (no embedding, no store)."""
+    from assistant.contracts.document import ContractDoc, StoredPiece
+    from assistant.embedding import Embedder
+    from ingest.chunking import Chunker
+    from ingest.loaders import load_document
+
+    assert tmp is not None
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    parsed = load_document(path)
+    chunker = Chunker(Embedder().count_tokens, 160, 254)
+    drafts = chunker.chunk(parsed, parsed.title or name)
+    pieces = [StoredPiece(f"c{i}", d.body, {
+        "source": name, "doc_id": "d", "doc_type": doc_type, "title": parsed.title or name, "collection": "contracts",
+        "section_path": d.section_path, "clause_no": d.clause_no, "page_start": d.page_start, "page_end": d.page_end,
+        "char_start": d.char_start, "char_end": d.char_end, "ordinal": i,
+    }) for i, d in enumerate(drafts)]
+    return ContractDoc.from_chunks(pieces), parsed.text

@@ -1,0 +1,38 @@
+from __future__ import annotations
+
+from assistant.contracts.classify import ClauseClassifier, parse_stored
+from tests.contracts.conftest import MSA
+
+
+def test_annotator_leaves_runbooks_alone_and_returns_scalar_strings():
+    clf = ClauseClassifier()
+    assert clf("runbook", ["Restart the queue."], [{}]) == [{}]
+    (out,) = clf("msa", ["21.1 Governing Law. This Agreement is governed by the laws of the State of Delaware."],
+                 [{"section_path": "21. Governing Law and Jurisdiction", "ordinal": 40, "char_start": 28000}])
+    assert set(out) == {"clause_types", "clause_scores"}
+    assert all(isinstance(v, str) for v in out.values())
+    assert "Governing Law" in parse_stored(out)
+
+
+def test_version_follows_taxonomy_and_calibration():
+    clf = ClauseClassifier()
+    assert clf.version == f"clauses-{clf.taxonomy.version}-{clf.calibration.version}"
+
+
+def test_ingest_stores_clause_types_on_contract_chunks_only(contract_service):
+    store = contract_service.store
+    msa = store.get_where("contracts", {"source": MSA})
+    tfc = next(c for c in msa if c.text.startswith("12.2 Termination for Convenience"))
+    assert "Termination for Convenience" in parse_stored(tfc.meta)
+    runbooks = store.get_where("runbooks", {"doc_type": "runbook"})
+    assert runbooks and all("clause_types" not in c.meta for c in runbooks)
+
+
+def test_vectors_path_scores_without_embedding_chunks(embedder):
+    clf = ClauseClassifier(embedder=embedder)
+    text = "Either party may terminate this Agreement for convenience upon ninety (90) days' prior written notice."
+    vec = embedder.embed([text])
+    before = embedder.texts_embedded
+    (out,) = clf.annotate_embedded("contract", [text], [{"ordinal": 9, "char_start": 9000}], vec)
+    assert embedder.texts_embedded - before <= len(clf.taxonomy.categories)  # only the category queries, once
+    assert parse_stored(out).get("Termination for Convenience", 0) > 0.5

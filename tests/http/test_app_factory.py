@@ -1,0 +1,82 @@
+"""create_app wiring: keys read at creation, optional routers and Slack, readiness when not warm."""
+
+from __future__ import annotations
+
+import sys
+import types
+from types import SimpleNamespace
+
+import httpx
+import pytest
+from fastapi import APIRouter
+
+from assistant.config import ConfigError
+from assistant.surfaces import http
+from tests.http.conftest import api_keys_env, live_app
+
+
+def test_keys_are_read_when_the_app_is_created():
+    with api_keys_env("first-key:legal"):
+        app = http.create_app(SimpleNamespace())
+    with api_keys_env("second-key:legal"):
+        assert app.state.api_keys.resolve("first-key") is not None
+        assert app.state.api_keys.resolve("second-key") is None
+
+
+def test_a_malformed_key_list_stops_the_app_from_starting():
+    with api_keys_env("no-roles-here"), pytest.raises(ConfigError):
+        http.create_app(SimpleNamespace())
+
+
+def test_two_apps_in_one_process_keep_separate_metrics():
+    a, b = http.create_app(SimpleNamespace()), http.create_app(SimpleNamespace())
+    assert a.state.metrics.registry is not b.state.metrics.registry
+
+
+def test_a_missing_optional_module_is_skipped_but_a_broken_one_raises(tmp_path, monkeypatch):
+    assert http._optional_module("assistant.surfaces.http_routes.no_such_feature") is None
+    (tmp_path / "broken_feature_mod.py").write_text("import a_dependency_that_is_not_installed\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    with pytest.raises(ModuleNotFoundError):
+        http._optional_module("broken_feature_mod")
+
+
+def test_feature_routers_land_under_v1_whichever_way_they_spell_paths():
+    spelled_full, spelled_short = APIRouter(), APIRouter()
+    spelled_full.add_api_route("/v1/clauses", lambda: None)
+    spelled_short.add_api_route("/clauses", lambda: None)
+    assert http._v1_prefix(spelled_full) == ""
+    assert http._v1_prefix(spelled_short) == "/v1"
+
+
+def _fake_slack(monkeypatch) -> list:
+    calls = []
+    module = types.ModuleType("assistant.surfaces.slack")
+    module.mount_slack = lambda app, service: calls.append((app, service))
+    monkeypatch.setitem(sys.modules, "assistant.surfaces.slack", module)
+    return calls
+
+
+def test_slack_is_mounted_only_when_its_signing_secret_is_set(monkeypatch):
+    calls = _fake_slack(monkeypatch)
+    service = SimpleNamespace()
+    http.create_app(service)
+    assert calls == []
+    monkeypatch.setenv("SLACK_SIGNING_SECRET", "s3cret")
+    app = http.create_app(service)
+    assert calls == [(app, service)]
+
+
+def test_readyz_is_503_until_the_model_is_loaded(tmp_path):
+    from assistant.embedding import Embedder
+    from tests.conftest import build_service
+
+    cold = build_service(tmp_path / "home", Embedder())  # never loaded
+    try:
+        with live_app(cold) as server:
+            r = httpx.get(f"{server.url}/readyz")
+            assert httpx.get(f"{server.url}/healthz").status_code == 200
+    finally:
+        cold.catalog.close()
+    assert r.status_code == 503
+    assert r.json() == {"ready": False, "checks": {"model_loaded": False, "store_reachable": True}}
