@@ -14,6 +14,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 ADMIN_ROLE = "admin"
+RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
 DEFAULT_HOME = ".bpo-assistant"
 
 
@@ -33,6 +34,14 @@ class SourceRule(_Strict):
     roles: list[str] = Field(default_factory=list)
     doc_type: str | None = None  # forces the doc_type for matching files
 
+    @field_validator("collection")
+    @classmethod
+    def _not_reserved(cls, name: str) -> str:
+        # Naming it would hand every unmatched (deny-by-default) document to this rule's roles.
+        if name == RESTRICTED_COLLECTION:
+            raise ValueError(f"'{RESTRICTED_COLLECTION}' is reserved for files no rule matches (admin only)")
+        return name
+
 
 class DocTypeRule(_Strict):
     match: str
@@ -48,7 +57,7 @@ class EmbeddingSettings(_Strict):
     # part of the embedder fingerprint: changing it re-embeds every collection on the next ingest.
     # onnx is the default: ~2x torch's encode throughput with vectors that agree to cosine > 0.9999
     # (evals/bench/embed_bench.py). onnx-int8 is ~4x but only ~0.993 mean cosine: opt in after evals.
-    backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+    backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
 
 
 class ChunkingSettings(_Strict):
@@ -67,6 +76,7 @@ class RetrievalSettings(_Strict):
     route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
     route_margin: float = Field(default=1.25, ge=1.0)  # top doc must beat the next by this ratio to search inside it
     in_doc_candidates: int = Field(default=20, ge=0, le=200)
+    route_min_naming: int = Field(default=3, ge=1)  # identifying words a query needs to count as naming a document
 
 
 class AnsweringSettings(_Strict):

@@ -209,10 +209,12 @@ class Retriever:
         self._add_ranked(hits, lexical, cfg.lexical_weight)
 
         routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
-        if routed:
-            top = routed[0]
-            runner_up = routed[1].score if len(routed) > 1 else 0.0
-            if cfg.in_doc_candidates and top.naming_tokens and top.score >= cfg.route_margin * runner_up:
+        top = routed[0] if routed else None
+        runner_up = routed[1].score if len(routed) > 1 else 0.0
+        # Only a query that clearly names a document is routed: boosting a topical best guess
+        # pulls every result into one (often wrong) document for ordinary process questions.
+        if top is not None and len(top.naming_tokens) >= cfg.route_min_naming and top.score >= cfg.route_margin * runner_up:
+            if cfg.in_doc_candidates:
                 self._search_inside(hits, top, query, doc_types)
             boost = {(d.collection, d.source): cfg.doc_weight / (cfg.rrf_k + rank + 1) for rank, d in enumerate(routed[: cfg.route_docs])}
             for cid, hit in hits.items():
@@ -265,7 +267,8 @@ class Retriever:
                 hit = hits.setdefault(chunk.id, _Hit(chunk, name))
                 if hit.chunk is None:
                     hit.chunk = chunk
-                hit.dense = 1.0 - float(chunk.distance)
+                # Keep the best similarity seen (corpus-wide or residual): it feeds refusal.
+                hit.dense = max(hit.dense or -1.0, 1.0 - float(chunk.distance))
                 cid = chunk.id
             else:
                 cid, _, name = item

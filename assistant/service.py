@@ -20,6 +20,7 @@ from assistant.models import (
 from assistant.retrieval import LexicalIndexes, Retriever
 from assistant.store import VectorStore, make_client
 from ingest.pipeline import Ingestor
+from ingest.redaction import redact
 
 MAX_QUESTION_CHARS = 4000
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -47,7 +48,8 @@ class AssistantService:
         from assistant.llm import chat_model_from_settings
 
         home = settings.home
-        embedder = embedder or Embedder(settings.embedding.package, settings.embedding.batch_size, settings.embedding.threads)
+        embedder = embedder or Embedder(settings.embedding.package, settings.embedding.batch_size, settings.embedding.threads,
+                                   backend=settings.embedding.backend, cache_dir=home / "models")
         store = VectorStore(make_client(settings, home / "chroma"), embedder.fingerprint)
         catalog = Catalog(home / "catalog.sqlite")
         lexical = LexicalIndexes(home / "lexical", store)
@@ -192,7 +194,10 @@ class AssistantService:
         return "/".join(parts[-4:])
 
     def _audit(self, action: str, caller: Caller, question: str = "", chunk_ids=(), grounded=None, detail: str = "") -> None:
+        # A user may paste a credential into a question: mask it (secrets always, emails/phones as
+        # configured) before it is kept, and before truncating so a cut can't expose half a key.
+        masked, _ = redact(question or "", self.settings.redaction.model_copy(update={"secrets": True}))
         self.audit.record(AuditEvent(
             action=action, caller=caller.id, roles=sorted(caller.roles), surface=caller.surface,
-            question=question[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
+            question=masked[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
         ))

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from assistant.catalog import Catalog, CatalogRow
-from assistant.config import Settings
+from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.locks import ingest_lock
 from assistant.models import ChunkMeta, FileOutcome, IngestSummary
 from ingest import metadata as meta
@@ -31,8 +31,7 @@ from ingest.redaction import redact
 
 log = logging.getLogger("bpo.ingest")
 
-CHUNKER_VERSION = "4"  # bump when chunking output changes for the same input
-RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
+CHUNKER_VERSION = "5"  # bump when chunking output changes for the same input
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
 # (doc_type, chunk bodies, chunk metadata dicts) -> one dict of extra scalar metadata per chunk
 ChunkAnnotator = Callable[[str, list[str], list[dict]], list[dict]]
@@ -197,7 +196,9 @@ class Ingestor:
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
         parsed = load_document(path)
         text, _ = redact(parsed.text, self.settings.redaction)
-        parsed = parsed.model_copy(update={"text": text})
+        # The title comes from the file's own metadata or first heading, outside `text`: mask it too.
+        masked_title = redact(parsed.title, self.settings.redaction)[0] if parsed.title else parsed.title
+        parsed = parsed.model_copy(update={"text": text, "title": masked_title})
         doc_type = meta.detect_doc_type(self.settings, source, text, rule)
         title = meta.title_for(parsed.title, source)
         drafts = self.chunker.chunk(parsed, title)

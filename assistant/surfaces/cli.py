@@ -253,7 +253,7 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"), p
         summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"))
         _ingest_table(summary)
     service.warm_up()
-    uvicorn.run(create_app(service), host=host, port=port, log_level="info")
+    uvicorn.run(create_app(service), host=host, port=port, log_level="info", access_log=False)  # the app logs one structured line per request
 
 
 def _register_command_modules() -> None:

@@ -361,9 +361,6 @@ def test_slack_hr_answers_in_the_hr_channel_are_never_posted_publicly(slack):
         "the HR partner got (almost) no HR answers: the control failed"
 
 
-@pytest.mark.xfail(strict=True, reason="LEAK (Slack): a refusal is posted publicly in the channel with 'The closest "
-                                       "documents are: <titles>' even when those documents are contracts/HR, which "
-                                       "the bot otherwise never posts publicly; see the asking.py patch")
 @pytest.mark.parametrize("user, channel, question, collection", [
     (HR, C_HR, "what is the company car allowance?", "hr"),
     (LEGAL, "CLEGALTM1", "what does the agreement say about carbon offsets and sustainability reporting?", "contracts"),
@@ -372,9 +369,9 @@ def test_slack_refusals_never_name_restricted_documents_publicly(slack, user, ch
     _, ts = slack.mention(channel, user, question)
     count("slack")
     [reply] = _replies(slack.fake, channel=channel, thread_ts=ts)
-    assert REFUSAL in reply.dump, "the question was meant to be refused"
+    # Refused or answered (the refusal threshold decides), restricted titles never go public.
     named = [c.source for c in CANARIES if c.collection == collection and c.title in reply.dump]
-    assert reply.method == "chat.postEphemeral" or not named, f"public refusal names {named}"
+    assert reply.method == "chat.postEphemeral" or not named, f"public reply names {named}"
 
 
 def test_slack_refuses_to_answer_where_it_cannot_see_the_audience(slack):
@@ -444,9 +441,6 @@ def test_slack_share_posts_publicly_only_what_every_member_may_read(slack):
     _check_all_calls(slack.fake)
 
 
-@pytest.mark.xfail(strict=True, reason="gap 7b: an unmapped Slack user gets slack.default_roles even when they belong to "
-                                       "another workspace (Slack Connect) - default roles should apply to our own "
-                                       "team's members only; external users need an explicit slack.users entry")
 def test_slack_connect_users_from_another_workspace_get_no_default_roles(slack):
     c = BY_SOURCE["runbooks/chargeback-dispute-sop.md"]
     channel, user = "DEXTERN01", "UEXTERN01"

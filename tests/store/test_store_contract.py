@@ -214,3 +214,10 @@ def test_lexical_index_matches_chroma_and_lists_the_documents(sample_services, m
 
 def test_nothing_but_loopback_reaches_the_server(sample_services, shared_server):
     assert remote_peers(shared_server.pid) == set()
+
+
+def test_get_where_pages_through_large_matches(vs, name, monkeypatch):
+    monkeypatch.setattr(store_module, "_PAGE", 4)
+    _fill(vs, name, n=10)
+    got = vs.get_where(name, {"doc_id": "d2"})
+    assert sorted(c.id for c in got) == [f"c{i}" for i in range(5, 10)] and all(c.text for c in got)

@@ -34,6 +34,14 @@ def citation_collections(bot: SlackBot, answer: Answer, caller) -> list[frozense
     return out
 
 
+def names_restricted_documents(bot: SlackBot, answer: Answer, caller) -> bool:
+    """A refusal names its closest documents: naming a contract is as sensitive as citing it."""
+    if answer.grounded or not answer.closest_sources:
+        return False
+    named = [d for d in bot.service.documents(caller) if d.title in answer.closest_sources]
+    return not named or any(bot.audience.is_restricted(d, {d.collection}) for d in named)
+
+
 def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_user_id: str | None,
                     history: Sequence[Turn] = (), ephemeral: bool = False) -> None:
     """`ephemeral`: a slash command (the reply is private and may be shared); else a public reply
@@ -44,7 +52,7 @@ def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_u
         poster.notice(where, HELP_TEXT)
         return
     scope = bot.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
-                               bot_user_id=bot_user_id, channel_wide=True)
+                               bot_user_id=bot_user_id, channel_wide=True, external=where.external)
     if scope.denial:
         poster.notice(where, f":no_entry: {scope.denial}")
         return
@@ -57,6 +65,7 @@ def publish_answer(bot: SlackBot, poster: Poster, where: Where, question: str, a
     """Publicly in the thread, or privately when it cites restricted documents or came from a slash command."""
     per_citation = citation_collections(bot, answer, scope.caller)
     restricted = any(bot.audience.is_restricted(c, cols) for c, cols in zip(answer.citations, per_citation))
+    restricted = restricted or names_restricted_documents(bot, answer, scope.caller)
     private = (restricted or ephemeral) and not where.is_dm
     record = AnswerRecord(question=question, answer=answer, asker=where.user, channel=where.channel,
                           thread_ts=where.thread_ts, collections=frozenset().union(*per_citation), restricted=restricted)

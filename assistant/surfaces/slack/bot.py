@@ -37,6 +37,7 @@ class Where:
     thread_ts: str | None = None
     channel_type: str = ""  # channel | group | im | mpim ("" = infer from the id)
     response_url: str | None = None
+    external: bool = False  # the user belongs to another workspace (Slack Connect): no default roles
 
     @property
     def is_dm(self) -> bool:

@@ -88,7 +88,7 @@ def write_draft(bot: SlackBot, client, where: Where, kind: str, values: dict) ->
         return
     # Drafts go only to the asker (ephemeral / DM, never shared): their own roles decide.
     scope = bot.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
-                               bot_user_id=None, channel_wide=False)
+                               bot_user_id=None, channel_wide=False, external=where.external)
     if scope.denial:
         poster.notice(where, f":no_entry: {scope.denial}")
         return

@@ -43,9 +43,12 @@ class Audience:
         self._members = TTLCache(member_ttl_seconds, max_items=2_000)
 
     # -- roles ------------------------------------------------------------------------------
-    def user_roles(self, user_id: str) -> frozenset[str]:
+    def user_roles(self, user_id: str, external: bool = False) -> frozenset[str]:
+        """Mapped roles, else the default roles - which are for our own workspace's people only."""
         roles = self.slack.users.get(user_id)
-        return frozenset(r for r in (self.slack.default_roles if roles is None else roles) if r)
+        if roles is None:
+            roles = [] if external else self.slack.default_roles
+        return frozenset(r for r in roles if r)
 
     def readable(self, roles: Iterable[str]) -> frozenset[str]:
         return frozenset(self.access.readable_by_roles(set(roles)))
@@ -95,9 +98,9 @@ class Audience:
 
     # -- the caller for one request ---------------------------------------------------------
     def scope(self, client, *, user: str, channel: str, is_dm: bool, bot_user_id: str | None,
-              channel_wide: bool, fresh: bool = False) -> Scope:
+              channel_wide: bool, fresh: bool = False, external: bool = False) -> Scope:
         """`channel_wide`: the reply may be seen by (or shared with) the channel, so narrow to it."""
-        roles = self.user_roles(user)
+        roles = self.user_roles(user, external)
         own = self.readable(roles)
         if not own:
             return Scope(None, "You don't have access to any documents yet. Ask an admin to map your Slack account to a role.")
@@ -118,3 +121,9 @@ class Audience:
             return True  # a citation we can't place is treated as restricted (fail closed)
         public = self.public_collections()
         return any(c in RESTRICTED_COLLECTIONS or c not in public for c in collections)
+
+
+def is_external(event: dict, home_team: str | None) -> bool:
+    """A Slack Connect user: the event names their workspace and it is not the one we serve."""
+    team = event.get("user_team")
+    return bool(team) and bool(home_team) and team != home_team

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from assistant.surfaces.slack.asking import handle_text
 from assistant.surfaces.slack.bot import SlackBot, Where
+from assistant.surfaces.slack.roles import is_external
 from assistant.surfaces.slack.threads import read_thread, strip_mentions
 
 
@@ -13,7 +14,8 @@ def register(app, bot: SlackBot) -> None:
         # Events are acked by bolt before this runs; the answer itself is slow work.
         thread_ts = event.get("thread_ts") or event.get("ts")
         where = Where(channel=event.get("channel", ""), user=event.get("user", ""), thread_ts=thread_ts,
-                      channel_type=event.get("channel_type") or "channel")
+                      channel_type=event.get("channel_type") or "channel",
+                      external=is_external(event, context.team_id))
         bot.submit(client, where, _answer, bot, client, where, event, context.bot_user_id, context.bot_id)
 
 

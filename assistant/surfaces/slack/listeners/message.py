@@ -8,6 +8,7 @@ from slack_sdk.errors import SlackApiError
 
 from assistant.surfaces.slack.asking import handle_text
 from assistant.surfaces.slack.bot import SlackBot, Where
+from assistant.surfaces.slack.roles import is_external
 from assistant.surfaces.slack.text_commands import addressed_to_someone_else
 from assistant.surfaces.slack.threads import read_thread, strip_mentions
 
@@ -28,7 +29,7 @@ def register(app, bot: SlackBot) -> None:
         if not is_dm and (not in_thread or (bot_user_id and f"<@{bot_user_id}" in event.get("text", ""))):
             return  # a channel message outside a thread, or a mention (the app_mention listener answers it)
         where = Where(channel=event.get("channel", ""), user=event["user"], thread_ts=event.get("thread_ts"),
-                      channel_type=channel_type)
+                      channel_type=channel_type, external=is_external(event, context.team_id))
         bot.submit(client, where, _answer, bot, client, where, event, bot_user_id, context.bot_id, is_dm)
 
 
