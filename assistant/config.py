@@ -55,8 +55,9 @@ class EmbeddingSettings(_Strict):
     # torch: sentence-transformers on PyTorch. onnx / onnx-int8: ONNX Runtime on an export of the
     # same packaged weights made locally at first use (cached in <home>/models). The backend is
     # part of the embedder fingerprint: changing it re-embeds every collection on the next ingest.
-    # onnx is the default: ~2x torch's encode throughput with vectors that agree to cosine > 0.9999
-    # (evals/bench/embed_bench.py). onnx-int8 is ~4x but only ~0.993 mean cosine: opt in after evals.
+    # onnx: ~2.2x torch's encode throughput with vectors that agree to cosine > 0.9999 (evals/bench/
+    # embed_bench.py); it needs the `onnx` package for the one-time export. onnx-int8: ~4-5x, but only
+    # ~0.993 mean cosine: opt in after the retrieval evals.
     backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
 
 

@@ -31,6 +31,9 @@ class RoutedDoc:
 
 # A query token "names" a document when it occurs in that document's profile and in few others.
 NAMING_MAX_DF = 0.05
+# Rarity says "this word names a document" only among enough documents: in a collection of three
+# contracts every topical word ("breach") is rare, and stripping it would gut the question.
+MIN_PROFILES_FOR_NAMING = 20
 
 
 @dataclass
@@ -51,7 +54,8 @@ class DocRouter:
         self._lock = threading.Lock()
 
     def _key(self, collection: str) -> tuple:
-        return (self.lexical.get(collection).current_generation(), self.store.count(collection))
+        # The lexical generation changes with every content change; no per-query store round trip.
+        return (self.lexical.get(collection).current_generation(),)
 
     def _profiles(self, collection: str) -> _Profiles:
         key = self._key(collection)
@@ -105,7 +109,8 @@ class DocRouter:
             for i in top:
                 if scores[i] <= 0:
                     continue
-                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit)
+                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit) \
+                    if len(prof.sources) >= MIN_PROFILES_FOR_NAMING else frozenset()
                 found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming))
         found.sort(key=lambda d: -d.score)
         return found[:n]

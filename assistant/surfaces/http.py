@@ -278,3 +278,11 @@ def _ensure_request_log_visible() -> None:
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(logging.Formatter("%(message)s"))
     log.addHandler(handler)
+
+
+def create_app_from_env() -> FastAPI:
+    """One service per worker process (`uvicorn ... --factory --workers N`); config from
+    BPO_ASSISTANT_CONFIG / BPO_ASSISTANT_HOME."""
+    from assistant.config import load_settings
+
+    return create_app(AssistantService.build(load_settings()))
