@@ -84,14 +84,18 @@ class AssistantService:
         self.lexical.ensure(collections)
         return self.retriever.search(query, collections, k, filters)
 
-    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+    def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
+        """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
         question = (question or "").strip()
         if not question:
             raise InvalidInput("the question is empty")
         if len(question) > MAX_QUESTION_CHARS:
             raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
         standalone = self.answerer.standalone_question(question, history or [])
-        results = self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+        return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+
+    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+        question, standalone, results = self._evidence(question, caller, history, filters)
         answer = self.answerer.answer(standalone, results)
         if standalone != question:
             answer.standalone_question = standalone
@@ -105,13 +109,7 @@ class AssistantService:
         Offline (no LLM) there are no deltas: the verified answer is the only event. Deltas are
         unverified model text; clients must treat the final answer event as the truth.
         """
-        question = (question or "").strip()
-        if not question:
-            raise InvalidInput("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
-        standalone = self.answerer.standalone_question(question, history or [])
-        results = self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+        question, standalone, results = self._evidence(question, caller, history, filters)
         answer = None
         for kind, payload in self.answerer.answer_stream(standalone, results):
             if kind == "answer":
