@@ -25,6 +25,13 @@ _CITE = re.compile(r"\[(\d{1,3})\]")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
+_CLOSE_TAG = re.compile(r"<\s*/\s*document\s*>", re.I)
+_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
+_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+_NUMBER_WORDS |= {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+_NUMBER_WORDS |= {w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
 
 
 def normalise(text: str) -> str:
@@ -83,13 +90,17 @@ class Answerer:
         best = max((r.dense_score or 0.0 for r in results), default=0.0)
         return best >= self.settings.answering.min_dense_score
 
-    def refusal(self, results: list[SearchResult], reason: str = "") -> Answer:
+    def refusal(self, results: list[SearchResult], reason: str = "", missing: list[str] | None = None) -> Answer:
+        """`missing`: names in the question that no readable document mentions (said, and flagged)."""
         closest = []
         for r in results:
             if r.title and r.title not in closest:
                 closest.append(r.title)
         closest = closest[:3]
         text = REFUSAL
+        if missing:
+            text += " They never mention " + ", ".join(f"'{t}'" for t in missing[:3]) + "."
+            reason = reason or "not mentioned in the documents: " + ", ".join(missing)
         if closest:
             text += " The closest documents are: " + "; ".join(closest) + "."
         return Answer(answer=text, grounded=False, citations=[], closest_sources=closest, mode=self.mode,
@@ -115,7 +126,7 @@ class Answerer:
         for piece in stream_text(self.chat_model, system, user):
             pieces.append(piece)
             yield "delta", piece
-        yield "answer", self.verify("".join(pieces), evidence)
+        yield "answer", self.verify("".join(pieces), evidence, question=question)
 
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
@@ -185,7 +196,9 @@ class Answerer:
     def evidence_block(self, results: list[SearchResult]) -> str:
         blocks = []
         for n, r in enumerate(results, 1):
-            body = r.text.replace("</document>", "</ document>")  # the passage cannot close its own wrapper
+            # The passage cannot close its own wrapper, in any case or spacing ("</Document >" too:
+            # a model reads tags loosely, and only the exact lower-case tag used to be defused).
+            body = _CLOSE_TAG.sub("</ document>", r.text)
             where = " > ".join(p for p in (r.title, r.section_path) if p)
             blocks.append(f'<document index="{n}" source="{r.source}" section="{where}">\n{body}\n</document>')
         return "\n".join(blocks)
@@ -194,10 +207,18 @@ class Answerer:
         prompt = load_prompt("answer")
         system, user = prompt.render(evidence=self.evidence_block(results), question=question)
         reply = invoke_text(self.chat_model, system, user)
-        return self.verify(reply, results)
+        return self.verify(reply, results, question=question)
 
-    def verify(self, reply: str, results: list[SearchResult]) -> Answer:
-        """Keep only sentences whose citations exist and whose quotes occur in the cited chunk."""
+    def verify(self, reply: str, results: list[SearchResult], question: str | None = None) -> Answer:
+        """Keep only sentences whose citations exist and whose quotes occur in the cited chunk.
+
+        With `question` (answers), a sentence must also take its figures (amounts, days, rates)
+        from its cited chunks or the question: a valid [n] on "the rate is USD 15.40" whose chunk
+        never says 15.40 used to pass as grounded (e.g. a reply obeying an instruction injected in
+        a document). Drafts pass no question: their prose also states the incident's own facts.
+        """
+        asked = _figures(question) if question is not None else set()
+        known: dict[int, set[str]] = {}
         if NOT_IN_DOCUMENTS in reply or not reply.strip():
             return self.refusal(results)
         kept, flagged = [], []
@@ -213,6 +234,14 @@ class Answerer:
             if any(not any(normalise(q) in normalise(results[n - 1].text) for n in valid) for q in quotes):
                 flagged.append(sentence)
                 continue
+            if question is not None:
+                for n in valid:
+                    if n not in known:
+                        r = results[n - 1]
+                        known[n] = _figures(f"{r.title} {r.section_path} {r.text}")
+                if not _figures(_CITE.sub(" ", sentence)) <= asked.union(*(known[n] for n in valid)):
+                    flagged.append(sentence)
+                    continue
             kept.append(sentence)
             for n in valid:
                 used.setdefault(n, []).extend(quotes)
@@ -231,3 +260,16 @@ class Answerer:
     def _best_sentence(text: str) -> str:
         spans = split_sentences(text)
         return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+
+
+def _figures(text: str) -> set[str]:
+    """The numbers a text states, comparable across forms: "3,000" = "3000", "15.40" = "15.4",
+    "forty-eight (48)" gives 40, 8 and 48 (spelled-out numbers up to twenty, tens, ordinals)."""
+    out = set()
+    for raw in _FIGURE.findall(text):
+        value = raw.replace(",", "")
+        if "." in value:
+            value = value.rstrip("0").rstrip(".")
+        out.add(value.lstrip("0") or "0")
+    out |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
+    return out

@@ -56,9 +56,10 @@ class EmbeddingSettings(_Strict):
     # same packaged weights made locally at first use (cached in <home>/models). The backend is
     # part of the embedder fingerprint: changing it re-embeds every collection on the next ingest.
     # onnx: ~2.2x torch's encode throughput with vectors that agree to cosine > 0.9999 (evals/bench/
-    # embed_bench.py); it needs the `onnx` package for the one-time export. onnx-int8: ~4-5x, but only
-    # ~0.993 mean cosine: opt in after the retrieval evals.
-    backend: Literal["torch", "onnx", "onnx-int8"] = "torch"
+    # embed_bench.py); it needs the `onnx` package for the one-time export. The default, because
+    # LegalBench-RAG recall at every k and process-question recall@5 came out identical to torch
+    # (evals/RESULTS.md). onnx-int8: ~4-5x, but only ~0.993 mean cosine: opt in after the evals.
+    backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
 
 
 class ChunkingSettings(_Strict):
@@ -82,6 +83,9 @@ class RetrievalSettings(_Strict):
 
 class AnsweringSettings(_Strict):
     min_dense_score: float = 0.35  # refusal threshold (calibrated in evals/)
+    # Also refuse when the question names something (identifier, capitalised name) that no
+    # readable document mentions: see assistant/coverage.py.
+    refuse_unknown_terms: bool = True
     max_sentences: int = 4
     max_citations: int = 4
 

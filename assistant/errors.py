@@ -33,3 +33,9 @@ class UpstreamError(AssistantError):
     """The configured LLM provider failed (timeout, 5xx, bad reply)."""
 
     code = "llm_unavailable"
+
+
+class UpstreamTimeout(UpstreamError):
+    """The configured LLM provider did not answer within llm.timeout_s."""
+
+    code = "llm_timeout"

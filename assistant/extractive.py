@@ -79,7 +79,11 @@ def units(text: str) -> list[Unit]:
             first_of_run = prev.count("|") < 2
             # Markdown marks its header row with a separator line; Word/HTML tables (cells joined
             # by " | ", no leading pipe) put the header first.
-            if _TABLE_SEP.match(nxt) or (first_of_run and not stripped.startswith("|") and i + 1 < len(lines) and nxt.count("|") >= 2):
+            # A chunk that starts mid-table begins with a *data* row: taking it for the header
+            # dropped that row from the answer units and mislabelled every row after it, so a
+            # Word/HTML first row counts as the header only when its cells read as labels.
+            if _TABLE_SEP.match(nxt) or (first_of_run and not stripped.startswith("|") and i + 1 < len(lines)
+                                         and nxt.count("|") >= 2 and _looks_like_header(cells)):
                 header = cells
                 continue
             if header and len(header) == len(cells):
@@ -100,6 +104,11 @@ def units(text: str) -> list[Unit]:
         para_lines.append(line)
     flush_paragraph()
     return out
+
+
+def _looks_like_header(cells: list[str]) -> bool:
+    """Header cells are short labels: no sentence ending, no figures (a data row has them)."""
+    return all(c and len(c) <= 40 and not c.endswith(".") and not re.search(r"\d", c) for c in cells)
 
 
 def _sentences(body: str) -> list[tuple[int, int]]:

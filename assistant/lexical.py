@@ -82,6 +82,7 @@ class LexicalIndex:
         self.doc_types: np.ndarray = np.array([], dtype=object)
         self.sources: np.ndarray = np.array([], dtype=object)
         self._documents: list[dict] = []
+        self._vocab: tuple[str | None, set[str], str] | None = None  # (generation, tokens, tokens joined)
 
     # -- build ------------------------------------------------------------------------------
     def build_lock(self):
@@ -186,6 +187,23 @@ class LexicalIndex:
     def __len__(self) -> int:
         self._ensure_loaded()
         return len(self.ids)
+
+    def known(self, tokens: set[str], inside: set[str] = frozenset()) -> set[str]:
+        """The tokens (as the tokenizer emits them) that occur in a chunk, a title or a file name.
+        Tokens in `inside` also count when they occur inside a longer token ("notreadi" inside
+        "kubenodenotreadi"): identifiers are often written joined to others."""
+        if not self._ensure_loaded() or self._bm25 is None:
+            return set()
+        vocab, joined = self._vocabulary()
+        return {t for t in tokens if t in vocab or (t in inside and t in joined)}
+
+    def _vocabulary(self) -> tuple[set[str], str]:
+        if self._vocab is None or self._vocab[0] != self._loaded_gen:
+            words = set(self._bm25.vocab_dict)
+            for doc in self._documents:  # titles and file names are not in the chunk bodies
+                words.update(self.tok(f"{doc.get('title', '')} {doc.get('source', '')}"))
+            self._vocab = (self._loaded_gen, words, "\n".join(words))
+        return self._vocab[1], self._vocab[2]
 
     def search(self, query: str, n: int, doc_types: list[str] | None = None, sources: list[str] | None = None) -> list[tuple[str, float]]:
         if not self._ensure_loaded() or self._bm25 is None or not self.ids:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 
 from assistant.config import LLMSettings
-from assistant.errors import UpstreamError
+from assistant.errors import UpstreamError, UpstreamTimeout
 
 
 def chat_model_from_settings(cfg: LLMSettings):
@@ -48,7 +48,7 @@ def invoke_text(model, system: str, user: str) -> str:
     try:
         reply = model.invoke([SystemMessage(content=system), HumanMessage(content=user)])
     except Exception as exc:  # provider SDKs raise many types: timeouts, HTTP 5xx, bad JSON
-        raise UpstreamError(f"the language model did not answer ({type(exc).__name__})") from None
+        raise provider_error(exc) from None
     content = reply.content
     if isinstance(content, list):
         content = "".join(part.get("text", "") if isinstance(part, dict) else str(part) for part in content)
@@ -63,4 +63,16 @@ def stream_text(model, system: str, user: str):
             if piece.content:
                 yield str(piece.content)
     except Exception as exc:
-        raise UpstreamError(f"the language model did not answer ({type(exc).__name__})") from None
+        raise provider_error(exc) from None
+
+
+def provider_error(exc: BaseException) -> UpstreamError:
+    """One line for the user; the provider's own message stays in the server. A timeout is told
+    apart (HTTP 504) from other failures (502) by type: every SDK's timeout class is named so
+    (openai.APITimeoutError, httpx.ReadTimeout, anthropic.APITimeoutError) or is a TimeoutError."""
+    seen: BaseException | None = exc
+    while seen is not None:
+        if isinstance(seen, TimeoutError) or any("Timeout" in cls.__name__ for cls in type(seen).__mro__):
+            return UpstreamTimeout(f"the language model did not answer in time ({type(exc).__name__})")
+        seen = seen.__cause__ or seen.__context__
+    return UpstreamError(f"the language model did not answer ({type(exc).__name__})")

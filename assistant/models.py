@@ -105,7 +105,7 @@ class Answer(BaseModel):
 class DocumentInfo(BaseModel):
     doc_id: str
     source: str
-    root: str
+    root: str  # the server folder it was ingested from; empty for callers who can't manage documents
     collection: str
     doc_type: DocType
     title: str

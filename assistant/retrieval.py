@@ -136,6 +136,14 @@ class LexicalIndexes:
 
         threading.Thread(target=run, name=f"bm25-refresh-{name}", daemon=True).start()
 
+    def known(self, collections: list[str], tokens: set[str], inside: set[str] = frozenset()) -> set[str]:
+        """The tokens that occur in `collections` (callers pass only readable ones); see LexicalIndex.known."""
+        self.ensure(collections)
+        found: set[str] = set()
+        for name in collections:
+            found |= self.get(name).known(tokens - found, inside)
+        return found
+
     def documents(self, collections: list[str]) -> list[DocumentInfo]:
         """The documents stored in `collections`, derived from Chroma's chunk metadata.
 
@@ -239,7 +247,8 @@ class Retriever:
         for cid, hit in hits.items():
             if hit.collection == doc.collection and self._source_of(hit, cid) == doc.source:
                 hit.score = 0.0
-        inside = [(c, doc.collection) for c in self.store.query(doc.collection, vector, cfg.in_doc_candidates, where)]
+        inside = [(c, doc.collection) for c in self.store.query(doc.collection, vector, cfg.in_doc_candidates, where,
+                                                                 include_text=False)]
         self._add_ranked(hits, inside, cfg.dense_weight, dense=True)
         inside_lex = self._lexical(question, [doc.collection], cfg.in_doc_candidates, doc_types, [doc.source])
         self._add_ranked(hits, inside_lex, cfg.lexical_weight)
@@ -248,7 +257,8 @@ class Retriever:
     def _dense(self, vector, collections: list[str], n: int, where: dict | None) -> list[tuple[StoredChunk, str]]:
         found: list[tuple[StoredChunk, str]] = []
         for name in collections:
-            found.extend((c, name) for c in self.store.query(name, vector, n, where))
+            # ids and distances only: fusion needs no more, and _fill_text reads the top k's text.
+            found.extend((c, name) for c in self.store.query(name, vector, n, where, include_text=False))
         found.sort(key=lambda pair: pair[0].distance)
         return found[:n]
 
@@ -276,8 +286,9 @@ class Retriever:
             hit.score += weight / (rrf_k + rank + 1)
 
     def _source_of(self, hit: _Hit, cid: str) -> str:
-        if hit.chunk is not None:
+        if hit.chunk is not None and hit.chunk.meta:
             return hit.chunk.meta.get("source", "")
+        # Not fetched yet (a BM25-only or text-less dense candidate): the lexical index maps every id.
         index = self.lexical.get(hit.collection)
         generation = index.current_generation()
         cached = self._id_sources.get(hit.collection)
@@ -290,15 +301,15 @@ class Retriever:
     def _fill_text(self, ranked: list[tuple[str, _Hit]]) -> None:
         need: dict[str, list[str]] = {}
         for cid, hit in ranked:
-            if hit.chunk is None:
+            if hit.chunk is None or not hit.chunk.meta:
                 need.setdefault(hit.collection, []).append(cid)
         by_id = {}
         for name, ids in need.items():
             for chunk in self.store.get(name, ids):
                 by_id[chunk.id] = chunk
         for cid, hit in ranked:
-            if hit.chunk is None:
-                hit.chunk = by_id.get(cid)
+            if hit.chunk is None or not hit.chunk.meta:
+                hit.chunk = by_id.get(cid)  # None if deleted since the search began: dropped from results
 
     @staticmethod
     def _result(cid: str, hit: _Hit) -> SearchResult:

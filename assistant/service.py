@@ -48,20 +48,23 @@ class AssistantService:
         from assistant.llm import chat_model_from_settings
 
         home = settings.home
-        embedder = embedder or Embedder(settings.embedding.package, settings.embedding.batch_size, settings.embedding.threads,
-                                   backend=settings.embedding.backend, cache_dir=home / "models")
+        embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
         store = VectorStore(make_client(settings, home / "chroma"), embedder.fingerprint)
         catalog = Catalog(home / "catalog.sqlite")
         lexical = LexicalIndexes(home / "lexical", store)
         retriever = Retriever(settings, embedder, store, lexical)
-        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild)
+        from assistant.contracts.classify import ClauseClassifier
+
+        # Contract chunks get their clause types at ingest; lookup shares the same classifier.
+        classifier = ClauseClassifier(embedder=embedder)
+        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild, annotators=[classifier])
         access = AccessPolicy(settings, known_collections=store.collection_names)
         service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
         service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder)
         from assistant.contracts.api import ContractService
         from assistant.drafting.api import DraftingService
 
-        service.contracts = ContractService(service)
+        service.contracts = ContractService(service, classifier=classifier)
         service.drafts = DraftingService(service)
         return service
 
@@ -94,9 +97,26 @@ class AssistantService:
         standalone = self.answerer.standalone_question(question, history or [])
         return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
 
+    def _unmentioned(self, standalone: str, caller: Caller) -> list[str]:
+        """Names and identifiers in the question that no readable document mentions (see coverage)."""
+        if not self.settings.answering.refuse_unknown_terms:
+            return []
+        from assistant.coverage import unknown_terms
+
+        collections = self.access.readable(caller)
+        return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside))
+
+    def _answer(self, standalone: str, caller: Caller, results: list[SearchResult]) -> Iterator[tuple[str, object]]:
+        missing = self._unmentioned(standalone, caller)
+        if missing:
+            yield "answer", self.answerer.refusal(results, missing=missing)
+        else:
+            yield from self.answerer.answer_stream(standalone, results)
+
     def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
         question, standalone, results = self._evidence(question, caller, history, filters)
-        answer = self.answerer.answer(standalone, results)
+        missing = self._unmentioned(standalone, caller)
+        answer = self.answerer.refusal(results, missing=missing) if missing else self.answerer.answer(standalone, results)
         if standalone != question:
             answer.standalone_question = standalone
         self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
@@ -111,7 +131,7 @@ class AssistantService:
         """
         question, standalone, results = self._evidence(question, caller, history, filters)
         answer = None
-        for kind, payload in self.answerer.answer_stream(standalone, results):
+        for kind, payload in self._answer(standalone, caller, results):
             if kind == "answer":
                 answer = payload
             yield kind, payload
@@ -120,7 +140,10 @@ class AssistantService:
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
         rows = self.catalog.all(self.access.readable(caller))
-        return [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields))) for r in rows]
+        # The ingested root is a server path: only those who manage the index need to see it.
+        show_root = self.access.can_manage(caller)
+        return [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields)) | ({} if show_root else {"root": ""}))
+                for r in rows]
 
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
@@ -148,14 +171,28 @@ class AssistantService:
         root = self.settings.home / "uploads"
         target = root / rel
         target.parent.mkdir(parents=True, exist_ok=True)
+        # The earlier upload under this name (bounded by max_upload_bytes) comes back if the new one
+        # can't be indexed or another ingest holds the lock: the index still describes it.
+        previous = target.read_bytes() if target.is_file() else None
         with tempfile.NamedTemporaryFile(dir=target.parent, delete=False) as tmp:
             tmp.write(data)
         Path(tmp.name).replace(target)
-        summary = self.ingestor.ingest_files(root, [target])
+        try:
+            summary = self.ingestor.ingest_files(root, [target])
+        except BaseException:
+            self._restore_upload(target, previous)
+            raise
         if summary.partial:
-            target.unlink(missing_ok=True)  # a file we could not index is not kept around
+            self._restore_upload(target, previous)  # a file we could not index is not kept around
         self._audit("upload", caller, detail=f"source={rel} status={summary.files[0].status if summary.files else '?'}")
         return summary
+
+    @staticmethod
+    def _restore_upload(target: Path, previous: bytes | None) -> None:
+        if previous is None:
+            target.unlink(missing_ok=True)
+        else:
+            target.write_bytes(previous)
 
     def delete_document(self, doc_id: str, caller: Caller) -> DocumentInfo:
         self._require_manage(caller)

@@ -229,6 +229,16 @@ class VectorStore:
         got = self._call(name, lambda col: col.get(where={"doc_id": doc_id}, include=["metadatas"]))
         return {} if got is None else dict(zip(got["ids"], got["metadatas"]))
 
+    def vectors(self, name: str, ids: list[str]) -> dict[str, np.ndarray]:
+        """Stored embeddings by id (ids not in the collection are absent), paged like deletes."""
+        out: dict[str, np.ndarray] = {}
+        for start in range(0, len(ids), _PAGE):
+            page = ids[start : start + _PAGE]
+            got = self._call(name, lambda col: col.get(ids=page, include=["embeddings"]))
+            if got is not None:
+                out.update(zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in got["embeddings"])))
+        return out
+
     def get(self, name: str, ids: list[str]) -> list[StoredChunk]:
         if not ids:
             return []

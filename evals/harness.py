@@ -205,8 +205,7 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
         raise InvalidInput(f"corpus folder not found: {corpus}")
     settings = load_eval_settings(config)
     if embedder is None:
-        e = settings.embedding
-        embedder = Embedder(e.package, e.batch_size, e.threads)
+        embedder = Embedder.from_settings(settings.embedding, cache_dir=HOMES.parent / "models")
     bits = {"corpus": str(corpus), **pipeline_bits(settings, embedder.fingerprint)}
     if home is None:
         home = HOMES / home_key(corpus, settings, embedder.fingerprint)

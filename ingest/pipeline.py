@@ -19,6 +19,9 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
@@ -33,8 +36,19 @@ log = logging.getLogger("bpo.ingest")
 
 CHUNKER_VERSION = "5"  # bump when chunking output changes for the same input
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
-# (doc_type, chunk bodies, chunk metadata dicts) -> one dict of extra scalar metadata per chunk
-ChunkAnnotator = Callable[[str, list[str], list[dict]], list[dict]]
+
+
+class ChunkAnnotator(Protocol):
+    """Extra per-chunk metadata computed at ingest, after embedding (e.g. contract clause types).
+
+    `version` is part of the pipeline key: a new version re-annotates every document it applies to
+    (metadata only; vectors are reused). `doc_types` limits the work to documents it applies to.
+    """
+
+    version: str
+    doc_types: tuple[str, ...]
+
+    def annotate_embedded(self, doc_type: str, texts: list[str], metas: list[dict], vectors: np.ndarray) -> list[dict]: ...
 
 
 def doc_id_for(root_key: str, source: str) -> str:
@@ -211,9 +225,6 @@ class Ingestor:
             file_sha256=sha, pipeline_key=key,
         )
         prepared = self._to_prepared(row, drafts, roles)
-        for annotate in self.annotators:
-            for m, extra in zip(prepared.metas, annotate(doc_type, prepared.texts, prepared.metas)):
-                m.update(extra)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
         prepared.missing = [i for i, cid in enumerate(prepared.ids) if cid not in prepared.existing]
         return prepared
@@ -247,12 +258,37 @@ class Ingestor:
         for p in pending:
             mine = vectors[offset : offset + len(p.missing)]
             offset += len(p.missing)
+            self._annotate(p, mine)
             self._commit(p, mine)
             changed.add(p.collection)
             summary.chunks_written += len(p.missing)
             summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing)))
             progress("file", 1)
             progress("chunks", len(p.missing))
+
+    def _annotate(self, p: _Prepared, new_vectors) -> None:
+        """Run the annotators that apply with every chunk's vector: the ones just embedded, and for
+        chunks already in the store (an edit, or a new annotator version) their stored vectors."""
+        annotators = [a for a in self.annotators if p.row.doc_type in a.doc_types]
+        if not annotators:
+            return
+        by_index = dict(zip(p.missing, new_vectors))
+        reused = [i for i in range(len(p.ids)) if i not in by_index]
+        stored = self.store.vectors(p.collection, [p.ids[i] for i in reused])
+        lost = [i for i in reused if p.ids[i] not in stored]  # deleted meanwhile by another writer
+        if lost:
+            stored.update(zip((p.ids[i] for i in lost), self.embedder.embed([p.embed_texts[i] for i in lost])))
+        for i in reused:
+            by_index[i] = stored[p.ids[i]]
+        vectors = np.asarray([by_index[i] for i in range(len(p.ids))], dtype=np.float32)
+        for annotator in annotators:
+            try:
+                extras = annotator.annotate_embedded(p.row.doc_type, p.texts, p.metas, vectors)
+            except Exception as exc:  # annotations are extra: the document is indexed without them
+                log.warning("event=annotate_error source=%s annotator=%s error=%s", p.source, annotator.version, type(exc).__name__)
+                continue
+            for m, extra in zip(p.metas, extras):
+                m.update(extra)
 
     def _commit(self, p: _Prepared, vectors) -> None:
         missing = set(p.missing)

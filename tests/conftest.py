@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -14,6 +16,11 @@ SHARED_REASON = "../shared/corpus not present (it exists only in the team's work
 
 needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_REASON)
 
+# The ONNX export of the packaged model is made once per test session, not once per data
+# directory: services the tests build without the `embedder` fixture (the CLI, subprocesses)
+# find it here too. An explicit setting from the environment wins.
+os.environ.setdefault("BPO_ASSISTANT_MODEL_CACHE", tempfile.mkdtemp(prefix="bpo-test-models-"))
+
 
 @pytest.fixture(autouse=True)
 def _isolated_env(monkeypatch):
@@ -23,9 +30,11 @@ def _isolated_env(monkeypatch):
 
 @pytest.fixture(scope="session")
 def embedder():
+    """The model as config.yaml configures it (package and backend), loaded once."""
+    from assistant.config import load_settings
     from assistant.embedding import Embedder
 
-    model = Embedder()
+    model = Embedder.from_settings(load_settings(REPO / "config.yaml", home=tempfile.gettempdir()).embedding)
     model.load()
     return model
 

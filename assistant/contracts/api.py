@@ -44,10 +44,10 @@ class ClauseLookup(BaseModel):
 
 
 class ContractService:
-    def __init__(self, service, taxonomy: Taxonomy | None = None):
+    def __init__(self, service, taxonomy: Taxonomy | None = None, classifier: ClauseClassifier | None = None):
         self.service = service
-        self.taxonomy = taxonomy or Taxonomy.load()
-        self.classifier = ClauseClassifier(self.taxonomy)
+        self.classifier = classifier or ClauseClassifier(taxonomy, embedder=service.embedder)
+        self.taxonomy = self.classifier.taxonomy
         self._query_vectors: dict[str, np.ndarray] = {}
         self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
 
@@ -91,8 +91,8 @@ class ContractService:
         for hit in candidates.values():
             meta = self._metas.get(hit.chunk_id) or {"section_path": hit.section_path, "char_start": hit.char_start}
             hit.clause_types = list(parse_stored(meta))
-            # The stored score is lexical evidence only; here the chunk's similarity to the category
-            # query (from retrieval, i.e. the stored vector) is at hand, so score with both.
+            # Scored again rather than read from storage: chunks ingested before the classifier
+            # (or by another version) have no stored score, and retrieval hands us the similarity.
             hit.type_score = round(self.classifier.score_one(category, hit.text, meta, hit.dense_score), 6)
             hit.score = hit.type_score
         return sorted(candidates.values(), key=lambda h: (-h.score, -h.retrieval_score))

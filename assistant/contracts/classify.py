@@ -8,12 +8,12 @@ cosine similarity to the embedded category query. A small logistic model per cat
 share one model) turns the evidence into a score in [0, 1].
 
 Two ways in:
-- `__call__(doc_type, texts, metas)`: the ingest ChunkAnnotator hook. Lexical evidence only: a few
-  ms per chunk and no embedding, so annotating contracts adds nothing measurable to ingest time.
-- `annotate_embedded(doc_type, texts, metas, vectors)`: the same with the chunk vectors the ingest
-  run has just computed (no extra embedding: the category queries are embedded once), for an
-  ingest hook that runs after embedding. Clause lookup always gets the dense evidence, because
-  retrieval returns each candidate's similarity to the category query.
+- `annotate_embedded(doc_type, texts, metas, vectors)`: the ingest ChunkAnnotator hook, run after
+  embedding with the chunk vectors the run has just computed (no extra embedding: the category
+  queries are embedded once per process). What ingest stores.
+- `__call__(doc_type, texts, metas)`: lexical evidence only, for callers without vectors.
+Clause lookup re-scores its candidates with the dense evidence too, because retrieval returns each
+candidate's similarity to the category query.
 """
 
 from __future__ import annotations
@@ -34,6 +34,8 @@ def _sigmoid(x: np.ndarray) -> np.ndarray:
 
 class ClauseClassifier:
     """A ChunkAnnotator: `(doc_type, texts, metas) -> [{"clause_types": "A|B", "clause_scores": "0.82|0.61"}]`."""
+
+    doc_types = CONTRACT_DOC_TYPES  # the ingest pipeline runs it on these documents only
 
     def __init__(self, taxonomy: Taxonomy | None = None, embedder=None, calibration: Calibration | None = None):
         self.taxonomy = taxonomy or Taxonomy.load()

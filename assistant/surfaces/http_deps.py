@@ -22,6 +22,7 @@ from pydantic import BaseModel
 from assistant import errors
 from assistant.config import ConfigError
 from assistant.errors import AssistantError
+from assistant.locks import IngestBusy
 from assistant.models import Caller, IngestSummary
 from assistant.service import AssistantService
 
@@ -44,9 +45,9 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMedia: 415,
     errors.UpstreamError: 502,
+    errors.UpstreamTimeout: 504,
+    IngestBusy: 409,
 }
-if hasattr(errors, "UpstreamTimeout"):  # a provider timeout is a 504 once the core tells them apart
-    ERROR_STATUS[errors.UpstreamTimeout] = 504
 
 
 def status_for(exc: AssistantError) -> int:

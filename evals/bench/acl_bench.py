@@ -287,19 +287,16 @@ def run(args) -> dict:
 
 def measure_encode(settings, n: int) -> dict[str, dict]:
     """The real model's query encode: the configured backend and threads, and the same with one thread."""
-    import inspect
-
     from assistant.embedding import Embedder
 
     cfg = settings.embedding
-    backend = getattr(cfg, "backend", "torch")
+    backend = cfg.backend
     out: dict[str, dict] = {}
     for threads in dict.fromkeys([cfg.threads, 1]):
-        kwargs = {"backend": backend} if "backend" in inspect.signature(Embedder).parameters else {}
         label = f"{backend}, {threads or 'default'} thread{'s' if threads != 1 else ''}" + \
             (" (configured)" if threads == cfg.threads else "")
         try:
-            model = Embedder(cfg.package, cfg.batch_size, threads, **kwargs)
+            model = Embedder.from_settings(cfg, threads=threads)
             model.load()
         except Exception as exc:  # noqa: BLE001 - e.g. an optional backend not installed
             out[label] = {"error": f"{type(exc).__name__}: {str(exc)[:120]}"}

@@ -73,8 +73,7 @@ def default_home(corpus: Path, config: Path) -> Path:
     from assistant.embedding import Embedder
 
     settings = load_settings(config)
-    e = settings.embedding
-    return HOMES / home_key(corpus, settings, Embedder(e.package, e.batch_size, e.threads).fingerprint)
+    return HOMES / home_key(corpus, settings, Embedder.from_settings(settings.embedding).fingerprint)
 
 
 def start_server(corpus: Path, config: Path, home: Path, key: str) -> tuple[subprocess.Popen, str]:

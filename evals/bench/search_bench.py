@@ -40,8 +40,9 @@ def bench_embedder(threads: int | None):
     from assistant.embedding import Embedder
     from evals.harness import load_eval_settings
 
-    e = load_eval_settings().embedding
-    return Embedder(e.package, e.batch_size, threads if threads is not None else e.threads)
+    from evals.harness import HOMES
+
+    return Embedder.from_settings(load_eval_settings().embedding, cache_dir=HOMES.parent / "models", threads=threads)
 
 
 def summarise(ms: list[float]) -> dict:

@@ -5,9 +5,9 @@
 Unit: a (chunk, category) pair; a chunk is a positive for a category when it holds a CUAD gold span
 of it (common.overlaps). Every score is out-of-fold (5-fold cross-validation by contract, the same
 fitting code as calibrate.py), for two models:
-- lexical: cues + heading + position, what ingest stores (the annotator has no vectors);
-- vectors: the same plus the chunk vector's similarity to the category query, what lookup uses and
-  what ingest would store given an after-embedding annotator hook.
+- lexical: cues + heading + position alone;
+- vectors: the same plus the chunk vector's similarity to the category query: what ingest stores
+  (the annotator runs after embedding) and what lookup uses.
 
 Precision at 80% recall (CUAD's headline metric) is computed two ways, both on the interpolated
 precision-recall curve over all categories pooled:
@@ -109,8 +109,8 @@ def main() -> None:
             "## Clause classification (CUAD gold spans)\n\n"
             f"`python -m evals.contracts.classify_eval --corpus ../shared/corpus` — {len(docs)} contracts, "
             f"{len(cols)} CUAD categories of the taxonomy, (chunk, category) pairs scored out-of-fold (5-fold by contract). "
-            "`lexical` is what ingest stores today; `vectors` adds the chunk vector's similarity to the category query "
-            "(used by lookup; stored at ingest once the after-embedding hook exists). P@80R is precision at 80% recall "
+            "`lexical` is cue + heading + position evidence alone; `vectors` adds the chunk vector's similarity to the "
+            "category query, and is what ingest stores (the annotator runs after embedding) and what lookup uses. P@80R is precision at 80% recall "
             "on the interpolated PR curve, pooled over categories; span = CUAD-style recall over gold spans, chunk = "
             "recall over positive chunks.\n\n"
             + markdown_table(["metric", "lexical", "vectors"], overall_rows) + "\n\n"

@@ -1,7 +1,8 @@
-"""Contract fixtures: the bundled sample with the clause classifier annotating at ingest.
+"""Contract fixtures: the bundled sample, whose contract chunks the service annotates at ingest.
 
-The session's sample index (tests/conftest.py) is copied and re-ingested with the annotator, which
-rewrites chunk metadata only: nothing is embedded again.
+The session's sample index (tests/conftest.py) is copied and re-ingested under a new classifier
+version, which must re-annotate every contract chunk from its stored vector (metadata only:
+nothing is embedded again). The clause tests then read what that re-annotation stored.
 """
 
 from __future__ import annotations
@@ -20,14 +21,16 @@ DPA = "contracts/northbeam-lumen-dpa.pdf"
 
 @pytest.fixture(scope="package")
 def contract_service(sample_service, tmp_path_factory, embedder):
-    from assistant.contracts.classify import ClauseClassifier
-
     home = tmp_path_factory.mktemp("contracts") / "home"
     shutil.copytree(sample_service.settings.home, home)
     svc = build_service(home, embedder)
-    svc.ingestor.annotators.append(ClauseClassifier())  # until the lead wires it in AssistantService.build
+    for chunk in svc.store.get_where("contracts", {"doc_type": "msa"}):  # forget the first annotation
+        svc.store.update_metadata("contracts", [chunk.id], [{**chunk.meta, "clause_types": "", "clause_scores": ""}])
+    (classifier,) = svc.ingestor.annotators
+    classifier.version += "-reannotate"
     summary = svc.ingest(SAMPLE, admin())
     assert not summary.partial, summary
+    assert summary.count("indexed") >= 3  # every contract re-processed under the new pipeline key
     assert summary.texts_embedded == 0  # annotation changes metadata only
     yield svc
     svc.catalog.close()

@@ -151,7 +151,6 @@ def bad_service(tmp_path_factory, embedder):
     (root / "contracts" / "two-in-one.txt").write_text(FIRST + "\n\n" + SECOND, encoding="utf-8")
     (root / "contracts" / "empty.txt").write_text("   \n", encoding="utf-8")
     svc = build_service(tmp_path_factory.mktemp("bad-home"), embedder)
-    svc.ingestor.annotators.append(ClauseClassifier())
     summary = svc.ingest(root, admin())
     yield svc, summary
     svc.catalog.close()

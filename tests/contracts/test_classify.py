@@ -36,3 +36,17 @@ def test_vectors_path_scores_without_embedding_chunks(embedder):
     (out,) = clf.annotate_embedded("contract", [text], [{"ordinal": 9, "char_start": 9000}], vec)
     assert embedder.texts_embedded - before <= len(clf.taxonomy.categories)  # only the category queries, once
     assert parse_stored(out).get("Termination for Convenience", 0) > 0.5
+
+
+def test_ingest_stores_the_scores_of_the_vector_evidence(contract_service):
+    """What ingest stores is annotate_embedded on the chunk's own stored vector, not the lexical-only score."""
+    store = contract_service.store
+    (classifier,) = contract_service.ingestor.annotators
+    msa = [c for c in store.get_where("contracts", {"source": MSA}) if c.meta.get("clause_types")]
+    assert len(msa) >= 10
+    vectors = store.vectors("contracts", [c.id for c in msa])
+    texts, metas = [c.text for c in msa], [c.meta for c in msa]
+    embedded = classifier.annotate_embedded("msa", texts, metas, [vectors[c.id] for c in msa])
+    lexical = classifier("msa", texts, metas)
+    assert [c.meta["clause_scores"] for c in msa] == [e["clause_scores"] for e in embedded]
+    assert embedded != lexical  # the dense evidence changes some scores, so the comparison above means something

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import httpx
 import pytest
 
+from tests.conftest import REPO
 from tests.http.conftest import auth, live_app
 
 QUERY = "quarterly kumquat inventory audit by the vendor"
@@ -102,3 +105,41 @@ def test_ingest_counters_appear_in_metrics(writable):
 def _sample(metrics_text: str, name: str) -> float:
     line = next(l for l in metrics_text.splitlines() if l.startswith(name + " "))
     return float(line.rsplit(" ", 1)[1])
+
+
+def test_only_those_who_manage_documents_see_the_server_folder(writable):
+    admin_docs = writable.get("/v1/documents", headers=auth("admin")).json()["documents"]
+    assert admin_docs and all(d["root"] for d in admin_docs)
+    legal_docs = writable.get("/v1/documents", headers=auth("legal")).json()["documents"]
+    assert legal_docs and all(d["root"] == "" for d in legal_docs)
+
+
+# Holds the data directory's ingest lock the way a cron `bpo-assistant ingest` would.
+_HOLD_LOCK = ("import sys,time; from pathlib import Path; from assistant.locks import file_lock\n"
+              "with file_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n")
+
+
+def test_an_upload_during_another_ingest_is_409_and_keeps_the_earlier_file(copy_service):
+    svc = copy_service()
+    name = "runbooks/papaya-rota.md"
+    first = b"# Papaya Rota\n\nThe papaya rota is posted every Friday by the floor lead.\n"
+    with live_app(svc) as server, httpx.Client(base_url=server.url, timeout=120) as client:
+        r = client.post("/v1/documents", files={"file": (name, first, "text/markdown")}, headers=auth("admin"))
+        assert r.status_code == 201, r.text
+        holder = subprocess.Popen([sys.executable, "-c", _HOLD_LOCK, str(svc.settings.home)], cwd=REPO,
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            assert holder.stdout.readline().strip() == "held"
+            second = b"# Papaya Rota\n\nThe papaya rota moved to Mondays.\n"
+            r = client.post("/v1/documents", files={"file": (name, second, "text/markdown")}, headers=auth("admin"))
+            assert r.status_code == 409, r.text
+            assert r.json()["error"]["code"] == "ingest_busy" and "another ingest is running" in r.json()["error"]["message"]
+            assert client.post("/v1/ingest", headers=auth("admin")).status_code == 409
+        finally:
+            holder.kill()
+            holder.wait()
+        # The upload that could not be indexed did not replace the file the index describes.
+        assert (svc.settings.home / "uploads" / name).read_bytes() == first
+        results = client.post("/v1/search", json={"query": "when is the papaya rota posted", "k": 3},
+                              headers=auth("internal")).json()["results"]
+        assert results[0]["source"] == name and "Friday" in results[0]["text"]

@@ -1,0 +1,195 @@
+"""Offline (no LLM) answers on real indexes: the bundled sample, and a slice of ../shared/corpus.
+
+Every expected answer below was checked by reading the source file in samples/src (the PDFs and
+.docx files are built from it) or samples/corpus.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from assistant.extractive import units
+from assistant.models import Turn
+from tests.answering.conftest import assert_well_cited, markers
+from tests.conftest import SHARED, admin, as_role, build_service
+
+# question, source of the first citation, a piece of its section path, a fact the answer must state
+KNOWN = [
+    ("How much notice does Northbeam need to give to terminate the MSA for convenience?",
+     "contracts/northbeam-lumen-msa.pdf", "12. Term and Termination", "ninety (90) days' prior written notice"),
+    ("How many QA evaluations per month does a tenured agent get?",
+     "runbooks/quality-monitoring-sop.md", "3.1 Sample Sizes", "8 per agent per calendar month"),
+    ("How long does the processor have to notify Northbeam of a personal data breach under the DPA?",
+     "contracts/northbeam-lumen-dpa.pdf", "Personal Data Breach", "forty-eight (48) hours"),
+    ("Within how many days must the chargeback team make the accept-or-contest decision?",
+     "runbooks/chargeback-disputes-sop.docx", "2.1 Internal Deadlines", "within 3 calendar days of the dispute notice"),
+    ("How quickly must an approved refund exception be issued in the payment system?",
+     "runbooks/refund-exceptions-sop.md", "5.2 Processing an Approved Exception", "within 2 business days of approval"),
+    ("What is the response time of the Lumen Level 1 Shift Operations Manager for a SEV-1?",
+     "runbooks/escalation-matrix.docx", "2. Lumen Escalation Levels", "15 minutes for SEV-1"),
+    # A Word table row at the start of a chunk (the SOW's SLA schedule continues from the chunk
+    # before): it used to be taken for the table header and vanished from the answer.
+    ("What is the service credit for missing the chargeback response timeliness SLA?",
+     "contracts/northbeam-lumen-sow-customer-care.docx", "7. Service Level Schedule", "5% of monthly back-office fees"),
+]
+
+# Known limits of the extractive ranking (units are scored on their own; the chunk's much higher
+# similarity barely counts): the right section is retrieved but another unit wins. Strict, so a
+# ranking change that fixes them shows up here: then move them into KNOWN.
+KNOWN_MISSES = [
+    pytest.param("How often do we send updates during a SEV-1 chat backlog?",
+                 "runbooks/chat-backlog-incident-runbook.md", "4. Who to Page and Update Cadence", "Every 30 minutes",
+                 marks=pytest.mark.xfail(strict=True, reason="the 6.2 progress-update template outranks the cadence table row"),
+                 id="sev1-update-cadence"),
+    pytest.param("What are the auto-fail errors in the QA scorecard?",
+                 "runbooks/quality-monitoring-sop.md", "2.1 Auto-Fail Errors", "whole evaluation scores zero",
+                 marks=pytest.mark.xfail(strict=True, reason="a refund-SOP sentence naming 'auto-fail error in the QA "
+                                                             "scorecard' outranks the 2.1 list (dense 0.77 vs 0.51)"),
+                 id="qa-auto-fail"),
+]
+
+OUT_OF_CORPUS = [
+    "How many etcd members are needed to keep quorum in a Kubernetes cluster?",
+    "Write me a poem about the sea at night.",
+    "What is the corporate income tax rate under the tax law of Peru?",
+]
+
+
+@pytest.mark.parametrize("question,source,section,fact", KNOWN, ids=[k[1].split("/")[1] for k in KNOWN])
+def test_known_questions_cite_the_right_section(sample_service, question, source, section, fact):
+    answer = sample_service.ask(question, admin())
+    assert answer.mode == "extractive" and answer.grounded, answer.answer
+    first = answer.citations[0]
+    assert (first.source, section in first.section_path) == (source, True), (first.source, first.section_path)
+    assert fact in answer.answer, answer.answer
+    assert_well_cited(sample_service, answer)
+
+
+@pytest.mark.parametrize("question,source,section,fact", KNOWN_MISSES)
+def test_known_extractive_misses(sample_service, question, source, section, fact):
+    answer = sample_service.ask(question, admin())
+    first = answer.citations[0] if answer.citations else None
+    assert first and first.source == source and section in first.section_path and fact in answer.answer, answer.answer
+
+
+@pytest.mark.parametrize("question", OUT_OF_CORPUS, ids=["etcd", "poem", "peru-tax"])
+def test_out_of_corpus_questions_are_refused_naming_the_closest_documents(sample_service, question):
+    answer = sample_service.ask(question, admin())
+    assert answer.grounded is False and answer.citations == [] and markers(answer.answer) == []
+    assert answer.answer.startswith("The documents don't cover this.")
+    titles = {r.title for r in sample_service.search(question, admin()).results}
+    assert answer.closest_sources and set(answer.closest_sources) <= titles, answer.closest_sources
+    for title in answer.closest_sources:
+        assert title in answer.answer
+
+
+def test_a_refusal_names_only_documents_the_caller_may_read(sample_service):
+    answer = sample_service.ask(OUT_OF_CORPUS[2], as_role("bpo_agent"))
+    assert answer.grounded is False and answer.closest_sources
+    assert not any(word in t for t in answer.closest_sources for word in ("Agreement", "Statement of Work", "Addendum"))
+
+
+def test_a_bpo_agent_never_gets_a_contract_citation(sample_service):
+    answer = sample_service.ask(KNOWN[0][0], as_role("bpo_agent"))  # the MSA notice question
+    assert all(c.collection != "contracts" and not c.source.startswith("contracts/") for c in answer.citations)
+    assert "ninety (90)" not in answer.answer
+
+
+def test_the_offline_answer_is_a_short_reply_not_the_chunks(sample_service):
+    question = KNOWN[1][0]
+    answer = sample_service.ask(question, admin())
+    results = sample_service.search(question, admin()).results
+    pasted = sum(len(r.text) for r in results[:4])
+    assert len(answer.answer) < pasted / 3, (len(answer.answer), pasted)
+    assert answer.answer.count("[") <= 2 * sample_service.settings.answering.max_sentences
+    assert "|" not in answer.answer and "**" not in answer.answer  # table and Markdown markup are rendered
+
+
+def test_a_mid_table_word_row_is_an_answer_unit_not_a_header():
+    # What a .docx table looks like in a chunk that starts on its second data row.
+    chunk = ("Chargeback Response Timeliness | Percentage of disputes answered within 7 calendar days. | ≥ 99% | 5% of fees\n"
+             "Customer Satisfaction (CSAT) | Share of surveys rating 4 or 5. | ≥ 85% | None (reported only)")
+    rows = [u for u in units(chunk) if u.kind == "row"]
+    assert [r.raw.split(" | ")[0] for r in rows] == ["Chargeback Response Timeliness", "Customer Satisfaction (CSAT)"]
+    assert all(chunk[r.start:r.end] == r.raw for r in rows)
+    assert not rows[1].display.startswith("Chargeback")  # not labelled with the other row's cells
+    # The same table starting at its header still labels the cells.
+    with_header = "Metric | Definition | Target | Service Credit\n" + chunk
+    labelled = [u for u in units(with_header) if u.kind == "row"]
+    assert len(labelled) == 2 and labelled[0].display.startswith("Metric: Chargeback Response Timeliness; Definition:")
+
+
+def test_rule_based_follow_up_rewrite_offline(sample_service):
+    first = "What is the escalation path for a SEV-1 chat backlog?"
+    previous = sample_service.ask(first, admin())
+    history = [Turn(role="user", content=first), Turn(role="assistant", content=previous.answer)]
+    answer = sample_service.ask("and for SEV-2?", admin(), history=history)
+    standalone = answer.standalone_question or ""
+    assert "SEV-2" in standalone and "SEV-1" not in standalone
+    assert "escalation path" in standalone and "chat backlog" in standalone
+    assert answer.grounded and "SEV-2" in answer.answer
+    # Without the history the same words carry no topic and are declined.
+    alone = sample_service.ask("and for SEV-2?", admin())
+    assert alone.standalone_question is None and alone.grounded is False
+
+
+def test_a_standalone_follow_up_is_not_rewritten(sample_service):
+    history = [Turn(role="user", content="What is the escalation path for a SEV-1 chat backlog?"),
+               Turn(role="assistant", content="Page Level 1 and Level 2 together [1].")]
+    question = "How many QA evaluations per month does a tenured agent get?"
+    answer = sample_service.ask(question, admin(), history=history)
+    assert answer.standalone_question is None
+    assert answer.citations[0].source == "runbooks/quality-monitoring-sop.md"
+
+
+# -- the team's real runbooks ------------------------------------------------------------------
+
+SHARED_FILES = [
+    "runbooks/prometheus-operator/node/NodeFilesystemAlmostOutOfFiles.md",
+    "runbooks/prometheus-operator/node/NodeClockNotSynchronising.md",
+    "runbooks/prometheus-operator/alertmanager/AlertmanagerFailedReload.md",
+    "runbooks/prometheus-operator/general/Watchdog.md",
+    "runbooks/prometheus-operator/kubernetes/KubeNodeNotReady.md",
+]
+
+
+@pytest.fixture(scope="module")
+def shared_service(tmp_path_factory, embedder):
+    if not SHARED.is_dir():
+        pytest.skip(f"../shared/corpus not present: {SHARED} (it exists only in the team's workspace and CI)")
+    missing = [f for f in SHARED_FILES if not (SHARED / f).is_file()]
+    if missing:
+        pytest.skip(f"../shared/corpus not present: {missing[0]} is missing")
+    root = tmp_path_factory.mktemp("shared-slice")
+    for rel in SHARED_FILES:
+        (root / rel).parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(SHARED / rel, root / rel)
+    svc = build_service(tmp_path_factory.mktemp("shared-home"), embedder)
+    summary = svc.ingest(root, admin())
+    assert summary.count("indexed") == len(SHARED_FILES), summary
+    yield svc
+    svc.catalog.close()
+
+
+@pytest.mark.shared
+@pytest.mark.parametrize("question,source,section,fact", [
+    ("At what percentage of available inodes does NodeFilesystemAlmostOutOfFiles fire a critical alert?",
+     SHARED_FILES[0], "Meaning", "3% of available inodes"),
+    ("How do I check alertmanager.yaml for syntax problems when Alertmanager fails to reload?",
+     SHARED_FILES[2], "Mitigation", "amtool check-config"),
+], ids=["inodes", "amtool"])
+def test_shared_runbooks(shared_service, question, source, section, fact):
+    answer = shared_service.ask(question, admin())
+    assert answer.grounded, answer.answer
+    first = answer.citations[0]
+    assert first.source == source and section in first.section_path, (first.source, first.section_path)
+    assert fact in answer.answer, answer.answer
+    assert_well_cited(shared_service, answer)
+
+
+@pytest.mark.shared
+def test_shared_runbooks_refuse_what_they_do_not_cover(shared_service):
+    answer = shared_service.ask("What is the refund exception approval limit for Summit members?", admin())
+    assert answer.grounded is False and answer.citations == [] and answer.closest_sources

@@ -1,0 +1,54 @@
+"""Refusal when the question names something the caller's documents never mention (assistant/coverage.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from assistant.coverage import specific_terms
+from tests.conftest import admin, as_role
+
+
+@pytest.mark.parametrize(("question", "terms"), [
+    ("How do I reset a customer's password in Zendesk?", ["Zendesk"]),
+    ("KubeProxyDown fired - who do we page?", ["KubeProxyDown"]),  # an identifier counts at the start
+    ("What did Lumen's Cebu site score in Q3?", ["Lumen", "Cebu", "Q3"]),
+    ("Who signs off a refund? And what about VIPs?", []),  # sentence starts and short acronyms don't
+    ("How long does the vendor have to send an RCA after missing an SLA?", []),
+    ("WHAT IS THE REFUND POLICY FOR GOLD MEMBERS", []),  # shouting marks nothing
+    ("can a SEV-3 ever be a major incident?", ["SEV-3"]),
+])
+def test_specific_terms(question, terms):
+    assert specific_terms(question) == terms
+
+
+def test_a_name_no_document_mentions_is_refused_and_named(sample_service):
+    answer = sample_service.ask("How do I reset a customer's password in Zendesk?", admin())
+    assert answer.grounded is False and answer.citations == []
+    assert "Zendesk" in answer.answer and any("Zendesk" in f for f in answer.flagged)
+
+
+def test_names_the_documents_do_mention_are_answered(sample_service):
+    answer = sample_service.ask("How fast is Lumen's account director expected to respond to a SEV-1?", admin())
+    assert answer.grounded is True and answer.citations
+
+
+def test_the_vocabulary_is_only_what_the_caller_may_read(sample_service):
+    """'Delaware' is only in the MSA: legal gets an answer; a BPO agent is told the documents it can
+    read never mention it, which reveals nothing about the contract."""
+    question = "Which courts in Delaware have jurisdiction over disputes?"
+    legal = sample_service.ask(question, as_role("legal"))
+    assert legal.grounded is True and any("msa" in c.source for c in legal.citations)
+    agent = sample_service.ask(question, as_role("bpo_agent"))
+    assert agent.grounded is False and agent.citations == []
+    assert "Delaware" in agent.answer
+    assert not any("msa" in s.lower() or "agreement" in s.lower() for s in agent.closest_sources)
+
+
+def test_the_check_can_be_switched_off(tmp_path, embedder):
+    from tests.conftest import SAMPLE, build_service
+
+    svc = build_service(tmp_path / "home", embedder, answering={"refuse_unknown_terms": False})
+    svc.ingest(SAMPLE / "runbooks", admin())
+    answer = svc.ask("How do I reset a customer's password in Zendesk?", admin())
+    assert not any("Zendesk" in f for f in answer.flagged)
+    svc.catalog.close()
