@@ -135,7 +135,7 @@ def _cli(args: list[str], monkeypatch, canary) -> str:
     from assistant.surfaces import cli
 
     # The CLI builds its own service; it gets the session's (memoised) model instead of loading a second.
-    monkeypatch.setattr("assistant.embedding.Embedder", lambda *a, **k: canary.service.embedder)
+    monkeypatch.setattr("assistant.embedding.Embedder.from_settings", classmethod(lambda cls, *a, **k: canary.service.embedder))
     monkeypatch.setenv("BPO_ASSISTANT_HOME", str(canary.service.settings.home))
     result = CliRunner().invoke(cli.app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
