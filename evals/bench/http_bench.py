@@ -9,7 +9,8 @@ production) on a free 127.0.0.1 port, over the cached eval home for CORPUS (eval
 so a corpus already indexed by the evals is only re-checked), with a throwaway admin key; the
 server's log goes to evals/out/http_bench_server.log. CORPUS defaults to samples/corpus.
 Queries are the corpus's process questions (evals/questions) when they match it, else a fixed list.
-Prints requests/s, p50/p95/p99 latency and errors per endpoint, the settings and the git commit.
+Prints requests/s, p50/p95/p99 latency and errors per endpoint, the peak RSS of the server and of
+this client process, the settings and the git commit.
 """
 
 from __future__ import annotations
@@ -205,6 +206,19 @@ def print_report(report: dict) -> None:
               f"{r['p95_ms']:>9.1f}{r['p99_ms']:>9.1f}{r['max_ms']:>9.1f}")
         if r["error_kinds"]:
             print(f"  errors: {r['error_kinds']}")
+    rss = report.get("peak_rss_mb") or {}
+    print("peak RSS (MB): " + "  ".join(f"{name} {'n/a' if mb is None else mb}" for name, mb in rss.items()))
+
+
+def peak_rss_mb(pid: int | None = None) -> float | None:
+    """Peak resident set size (VmHWM) of a process, in MB; None where /proc is not available."""
+    try:
+        for line in Path(f"/proc/{pid or 'self'}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024, 1)
+    except OSError:
+        pass
+    return None
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -239,13 +253,16 @@ def main(argv: list[str] | None = None) -> int:
         documents = httpx.get(f"{url}/v1/documents", headers={"Authorization": f"Bearer {key}"}, timeout=60).json()
         results = [run_load(url, key, e.strip(), queries, args.k, args.clients, args.seconds)
                    for e in args.endpoints.split(",") if e.strip()]
+        # Read before the server stops; only known for a server this script started.
+        server_rss = peak_rss_mb(proc.pid) if proc is not None else None
     finally:
         if proc is not None:
             stop_server(proc)
     report = {"bench": "http", "url": url, "clients": args.clients, "seconds": args.seconds, "k": args.k,
               "corpus": str(corpus), "documents": len(documents.get("documents", [])), "queries": len(queries),
               "server": None if args.url else server_settings(args.config.resolve()), "git": git_commit(),
-              "python": platform.python_version(), "cpus": os.cpu_count(), "results": results}
+              "python": platform.python_version(), "cpus": os.cpu_count(), "results": results,
+              "peak_rss_mb": {"server": server_rss, "bench_client": peak_rss_mb()}}
     if args.json:
         print(json.dumps(report))
     else:
