@@ -91,7 +91,10 @@ class Ingestor:
         self.store = store
         self.catalog = catalog
         self.on_collection_changed = on_collection_changed  # rebuilds lexical indexes
-        self.batch_chunks = 256  # chunks embedded per model call across documents
+        # Chunks embedded per model call across documents. The encoder sorts a call's texts by length
+        # before batching, so larger calls pad less: 256 -> 1024 took the shared-corpus ingest from
+        # 121 s to 115 s with onnx; 4096 gained nothing more.
+        self.batch_chunks = 1024
         self.chunker = Chunker(embedder.count_tokens, settings.chunking.target_tokens, settings.chunking.max_tokens)
 
     # -- keys -------------------------------------------------------------------------------

@@ -18,6 +18,8 @@ candidate's similarity to the category query.
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 
 from assistant.contracts.taxonomy import Calibration, Category, Taxonomy
@@ -47,6 +49,9 @@ class ClauseClassifier:
         self._lex = np.asarray([self.calibration.params(c.name).lexical for c in cats], dtype=np.float64)
         self._vec = np.asarray([self.calibration.params(c.name).vectors for c in cats], dtype=np.float64)
         self._preamble_cols = [j for j, c in enumerate(cats) if c.position == "preamble"]
+        # Each cue with the literal text every match must contain: `in` on a string is far cheaper
+        # than a regex search, and most cues are absent from most chunks (ingest time, not scores).
+        self._cues = [[(pat, w, required_literal(pat)) for pat, w in c.cue_patterns] for c in cats]
 
     # -- the annotator hooks ------------------------------------------------------------------
     def __call__(self, doc_type: str, texts: list[str], metas: list[dict]) -> list[dict]:
@@ -99,7 +104,7 @@ class ClauseClassifier:
             head = self.heading_text(text, meta)
             for j in cols:
                 cat = cats[j]
-                out[i, j, 0] = np.log1p(sum(w for p, w in cat.cue_patterns if p.search(norm)))
+                out[i, j, 0] = np.log1p(sum(w for p, w, lit in self._cues[j] if (lit is None or lit in norm) and p.search(norm)))
                 if head:
                     out[i, j, 1] = max((w for p, w in cat.heading_patterns if p.search(head)), default=0.0)
             early, first = _position(meta)
@@ -125,6 +130,33 @@ class ClauseClassifier:
             texts = [c.search_query for c in self.taxonomy.categories]
             self._query_vectors = np.asarray(self.embedder.embed(texts), dtype=np.float32)
         return self._query_vectors
+
+
+def required_literal(pattern: re.Pattern) -> str | None:
+    """The longest run of plain characters at the top level of `pattern`: every match contains it.
+
+    Only the top-level sequence counts (text inside groups, alternations or repeats may be skipped),
+    and case-insensitive patterns get None, so `literal in text` is a necessary condition for a match.
+    """
+    try:
+        from re import _parser as sre_parse  # Python 3.11+
+    except ImportError:  # pragma: no cover - older Pythons
+        import sre_parse
+    if pattern.flags & re.IGNORECASE:
+        return None
+    try:
+        parsed = sre_parse.parse(pattern.pattern, pattern.flags)
+    except Exception:  # noqa: BLE001 - an unparseable pattern just gets no prefilter
+        return None
+    best, run = "", []
+    for op, arg in list(parsed) + [(None, None)]:
+        if op is sre_parse.LITERAL:
+            run.append(chr(arg))
+            continue
+        if len(run) > len(best):
+            best = "".join(run)
+        run = []
+    return best if len(best) >= 3 else None
 
 
 def _position(meta: dict) -> tuple[float, float]:

@@ -1,6 +1,11 @@
 from __future__ import annotations
 
-from assistant.contracts.classify import ClauseClassifier, parse_stored
+import re
+
+import numpy as np
+import pytest
+
+from assistant.contracts.classify import ClauseClassifier, parse_stored, required_literal
 from tests.contracts.conftest import MSA
 
 
@@ -50,3 +55,24 @@ def test_ingest_stores_the_scores_of_the_vector_evidence(contract_service):
     lexical = classifier("msa", texts, metas)
     assert [c.meta["clause_scores"] for c in msa] == [e["clause_scores"] for e in embedded]
     assert embedded != lexical  # the dense evidence changes some scores, so the comparison above means something
+
+
+@pytest.mark.parametrize(("pattern", "literal"), [
+    (r"\bby and between\b", "by and between"),
+    (r"\bentered into\b.{0,200}\bbetween\b", "entered into"),  # the longest top-level run
+    (r"ab?cde", "cde"),  # an optional character splits the run
+    (r"(?:audit|inspect)s?", None),  # nothing outside the alternation
+    (r"(?i)governing law", None),  # case-insensitive: `in` would not be a necessary condition
+])
+def test_required_literal(pattern, literal):
+    assert required_literal(re.compile(pattern)) == literal
+
+
+def test_the_literal_prefilter_changes_no_feature(contract_service):
+    chunks = contract_service.store.get_where("contracts", {"collection": "contracts"})
+    texts, metas = [c.text for c in chunks], [c.meta for c in chunks]
+    unfiltered = ClauseClassifier()
+    unfiltered._cues = [[(p, w, None) for p, w, _ in cues] for cues in unfiltered._cues]
+    features = ClauseClassifier().features(texts, metas)
+    assert features[..., 0].any()  # cues do fire on the sample contracts
+    assert np.array_equal(features, unfiltered.features(texts, metas))
