@@ -23,18 +23,8 @@ MetricsInput = Path | str | list[dict] | MetricsData | None
 class DraftingService:
     def __init__(self, service, contracts=None):
         self.service = service
-        self._contracts = contracts
-
-    @property
-    def contracts(self):
-        """The contract service wired on the AssistantService, else one built over it."""
-        if self._contracts is None:
-            self._contracts = getattr(self.service, "contracts", None)
-        if self._contracts is None:
-            from assistant.contracts.api import ContractService
-
-            self._contracts = ContractService(self.service)
-        return self._contracts
+        # The SLA table and clause citations come from the contract service (AssistantService.build wires it).
+        self.contracts = contracts if contracts is not None else service.contracts
 
     # -- drafts -----------------------------------------------------------------------------
     def rca(self, incident: Incident | dict | str, caller: Caller, metrics: MetricsInput = None) -> Draft:

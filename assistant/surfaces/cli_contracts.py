@@ -15,17 +15,6 @@ from assistant.errors import InvalidInput
 from assistant.surfaces.cli import _print_json, _state, app, out
 
 
-def _contracts(ctx: typer.Context):
-    service = _state(ctx).service
-    contracts = getattr(service, "contracts", None)
-    if contracts is None:  # until the service wires it itself
-        from assistant.contracts.api import ContractService
-
-        contracts = ContractService(service)
-        service.contracts = contracts
-    return contracts
-
-
 class ExportFormat(str, Enum):
     csv = "csv"
     xlsx = "xlsx"
@@ -38,7 +27,7 @@ def clauses(ctx: typer.Context, type_: str = typer.Option(..., "--type", help='c
             k: int = typer.Option(5, "--k", min=1, max=50), as_json: bool = typer.Option(False, "--json")):
     """Find a clause type in one contract or across every contract you can read."""
     state = _state(ctx)
-    result = _contracts(ctx).lookup(type_, state.caller, source=contract, k=k)
+    result = _state(ctx).service.contracts.lookup(type_, state.caller, source=contract, k=k)
     if as_json:
         _print_json(result)
         return
@@ -61,7 +50,7 @@ def obligations(ctx: typer.Context, contract: Optional[str] = typer.Option(None,
 
     if fmt == ExportFormat.xlsx and out_file is None:
         raise InvalidInput("--format xlsx needs --out FILE")
-    register = _contracts(ctx).obligations(_state(ctx).caller, source=contract)
+    register = _state(ctx).service.contracts.obligations(_state(ctx).caller, source=contract)
     data = render(register, fmt.value)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -75,7 +64,7 @@ def obligations(ctx: typer.Context, contract: Optional[str] = typer.Option(None,
 def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., help="the contract (its path or file name)"),
               as_json: bool = typer.Option(False, "--json")):
     """Parties, dates, term and renewal, notice periods, liability caps and governing law, with sources."""
-    terms = _contracts(ctx).key_terms(contract, _state(ctx).caller)
+    terms = _state(ctx).service.contracts.key_terms(contract, _state(ctx).caller)
     if as_json:
         _print_json(terms)
         return
@@ -108,7 +97,7 @@ def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., help="the 
 def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., help="the SOW (its path or file name)"),
         as_json: bool = typer.Option(False, "--json")):
     """The SLA schedule of a SOW: metrics, targets, windows, service credits, credit cap, earn-back."""
-    schedule = _contracts(ctx).sla_schedule(contract, _state(ctx).caller)
+    schedule = _state(ctx).service.contracts.sla_schedule(contract, _state(ctx).caller)
     if as_json:
         _print_json(schedule)
         return

@@ -10,7 +10,6 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from assistant.drafting.api import DraftingService
 from assistant.drafting.incident import MetricsMapping, SlaWindow, load_incident
 from assistant.drafting.metrics import parse_mapping
 from assistant.drafting.render import write_outputs
@@ -23,11 +22,6 @@ draft_app = typer.Typer(add_completion=False, no_args_is_help=True,
 app.add_typer(draft_app, name="draft")
 out = Console()
 err = Console(stderr=True)
-
-
-def _drafts(service) -> DraftingService:
-    drafts = getattr(service, "drafts", None)
-    return drafts if drafts is not None else DraftingService(service)
 
 
 def _incident_with_options(path: Path, mapping: Optional[str], metric: Optional[str], month: Optional[str]):
@@ -48,7 +42,7 @@ def _draft(ctx: typer.Context, kind: str, incident: Path, metrics: Optional[Path
            as_json: bool, mapping: Optional[str], metric: Optional[str], month: Optional[str]) -> None:
     state = _state(ctx)
     inc = _incident_with_options(incident, mapping, metric, month)
-    drafts = _drafts(state.service)
+    drafts = state.service.drafts
     draft = (drafts.rca if kind == "rca" else drafts.escalation)(inc, state.caller, metrics=metrics)
     if out_dir:
         paths = write_outputs(draft, out_dir)
@@ -112,7 +106,7 @@ def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", help
         fee_values = {k: float(v) for k, v in _fees(fees).items()}
     except ValueError:
         raise InvalidInput("--fees: amounts must be numbers") from None
-    report = _drafts(state.service).sla(contract, metrics, state.caller, columns=parse_mapping(mapping), metric=metric,
+    report = state.service.drafts.sla(contract, metrics, state.caller, columns=parse_mapping(mapping), metric=metric,
                                         window=window, timezone=tz, fees=fee_values)
     if as_json:
         _print_json(report)

@@ -38,9 +38,7 @@ def contract_service(sample_service, tmp_path_factory, embedder):
 
 @pytest.fixture(scope="package")
 def contracts(contract_service):
-    from assistant.contracts.api import ContractService
-
-    return getattr(contract_service, "contracts", None) or ContractService(contract_service)
+    return contract_service.contracts
 
 
 def chunk_text(service, chunk_id: str) -> str:

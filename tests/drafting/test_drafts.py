@@ -20,7 +20,7 @@ COORDINATOR = as_role("coordinator")
 
 @pytest.fixture(scope="module")
 def drafts(drafting_service):
-    return DraftingService(drafting_service)  # no service.contracts wired: builds ContractService itself
+    return DraftingService(drafting_service)  # uses the contract service the build wired
 
 
 @pytest.fixture(scope="module")

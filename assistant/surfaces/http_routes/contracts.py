@@ -9,7 +9,7 @@ from fastapi import APIRouter, Query
 from fastapi.responses import Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from assistant.contracts.api import ClauseLookup, ContractService
+from assistant.contracts.api import ClauseLookup
 from assistant.contracts.key_terms import KeyTerms
 from assistant.contracts.obligations import ObligationRegister
 from assistant.contracts.sla_models import SlaSchedule
@@ -28,18 +28,13 @@ class ClauseRequest(BaseModel):
     k: int = Field(default=5, ge=1, le=50)
 
 
-def _contracts(service) -> ContractService:
-    contracts = getattr(service, "contracts", None)
-    return contracts if contracts is not None else ContractService(service)
-
-
 @router.post("/clauses", response_model=ClauseLookup, summary="Find a clause type",
              description="The clauses of a type in one contract (`source`) or across every contract the caller may "
                          "read, best first; `found: false` when nothing scores above the threshold.",
              responses=error_responses(401, 404, 422))
 def clauses(body: ClauseRequest, service: ServiceDep, caller: CallerDep) -> ClauseLookup:
     # Sync on purpose: embedding and Chroma block, so FastAPI runs this in its threadpool.
-    return _contracts(service).lookup(body.type, caller, source=body.source, k=body.k)
+    return service.contracts.lookup(body.type, caller, source=body.source, k=body.k)
 
 
 @router.get("/obligations", response_model=ObligationRegister, summary="The obligation register",
@@ -49,7 +44,7 @@ def clauses(body: ClauseRequest, service: ServiceDep, caller: CallerDep) -> Clau
 def obligations(service: ServiceDep, caller: CallerDep,
                 contract: str | None = Query(default=None, min_length=1, max_length=1000),
                 format: Literal["json", "csv", "xlsx"] = Query(default="json")):  # noqa: A002
-    register = _contracts(service).obligations(caller, source=contract)
+    register = service.contracts.obligations(caller, source=contract)
     if format == "json":
         return register
     from assistant.contracts.export import render
@@ -62,11 +57,11 @@ def obligations(service: ServiceDep, caller: CallerDep,
             responses=error_responses(401, 404, 422))
 def key_terms(service: ServiceDep, caller: CallerDep,
               contract: str = Query(min_length=1, max_length=1000)) -> KeyTerms:
-    return _contracts(service).key_terms(contract, caller)
+    return service.contracts.key_terms(contract, caller)
 
 
 @router.get("/sla-schedule", response_model=SlaSchedule, summary="SLA schedule of a SOW",
             responses=error_responses(401, 404, 422))
 def sla_schedule(service: ServiceDep, caller: CallerDep,
                  contract: str = Query(min_length=1, max_length=1000)) -> SlaSchedule:
-    return _contracts(service).sla_schedule(contract, caller)
+    return service.contracts.sla_schedule(contract, caller)

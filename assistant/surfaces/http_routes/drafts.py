@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from assistant.drafting.api import DraftingService
 from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import MetricsText
 from assistant.drafting.models import Draft, DraftRequest, SlaRequest
@@ -21,24 +20,19 @@ def _text(csv_text: str | None) -> MetricsText | None:
     return None if csv_text is None else MetricsText(csv_text)
 
 
-def _drafts(service) -> DraftingService:
-    drafts = getattr(service, "drafts", None)
-    return drafts if drafts is not None else DraftingService(service)
-
-
 @router.post("/drafts/rca", response_model=Draft, summary="Draft a root cause analysis",
              description="A cited RCA draft from an incident and, optionally, ticket or KPI metrics as CSV text.",
              responses=error_responses(401, 404, 422, 502))
 def draft_rca(body: DraftRequest, service: ServiceDep, caller: CallerDep) -> Draft:
     # Sync on purpose: retrieval and embedding block, so FastAPI runs this in its threadpool.
-    return _drafts(service).rca(body.incident, caller, metrics=_text(body.metrics_csv))
+    return service.drafts.rca(body.incident, caller, metrics=_text(body.metrics_csv))
 
 
 @router.post("/drafts/escalation", response_model=Draft, summary="Draft a vendor escalation email",
              description="A cited escalation email draft addressed per the escalation matrix and the contract.",
              responses=error_responses(401, 404, 422, 502))
 def draft_escalation(body: DraftRequest, service: ServiceDep, caller: CallerDep) -> Draft:
-    return _drafts(service).escalation(body.incident, caller, metrics=_text(body.metrics_csv))
+    return service.drafts.escalation(body.incident, caller, metrics=_text(body.metrics_csv))
 
 
 @router.post("/sla", response_model=SlaReport, summary="SLA adherence and service credits",
@@ -47,5 +41,5 @@ def draft_escalation(body: DraftRequest, service: ServiceDep, caller: CallerDep)
              responses=error_responses(401, 404, 422))
 def sla(body: SlaRequest, service: ServiceDep, caller: CallerDep) -> SlaReport:
     window = SlaWindow(month=body.month, timezone=body.timezone) if body.month else SlaWindow(timezone=body.timezone)
-    return _drafts(service).sla(body.contract, MetricsText(body.metrics_csv), caller, columns=body.columns, metric=body.metric,
+    return service.drafts.sla(body.contract, MetricsText(body.metrics_csv), caller, columns=body.columns, metric=body.metric,
                                 window=window, timezone=body.timezone, fees=body.monthly_fees)

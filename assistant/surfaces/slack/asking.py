@@ -51,10 +51,8 @@ def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_u
     if not question:
         poster.notice(where, HELP_TEXT)
         return
-    scope = bot.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
-                               bot_user_id=bot_user_id, channel_wide=True, external=where.external)
-    if scope.denial:
-        poster.notice(where, f":no_entry: {scope.denial}")
+    scope = bot.scope_for(client, poster, where, channel_wide=True, bot_user_id=bot_user_id)
+    if scope is None:
         return
     answer = bot.service.ask(question, scope.caller, history=list(history))
     publish_answer(bot, poster, where, question, answer, scope, ephemeral)

@@ -22,7 +22,7 @@ from assistant.surfaces.slack.answers import AnswerStore
 from assistant.surfaces.slack.blocks import error_text, notice_blocks
 from assistant.surfaces.slack.cache import TTLCache
 from assistant.surfaces.slack.feedback import FeedbackLog
-from assistant.surfaces.slack.roles import Audience
+from assistant.surfaces.slack.roles import Audience, Scope
 from assistant.surfaces.slack.security import EventDeduper, escape
 
 log = logging.getLogger("assistant.slack")
@@ -133,6 +133,17 @@ class SlackBot:
     @property
     def base_url(self) -> str | None:
         return self.settings.slack.document_base_url
+
+    def scope_for(self, client, poster: Poster, where: Where, *, channel_wide: bool,
+                  bot_user_id: str | None = None) -> Scope | None:
+        """Who a reply at `where` may draw on; None once the denial is posted (explicit, never silent).
+        `channel_wide`: the reply may be seen by the channel, so narrow to what all its members may read."""
+        scope = self.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
+                                    bot_user_id=bot_user_id, channel_wide=channel_wide, external=where.external)
+        if scope.denial:
+            poster.notice(where, f":no_entry: {scope.denial}")
+            return None
+        return scope
 
     def submit(self, client, where: Where | None, work: Callable[..., None], *args, **kwargs) -> Future:
         """Run slow work after the ack; any exception becomes a message to the user."""

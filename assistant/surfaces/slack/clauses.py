@@ -34,10 +34,8 @@ def lookup_clauses(bot: SlackBot, client, where: Where, clause_type: str) -> Non
         poster.notice(where, USAGE)
         return
     # Only the asker ever sees the result (never shared), so their own roles decide, not the channel's.
-    scope = bot.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
-                               bot_user_id=None, channel_wide=False, external=where.external)
-    if scope.denial:
-        poster.notice(where, f":no_entry: {scope.denial}")
+    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    if scope is None:
         return
     readable = bot.audience.readable(scope.caller.roles)
     configured = set(bot.settings.collections) & RESTRICTED_COLLECTIONS

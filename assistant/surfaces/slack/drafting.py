@@ -87,10 +87,8 @@ def write_draft(bot: SlackBot, client, where: Where, kind: str, values: dict) ->
         poster.notice(where, UNAVAILABLE)
         return
     # Drafts go only to the asker (ephemeral / DM, never shared): their own roles decide.
-    scope = bot.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
-                               bot_user_id=None, channel_wide=False, external=where.external)
-    if scope.denial:
-        poster.notice(where, f":no_entry: {scope.denial}")
+    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    if scope is None:
         return
     incident = incident_from_form(values)
     result = drafts.rca(incident, scope.caller) if kind == "rca" else drafts.escalation(incident, scope.caller)
