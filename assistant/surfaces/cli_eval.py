@@ -249,6 +249,21 @@ def print_calibration(cal: dict) -> None:
               highlight=False)
 
 
+def _run_and_report(ctx: typer.Context, corpus: Path, home: Optional[Path], as_json: bool, skip_ingest: bool,
+                    save: Optional[Path], evaluate, printer) -> None:
+    """Open the eval home for CORPUS, run `evaluate(run)`, then save and print its report with the run's metadata."""
+    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    try:
+        rep = evaluate(run)
+        payload = {"meta": run.metadata(), **rep}
+    finally:
+        run.close()
+    _emit(payload, as_json, save)
+    if not as_json:
+        print_meta(payload["meta"])
+        printer(rep)
+
+
 # -- commands ----------------------------------------------------------------------------------
 @eval_app.command("legalbench")
 def legalbench_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
@@ -261,16 +276,8 @@ def legalbench_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
     ks = _parse_ks(k_list)
     ev = _evals()
     _require(corpus / ev.legalbench.QUERIES_FILE, "LegalBench-RAG queries")
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
-    try:
-        rep = ev.legalbench.run_legalbench(run, ks, limit, only_txt)
-        payload = {"meta": run.metadata(), **rep}
-    finally:
-        run.close()
-    _emit(payload, as_json, save)
-    if not as_json:
-        print_meta(payload["meta"])
-        print_legalbench(rep)
+    _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
+                    lambda run: ev.legalbench.run_legalbench(run, ks, limit, only_txt), print_legalbench)
 
 
 @eval_app.command("cuad")
@@ -283,16 +290,8 @@ def cuad_cmd(ctx: typer.Context, corpus: Path = CorpusArg, k_list: str = typer.O
     ev = _evals()
     _require(corpus / ev.cuad.ANNOTATIONS_FILE, "CUAD annotations")
     _require(corpus / ev.cuad.DESCRIPTIONS_FILE, "CUAD category descriptions")
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
-    try:
-        rep = ev.cuad.run_cuad(run, ks, limit)
-        payload = {"meta": run.metadata(), **rep}
-    finally:
-        run.close()
-    _emit(payload, as_json, save)
-    if not as_json:
-        print_meta(payload["meta"])
-        print_cuad(rep)
+    _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
+                    lambda run: ev.cuad.run_cuad(run, ks, limit), print_cuad)
 
 
 @eval_app.command("process")
@@ -306,16 +305,8 @@ def process_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
     """Process questions: recall@1, recall@5 and MRR of a passage from the right file holding the answer."""
     ev = _evals()
     qfile = _questions(corpus, questions)
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
-    try:
-        rep = ev.process.run_process(run, qfile, k, limit)
-        payload = {"meta": run.metadata(), **rep}
-    finally:
-        run.close()
-    _emit(payload, as_json, save)
-    if not as_json:
-        print_meta(payload["meta"])
-        print_process(rep)
+    _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
+                    lambda run: ev.process.run_process(run, qfile, k, limit), print_process)
 
 
 @eval_app.command("answers")
@@ -330,16 +321,8 @@ def answers_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
     ev = _evals()
     qfile = _questions(corpus, questions)
     ooc = _require(out_of_corpus or ev.harness.QUESTIONS / "out_of_corpus.jsonl", "out-of-corpus questions")
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
-    try:
-        rep = ev.answers.run_answers(run, qfile, ooc, calibrate, limit)
-        payload = {"meta": run.metadata(), **rep}
-    finally:
-        run.close()
-    _emit(payload, as_json, save)
-    if not as_json:
-        print_meta(payload["meta"])
-        print_answers(rep)
+    _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
+                    lambda run: ev.answers.run_answers(run, qfile, ooc, calibrate, limit), print_answers)
 
 
 @eval_app.command("all")

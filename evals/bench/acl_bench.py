@@ -32,6 +32,8 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from evals.harness import git_revision  # noqa: E402
+
 DIM = 384
 CLUSTERS = 600
 SEED = 7
@@ -41,34 +43,6 @@ SINGLE = "everything"  # the comparison: all chunks in one collection, filtered 
 
 
 # -- provenance -----------------------------------------------------------------------------
-
-def git_commit() -> str:
-    """`git rev-parse --short HEAD`, read from .git directly (no git binary needed)."""
-    git = REPO / ".git"
-    try:
-        if git.is_file():  # a worktree: "gitdir: <path>"
-            git = Path(git.read_text().split(":", 1)[1].strip())
-        head = (git / "HEAD").read_text().strip()
-        if not head.startswith("ref:"):
-            return head[:7]
-        ref = head.split(" ", 1)[1]
-        ref_file = git / ref
-        if ref_file.exists():
-            return ref_file.read_text().strip()[:7]
-        common = git / "commondir"
-        roots = [git] + ([git / common.read_text().strip()] if common.exists() else [])
-        for root in roots:
-            packed = root / "packed-refs"
-            if packed.exists():
-                for line in packed.read_text().splitlines():
-                    if line.endswith(" " + ref):
-                        return line[:7]
-            if (root / ref).exists():
-                return (root / ref).read_text().strip()[:7]
-    except OSError:
-        pass
-    return "unknown"
-
 
 def load_average() -> str:
     try:
@@ -273,7 +247,7 @@ def run(args) -> dict:
                 if r.collection != "runbooks")
     encode = measure_encode(settings, args.encode_queries) if args.encode_queries else None
     return {
-        "commit": git_commit(), "python": platform.python_version(), "machine": platform.machine(),
+        "commit": git_revision(), "python": platform.python_version(), "machine": platform.machine(),
         "load_average_before": args.load_before, "load_average_after": load_average(),
         "chunks": {name: store.count(name) for name in (*PARTITIONS, SINGLE)},
         "settings": {"k": k, "dense_candidates": cand, "route_docs": settings.retrieval.route_docs,
@@ -353,7 +327,7 @@ def main() -> int:
         from assistant.config import load_settings
 
         encode = measure_encode(load_settings(REPO / "config.yaml"), args.encode_queries or 60)
-        print(json.dumps({"commit": git_commit(), "load_average": load_average(), "query_encode_ms": encode}, indent=1))
+        print(json.dumps({"commit": git_revision(), "load_average": load_average(), "query_encode_ms": encode}, indent=1))
         return 0
     report = run(args)
     if args.json:

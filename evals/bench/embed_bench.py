@@ -19,7 +19,6 @@ import json
 import os
 import random
 import statistics
-import subprocess
 import sys
 import time
 from pathlib import Path
@@ -27,13 +26,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        return sha or "unknown"
-    except OSError:
-        return "unknown"
+from evals.harness import git_revision  # noqa: E402
 
 
 def chunk_texts(corpus: Path, n: int, embedder, seed: int = 7) -> list[str]:
@@ -100,7 +93,7 @@ def main() -> int:
     base = Embedder(batch_size=args.batch)
     texts = chunk_texts(args.corpus, args.texts, base)
     tokens = base.count_tokens_batch(texts)
-    print(f"commit={git_commit()} corpus={args.corpus} texts={len(texts)} mean_tokens={statistics.mean(tokens):.0f} "
+    print(f"commit={git_revision()} corpus={args.corpus} texts={len(texts)} mean_tokens={statistics.mean(tokens):.0f} "
           f"batch={args.batch} rounds={args.rounds} cpus={os.cpu_count()} load_avg={os.getloadavg()[0]:.1f} "
           f"torch={torch.__version__}", flush=True)
 
@@ -140,7 +133,7 @@ def main() -> int:
             print(json.dumps(rows[-1]), flush=True)
 
     if args.json:
-        print(json.dumps({"commit": git_commit(), "rows": rows}))
+        print(json.dumps({"commit": git_revision(), "rows": rows}))
         return 0
     cols = ["backend", "threads", "load_s", "chunks_per_s", "speedup", "chunks_per_cpu_s", "cpu_speedup", "cos_min", "cos_p1", "cos_mean", "query_p50_ms"]
     print("\n| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))

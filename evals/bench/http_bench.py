@@ -33,6 +33,8 @@ import httpx
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from evals.harness import git_revision  # noqa: E402
+
 from evals.harness import DEFAULT_CONFIG, HOMES, find_question_file, home_key, percentile, read_jsonl  # noqa: E402
 
 FALLBACK_QUERIES = [
@@ -163,24 +165,6 @@ def summarise(endpoint: str, tally: Tally, elapsed: float) -> dict:
 
 # -- settings and report ----------------------------------------------------------------------
 
-def git_commit(repo: Path = REPO) -> str:
-    """HEAD's commit read from .git directly (no git process, nothing locked)."""
-    git = repo / ".git"
-    try:
-        head = (git / "HEAD").read_text().strip()
-        if not head.startswith("ref: "):
-            return head[:12]
-        ref = head[5:]
-        if (git / ref).is_file():
-            return (git / ref).read_text().strip()[:12]
-        for line in (git / "packed-refs").read_text().splitlines():
-            if line.endswith(" " + ref):
-                return line.split()[0][:12]
-    except OSError:
-        pass
-    return "unknown"
-
-
 def bench_queries(corpus: Path | None) -> list[str]:
     qfile = find_question_file(corpus) if corpus is not None else None
     return [q["question"] for q in read_jsonl(qfile)] if qfile else list(FALLBACK_QUERIES)
@@ -260,7 +244,7 @@ def main(argv: list[str] | None = None) -> int:
             stop_server(proc)
     report = {"bench": "http", "url": url, "clients": args.clients, "seconds": args.seconds, "k": args.k,
               "corpus": str(corpus), "documents": len(documents.get("documents", [])), "queries": len(queries),
-              "server": None if args.url else server_settings(args.config.resolve()), "git": git_commit(),
+              "server": None if args.url else server_settings(args.config.resolve()), "git": git_revision(),
               "python": platform.python_version(), "cpus": os.cpu_count(), "results": results,
               "peak_rss_mb": {"server": server_rss, "bench_client": peak_rss_mb()}}
     if args.json:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import subprocess
 import sys
 import tempfile
 import time
@@ -20,14 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        dirty = subprocess.run(["git", "status", "--porcelain"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        return sha + ("+dirty" if dirty else "")
-    except OSError:
-        return "unknown"
+from evals.harness import git_revision  # noqa: E402
 
 
 def main() -> int:
@@ -67,7 +59,7 @@ def main() -> int:
 
     chunks = first.chunks_written
     report = {
-        "corpus": str(args.corpus), "commit": git_commit(), "model": service.embedder.fingerprint,
+        "corpus": str(args.corpus), "commit": git_revision(), "model": service.embedder.fingerprint,
         "chunking": settings.chunking.model_dump(), "batch_size": settings.embedding.batch_size,
         "files": len(first.files), "indexed": first.count("indexed"), "failed": first.count("failed"),
         "chunks": chunks, "seconds": round(first_s, 2), "chunks_per_s": round(chunks / first_s, 2),

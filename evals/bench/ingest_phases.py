@@ -19,7 +19,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
-from evals.bench.ingest_bench import git_commit  # noqa: E402
+from evals.harness import git_revision  # noqa: E402
 
 
 def main() -> int:
@@ -78,7 +78,7 @@ def main() -> int:
     seconds["embed (scaled to all chunks)"] = (time.perf_counter() - started) * len(texts) / max(1, len(sample))
 
     print(f"corpus {root}  files {len(files)}  chunks {len(texts)}  contract chunks annotated {annotated}")
-    print(f"model {embedder.fingerprint}  git {git_commit()}")
+    print(f"model {embedder.fingerprint}  git {git_revision()}")
     print("| phase | seconds |\n|---|---:|")
     for name, value in seconds.items():
         print(f"| {name} | {value:.1f} |")

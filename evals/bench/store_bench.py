@@ -33,18 +33,12 @@ import numpy as np
 REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
+from evals.harness import git_revision  # noqa: E402
+
 SPLIT = {"runbooks": 0.3, "contracts": 0.7}
 ROLES = {"admin": ["contracts", "runbooks"], "bpo_agent": ["runbooks"]}
 FINGERPRINT = "bench-random-384"
 VOCAB = 20_000
-
-
-def git_commit() -> str:
-    try:
-        sha = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=REPO, capture_output=True, text=True).stdout.strip()
-        return sha or "unknown"
-    except OSError:
-        return "unknown"
 
 
 class FixedQueryEmbedder:
@@ -233,7 +227,7 @@ def main() -> int:
     os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
     sizes = [int(s) for s in args.sizes.split(",")]
     modes = args.modes.split(",")
-    print(f"commit={git_commit()} sizes={sizes} modes={modes} queries={args.queries} k=10 "
+    print(f"commit={git_revision()} sizes={sizes} modes={modes} queries={args.queries} k=10 "
           f"roles={ROLES} cpus={os.cpu_count()} load_avg={os.getloadavg()[0]:.1f} out={args.out}", flush=True)
 
     rows = []
@@ -262,7 +256,7 @@ def main() -> int:
     cache = REPO / "evals" / "out" / "models"
     encode = None if args.no_model else {b: round(query_encode_p50(b, cache), 1) for b in ("torch", "onnx")}
     if args.json:
-        print(json.dumps({"commit": git_commit(), "rows": rows, "query_encode_p50_ms": encode}))
+        print(json.dumps({"commit": git_revision(), "rows": rows, "query_encode_p50_ms": encode}))
         return 0
     cols = ["size", "mode", "role", "chunks_searched", "p50_ms", "p95_ms", "dense_p50_ms", "bm25_p50_ms"]
     print("\n| " + " | ".join(cols) + " |\n|" + "---|" * len(cols))
