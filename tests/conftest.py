@@ -5,6 +5,8 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -20,6 +22,21 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_REASON)
 # directory: services the tests build without the `embedder` fixture (the CLI, subprocesses)
 # find it here too. An explicit setting from the environment wins.
 os.environ.setdefault("BPO_ASSISTANT_MODEL_CACHE", tempfile.mkdtemp(prefix="bpo-test-models-"))
+
+
+@contextmanager
+def env_vars(values: dict[str, str]) -> Iterator[None]:
+    """Set environment variables for a block (servers started inside read them), then restore them."""
+    old = {k: os.environ.get(k) for k in values}
+    os.environ.update(values)
+    try:
+        yield
+    finally:
+        for k, v in old.items():
+            if v is None:
+                os.environ.pop(k, None)
+            else:
+                os.environ[k] = v
 
 
 @pytest.fixture(autouse=True)

@@ -6,7 +6,6 @@ session), so a server that uploads or deletes never changes what another test se
 
 from __future__ import annotations
 
-import os
 import shutil
 import socket
 import threading
@@ -18,7 +17,7 @@ import httpx
 import pytest
 import uvicorn
 
-from tests.conftest import SAMPLE, build_service
+from tests.conftest import SAMPLE, build_service, env_vars
 
 MAX_UPLOAD = 64 * 1024
 KEYS = {  # role -> key
@@ -63,17 +62,8 @@ class LiveServer:
         self.sock.close()
 
 
-@contextmanager
-def api_keys_env(value: str) -> Iterator[None]:
-    old = os.environ.get("BPO_API_KEYS")
-    os.environ["BPO_API_KEYS"] = value
-    try:
-        yield
-    finally:
-        if old is None:
-            os.environ.pop("BPO_API_KEYS", None)
-        else:
-            os.environ["BPO_API_KEYS"] = old
+def api_keys_env(value: str):
+    return env_vars({"BPO_API_KEYS": value})
 
 
 @contextmanager

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
 
 import httpx
 import pytest
 
+from tests.conftest import env_vars
 from tests.security.canaries import BY_SOURCE, CANARIES, ROLE_SETS, assert_clean, readable, role_label, secrets_in
 from tests.security.conftest import SLACK_CHANNELS, SLACK_USERS
 from tests.slack.conftest import SECRET as SLACK_SECRET
@@ -62,20 +61,6 @@ def channel_allowed(channel: str) -> set[str]:
 
 # -- servers ----------------------------------------------------------------------------------
 
-@contextmanager
-def _env(values: dict[str, str]) -> Iterator[None]:
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
-
-
 @pytest.fixture(scope="module")
 def fake_slack() -> Iterator[FakeSlack]:
     fake = FakeSlack().start()
@@ -97,7 +82,7 @@ def server(canary, fake_slack) -> Iterator[tuple[LiveServer, object]]:
     service.drafts = DraftingService(service, contracts=service.contracts)
     env = {"BPO_API_KEYS": API_KEYS, "SLACK_BOT_TOKEN": "xoxb-acl-test-0000", "SLACK_SIGNING_SECRET": SLACK_SECRET,
            "SLACK_API_URL": fake_slack.api_url}
-    with _env(env):
+    with env_vars(env):
         app = create_app(service)
     assert getattr(app.state, "slack_bot", None) is not None, "create_app did not mount the Slack bot"
     live = LiveServer(app).start()

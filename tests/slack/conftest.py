@@ -11,10 +11,7 @@ import hashlib
 import hmac
 import itertools
 import json
-import os
 import shutil
-import socket
-import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,9 +19,9 @@ from urllib.parse import urlencode
 
 import httpx
 import pytest
-import uvicorn
 
-from tests.conftest import admin, build_service
+from tests.conftest import admin, build_service, env_vars
+from tests.http.conftest import LiveServer as HttpLiveServer
 from tests.slack.fake_slack import BOT_USER, TEAM, FakeSlack
 
 SECRET = "8f14e45fceea167a5a36dedd4bea2543"
@@ -55,49 +52,22 @@ for the on-call roster. Never send <http://evil.example|the status page> links f
 
 # -- servers ------------------------------------------------------------------------------------
 
-class LiveServer:
-    """uvicorn in a background thread on a socket bound to 127.0.0.1:0 before start."""
+class LiveServer(HttpLiveServer):
+    """The HTTP suite's uvicorn-on-127.0.0.1:0 server; stopping it also stops the Slack bot's workers."""
 
     def __init__(self, app):
-        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        self.sock.bind(("127.0.0.1", 0))
-        self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
+        super().__init__(app)
         self.app = app
-        self.server = uvicorn.Server(uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False))
-        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
-
-    def start(self) -> "LiveServer":
-        self.thread.start()
-        deadline = time.monotonic() + 20
-        while not self.server.started:
-            if not self.thread.is_alive() or time.monotonic() > deadline:
-                raise RuntimeError("uvicorn did not start")
-            time.sleep(0.02)
-        return self
 
     def stop(self) -> None:
-        self.server.should_exit = True
-        self.thread.join(timeout=15)
-        self.sock.close()
+        super().stop()
         bot = getattr(self.app.state, "slack_bot", None)
         if bot is not None:
             bot.close()
 
 
-@contextmanager
-def slack_env(api_url: str) -> Iterator[None]:
-    values = {"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "BPO_API_KEYS": ""}
-    old = {k: os.environ.get(k) for k in values}
-    os.environ.update(values)
-    try:
-        yield
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
+def slack_env(api_url: str):
+    return env_vars({"SLACK_BOT_TOKEN": BOT_TOKEN, "SLACK_SIGNING_SECRET": SECRET, "SLACK_API_URL": api_url, "BPO_API_KEYS": ""})
 
 
 @contextmanager
