@@ -78,7 +78,7 @@ class RetrievalSettings(_Strict):
     route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
     route_margin: float = Field(default=1.25, ge=1.0)  # top doc must beat the next by this ratio to search inside it
     in_doc_candidates: int = Field(default=20, ge=0, le=200)
-    route_min_naming: int = Field(default=3, ge=1)  # identifying words a query needs to count as naming a document
+    route_min_naming: int = Field(default=2, ge=1)  # identifying words a query needs to count as naming a document
 
 
 class AnsweringSettings(_Strict):

@@ -29,8 +29,12 @@ class RoutedDoc:
     naming_tokens: frozenset[str] = frozenset()  # query tokens that identify this document
 
 
-# A query token "names" a document when it occurs in that document's profile and in few others.
+# A query token "names" a document when it occurs in that document's profile and in few others,
 NAMING_MAX_DF = 0.05
+# and in the text of few documents at all (twice as many as that): profiles hold only opening
+# chunks, so an everyday word ("minutes", "total") can look rare among them, while a party or
+# product name is rare in every chunk.
+NAMING_SPREAD_FACTOR = 2
 # Rarity says "this word names a document" only among enough documents: in a collection of three
 # contracts every topical word ("breach") is rare, and stripping it would gut the question.
 MIN_PROFILES_FOR_NAMING = 20
@@ -106,10 +110,12 @@ class DocRouter:
                 scores = scores * allowed
             top = np.argsort(-scores)[:n]
             limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
+            spread_limit = NAMING_SPREAD_FACTOR * limit
+            spread = self.lexical.get(name).document_counts(set(tokens))
             for i in top:
                 if scores[i] <= 0:
                     continue
-                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit) \
+                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit and spread[t] <= spread_limit) \
                     if len(prof.sources) >= MIN_PROFILES_FOR_NAMING else frozenset()
                 found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming))
         found.sort(key=lambda d: -d.score)

@@ -83,6 +83,7 @@ class LexicalIndex:
         self.sources: np.ndarray = np.array([], dtype=object)
         self._documents: list[dict] = []
         self._vocab: tuple[str | None, set[str], str] | None = None  # (generation, tokens, tokens joined)
+        self._doc_counts: tuple[str | None, dict[str, int]] = (None, {})  # (generation, token -> documents)
 
     # -- build ------------------------------------------------------------------------------
     def build_lock(self):
@@ -196,6 +197,20 @@ class LexicalIndex:
             return set()
         vocab, joined = self._vocabulary()
         return {t for t in tokens if t in vocab or (t in inside and t in joined)}
+
+    def document_counts(self, tokens: set[str]) -> dict[str, int]:
+        """How many distinct documents (sources) have a chunk containing each token (0 if none)."""
+        if not self._ensure_loaded() or self._bm25 is None:
+            return {t: 0 for t in tokens}
+        cache = self._doc_counts
+        if cache[0] != self._loaded_gen:
+            cache = self._doc_counts = (self._loaded_gen, {})
+        vocab, csc = self._bm25.vocab_dict, self._bm25.scores
+        for t in tokens - cache[1].keys():
+            tid = vocab.get(t)
+            rows = () if tid is None else csc["indices"][csc["indptr"][tid]:csc["indptr"][tid + 1]]
+            cache[1][t] = len(set(self.sources[rows])) if len(rows) else 0
+        return {t: cache[1][t] for t in tokens}
 
     def _vocabulary(self) -> tuple[set[str], str]:
         if self._vocab is None or self._vocab[0] != self._loaded_gen:
