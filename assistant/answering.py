@@ -12,13 +12,19 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import followup
+from assistant import answertype, followup
+from assistant.answertype import not_a_document_question
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
 REFUSAL = "The documents don't cover this."
+# A sentence that states the kind of figure the question asks for ("how many days...") beats a
+# slightly closer one that doesn't: about one rank step in the semantic score.
+TYPE_BONUS = 0.08
+# How much closer an untyped sentence may be before the typed one no longer counts as the answer.
+TYPE_MARGIN = 0.15
 NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _CITE = re.compile(r"\[(\d{1,3})\]")
@@ -90,8 +96,10 @@ class Answerer:
         best = max((r.dense_score or 0.0 for r in results), default=0.0)
         return best >= self.settings.answering.min_dense_score
 
-    def refusal(self, results: list[SearchResult], reason: str = "", missing: list[str] | None = None) -> Answer:
-        """`missing`: names in the question that no readable document mentions (said, and flagged)."""
+    def refusal(self, results: list[SearchResult], reason: str = "", missing: list[str] | None = None,
+                detail: str = "") -> Answer:
+        """`missing`: names in the question that no readable document mentions (said, and flagged).
+        `detail`: one more sentence for the user (what is missing), said after the refusal."""
         closest = []
         for r in results:
             if r.title and r.title not in closest:
@@ -101,12 +109,17 @@ class Answerer:
         if missing:
             text += " They never mention " + ", ".join(f"'{t}'" for t in missing[:3]) + "."
             reason = reason or "not mentioned in the documents: " + ", ".join(missing)
+        if detail:
+            text += " " + detail
         if closest:
             text += " The closest documents are: " + "; ".join(closest) + "."
         return Answer(answer=text, grounded=False, citations=[], closest_sources=closest, mode=self.mode,
                       flagged=[reason] if reason else [])
 
     def answer(self, question: str, results: list[SearchResult]) -> Answer:
+        if not_a_document_question(question):
+            return self.refusal(results, reason="not a question about the documents",
+                                detail="This assistant answers from the indexed documents only.")
         if not results or not self.is_supported(results):
             return self.refusal(results)
         if self.chat_model is not None:
@@ -115,7 +128,7 @@ class Answerer:
 
     def answer_stream(self, question: str, results: list[SearchResult]):
         """("delta", text)* then ("answer", Answer). Only the LLM path produces deltas."""
-        if self.chat_model is None or not results or not self.is_supported(results):
+        if self.chat_model is None or not results or not self.is_supported(results) or not_a_document_question(question):
             yield "answer", self.answer(question, results)
             return
         from assistant.llm import stream_text
@@ -140,17 +153,33 @@ class Answerer:
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display))
         if not candidates:
             return self.refusal(results)
-        self._score(question, candidates[:60])
         candidates = candidates[:60]
+        kind = answertype.expected(question)
+        self._score(question, candidates, kind)
         best = max(candidates, key=lambda c: c.score)
+        if kind is not None and not answertype.gives(best.display, kind):
+            # The closest sentence states no figure of the kind asked for; a nearly-as-close one
+            # that does is the answer ("how often...?" -> "we recommend 30 minute intervals").
+            # Within the best passage a wider margin: it is about the topic, so the sentence that
+            # states the figure is the answer even when its wording is further from the question.
+            typed = [c for c in candidates if answertype.gives(c.display, kind)
+                     and c.score >= best.score - TYPE_MARGIN * (2 if c.result_index == best.result_index else 1)]
+            if typed:
+                best = max(typed, key=lambda c: c.score)
         # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
         # they are nearly as good (a second source for the same fact, or its other half).
-        chosen = [c for c in candidates if c.result_index == best.result_index and c.score >= best.score - 0.08]
-        others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - 0.04]
         limit = self.settings.answering.max_sentences
-        chosen = sorted(chosen, key=lambda c: -c.score)[:limit]
+        mates = [c for c in candidates if c.result_index == best.result_index and c is not best
+                 and c.score >= best.score - 0.08]
+        chosen = [best] + sorted(mates, key=lambda c: -c.score)[: limit - 1]
+        others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - 0.04]
         chosen += sorted(others, key=lambda c: -c.score)[: max(0, min(1, limit - len(chosen)))]
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
+        if kind is not None and not any(answertype.gives(c.display, kind) for c in chosen):
+            # The passages are about the topic but state no figure of the kind asked for: quoting
+            # them would read as an answer and isn't one.
+            return self.refusal(results, reason=f"no passage states {kind.value}",
+                                detail=f"The closest passages don't state {kind.value} for it.")
         numbers: dict[int, int] = {}
         quotes: dict[int, str] = {}
         parts = []
@@ -174,7 +203,7 @@ class Answerer:
         label = r.title + (f" ({where})" if where and where != r.title else "")
         return f"According to {label}: "
 
-    def _score(self, question: str, candidates: list[_Candidate]) -> None:
+    def _score(self, question: str, candidates: list[_Candidate], kind: answertype.Kind | None = None) -> None:
         q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
@@ -185,6 +214,8 @@ class Answerer:
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
             c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3))
+            if kind is not None and answertype.gives(c.display, kind):
+                c.score += TYPE_BONUS
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:

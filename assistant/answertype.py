@@ -1,0 +1,91 @@
+"""What kind of answer a question asks for, and whether a passage gives that kind at all.
+
+"How many days' notice...?" is answered only by a sentence that states a duration; "what uptime
+percentage...?" only by one that states a percentage. An extractive answer that quotes the closest
+sentence about uptime without a figure reads as grounded and is not an answer. So the offline
+answerer prefers sentences of the expected kind and refuses when none of the evidence has one
+(the documents talk about the topic but don't give the figure). Deliberately coarse: a question
+form that is not recognised expects nothing, which is the old behaviour.
+
+Also here: requests that are not questions about documents at all (write a poem, translate,
+live prices). Retrieval always finds *something* for them; no passage can answer them.
+"""
+
+from __future__ import annotations
+
+import re
+from enum import Enum
+
+
+class Kind(str, Enum):
+    PERCENT = "a percentage"
+    MONEY = "an amount of money"
+    DURATION = "a time or duration"
+    FREQUENCY = "a frequency"
+    COUNT = "a number"
+
+
+_TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?)"
+_CARDINALS = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
+              r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+              r"ninety|hundred|thousand|million|dozen|single|both|couple|half)")
+
+# A stated duration: a quantity of a time unit ("2 business days", "forty-eight (48) hours", "a full
+# week"), a clock time, or a word that is one ("immediately"). A bare "the day" is not.
+_DURATION = (rf"\b(?:\d+(?:[.,]\d+)?\)?|{_CARDINALS}|an?|few|several)[\s-]+(?:\w+[\s-]+)?{_TIME_UNIT}\b|"
+             rf"\b\d{{1,2}}(?::\d\d)?\s?(?:am|pm)\b|\b(?:immediately|promptly|without (?:undue )?delay|same day|"
+             rf"overnight|asap|as soon as possible)\b")
+
+# Question forms, most specific first (the first that matches decides).
+_EXPECT: list[tuple[re.Pattern, Kind]] = [
+    (re.compile(r"%|\bpercent(?:age)?s?\b"), Kind.PERCENT),
+    (re.compile(rf"\bhow (?:long|soon|quickly|fast|late|early)\b|\bhow many (?:\w+ )?{_TIME_UNIT}\b|\bwhat time\b|"
+                rf"\bhow much (?:notice|warning|time|lead time|advance)\b|\bwithin how\b|\bby when\b"), Kind.DURATION),
+    (re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b"), Kind.FREQUENCY),
+    (re.compile(r"\bhow much (?:\w+ ){0,3}(?:cost|costs|pay|paid|charge[sd]?|bill(?:ed)?|owe[sd]?|fees?|money)\b|"
+                r"\b(?:price|pricing|fee|fees|hourly rate|bill rate|per-minute rate|per-hour rate|stipend|salary|"
+                r"wage|bonus|payout|reimburse\w*) (?:is|are|do|does|for|of)\b"), Kind.MONEY),
+    (re.compile(r"\bhow many\b|\bhow much\b|\bwhat (?:is|'s|are) the (?:max(?:imum)?|min(?:imum)?|number of|amount of)\b"),
+     Kind.COUNT),
+]
+
+_GIVES: dict[Kind, re.Pattern] = {
+    Kind.PERCENT: re.compile(r"\d\s?%|\bper ?cent\b|\bpercentage points?\b", re.I),
+    Kind.MONEY: re.compile(r"[$€£¥]\s?\d|\b\d[\d,.]*\s?(?:usd|eur|gbp|cad|aud|inr|php|dollars?|euros?|pounds?)\b|"
+                           r"\b(?:usd|eur|gbp|cad|aud|inr|php)\s?\d|\b(?:fees?|amounts?|charges?|price)\b[^.]{0,60}\d", re.I),
+    Kind.DURATION: re.compile(_DURATION, re.I),
+    Kind.FREQUENCY: re.compile(rf"\b(?:hourly|daily|weekly|fortnightly|monthly|quarterly|annually|yearly|once|twice|"
+                               rf"thrice|cadence|(?:bi|semi-?)\w+(?:ly|al))\b|\b\d+ times\b|"
+                               rf"\b(?:every|per|each|a) (?:\w+ ){{0,2}}{_TIME_UNIT}\b|{_DURATION}", re.I),
+    Kind.COUNT: re.compile(rf"\d|\b{_CARDINALS}\b|\b(?:a|an) (?:single|pair)\b", re.I),
+}
+
+# Requests no document passage can satisfy, whatever retrieval returns for them.
+_CURRENCY = r"(?:usd|eur|gbp|cad|aud|inr|php|jpy|yen|dollars?|euros?|pounds?|pesos?|rupees?)"
+_LANGUAGE = (r"(?:english|spanish|french|german|italian|portuguese|dutch|polish|russian|arabic|hebrew|hindi|"
+             r"tagalog|filipino|japanese|chinese|mandarin|cantonese|korean|vietnamese|thai|indonesian|malay|turkish)")
+_NOT_A_DOCUMENT_QUESTION = re.compile(
+    r"\b(?:write|compose|make up|tell|give) (?:me |us )?(?:a |an |some )?(?:short |funny )?"
+    r"(?:poem|haiku|limerick|song|joke|story|rap|riddle)s?\b|"
+    rf"\btranslate\b|\bhow (?:do|would|does) (?:you|i|we|one) say\b.{{1,60}}\bin {_LANGUAGE}\b|"
+    rf"\b(?:what(?:'s| is)|convert) \d[\d,.]* ?{_CURRENCY} (?:in|to|into) {_CURRENCY}\b|"
+    r"\bcurrent (?:exchange rate|stock price|share price|weather)\b|\bweather (?:in|today|tomorrow)\b", re.I)
+
+
+def expected(question: str) -> Kind | None:
+    """The kind of figure the question asks for, if its form says so."""
+    q = question.lower().replace("’", "'")
+    for pattern, kind in _EXPECT:
+        if pattern.search(q):
+            return kind
+    return None
+
+
+def gives(text: str, kind: Kind) -> bool:
+    """Whether `text` states something of `kind` (a figure with a unit, a frequency word, ...)."""
+    return bool(_GIVES[kind].search(text))
+
+
+def not_a_document_question(question: str) -> bool:
+    """Creative writing, translation, live data: outside what documents can answer."""
+    return bool(_NOT_A_DOCUMENT_QUESTION.search(question))
