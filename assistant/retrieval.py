@@ -4,6 +4,7 @@ weighted reciprocal rank fusion. Filters go *into* both retrievers, never after 
 from __future__ import annotations
 
 import logging
+import re
 import threading
 import time
 import uuid
@@ -16,6 +17,17 @@ from assistant.models import DocumentInfo, SearchFilters, SearchResult
 from assistant.store import StoredChunk, VectorStore
 
 log = logging.getLogger("bpo.retrieval")
+
+# An exact reference in a query: a clause number ("12.2", "Section 4"), a quoted phrase, or an id
+# that mixes letters and digits ("KB0042137", "INC-20231"). Severity names such as "SEV-1" are
+# too short to count: they are topics, not references.
+_EXACT_REFERENCE = re.compile(
+    r"\b\d+(?:\.\d+)+\b|\b(?:section|clause|article|schedule|exhibit|annex|appendix|paragraph)\s+(?:\d+[a-z]?|[ivx]+)\b|"
+    r"[\"“][^\"”]{3,}[\"”]|\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z0-9-]{7,}\b", re.I)
+
+
+def cites_exact_reference(query: str) -> bool:
+    return bool(_EXACT_REFERENCE.search(query))
 
 
 class LexicalIndexes:
@@ -205,6 +217,8 @@ class Retriever:
             collections = [c for c in collections if c in set(filters.collection)]
         if not collections or not query.strip():
             return []  # deny by default: no readable collection means no results, never "no filter"
+        if filters and any(v is not None and not v for v in (filters.doc_type, filters.source)):
+            return []  # an empty allow-list allows nothing, as an empty collection list does
         cfg = self.settings.retrieval
         doc_types = list(filters.doc_type) if filters and filters.doc_type else None
         sources = list(filters.source) if filters and filters.source else None
@@ -214,7 +228,8 @@ class Retriever:
         dense = self._dense(vector, collections, cfg.dense_candidates, _where(filters))
         self._add_ranked(hits, dense, cfg.dense_weight, dense=True)
         lexical = self._lexical(query, collections, cfg.lexical_candidates, doc_types, sources)
-        self._add_ranked(hits, lexical, cfg.lexical_weight)
+        boost = cfg.exact_reference_boost if cites_exact_reference(query) else 1.0
+        self._add_ranked(hits, lexical, cfg.lexical_weight * boost)
 
         routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
         top = routed[0] if routed else None
