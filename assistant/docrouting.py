@@ -111,12 +111,14 @@ class DocRouter:
             top = np.argsort(-scores)[:n]
             limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
             spread_limit = NAMING_SPREAD_FACTOR * limit
-            spread = self.lexical.get(name).document_counts(set(tokens))
+            naming_ok = len(prof.sources) >= MIN_PROFILES_FOR_NAMING
+            # Rare among profiles first (cheap); only those are counted across all chunk text.
+            rare = {t for t in tokens if prof.df.get(t, 0) <= limit} if naming_ok else set()
+            spread = self.lexical.get(name).document_counts(rare) if rare else {}
             for i in top:
                 if scores[i] <= 0:
                     continue
-                naming = frozenset(t for t in tokens if t in prof.tokens[i] and prof.df.get(t, 0) <= limit and spread[t] <= spread_limit) \
-                    if len(prof.sources) >= MIN_PROFILES_FOR_NAMING else frozenset()
+                naming = frozenset(t for t in rare if t in prof.tokens[i] and spread[t] <= spread_limit)
                 found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming))
         found.sort(key=lambda d: -d.score)
         return found[:n]

@@ -84,6 +84,7 @@ class LexicalIndex:
         self._documents: list[dict] = []
         self._vocab: tuple[str | None, set[str], str] | None = None  # (generation, tokens, tokens joined)
         self._doc_counts: tuple[str | None, dict[str, int]] = (None, {})  # (generation, token -> documents)
+        self._codes: tuple[str | None, np.ndarray] | None = None
 
     # -- build ------------------------------------------------------------------------------
     def build_lock(self):
@@ -209,8 +210,15 @@ class LexicalIndex:
         for t in tokens - cache[1].keys():
             tid = vocab.get(t)
             rows = () if tid is None else csc["indices"][csc["indptr"][tid]:csc["indptr"][tid + 1]]
-            cache[1][t] = len(set(self.sources[rows])) if len(rows) else 0
+            cache[1][t] = len(np.unique(self._source_codes()[rows])) if len(rows) else 0
         return {t: cache[1][t] for t in tokens}
+
+    def _source_codes(self) -> np.ndarray:
+        """Each row's source as a small int (np.unique over ints, not Python strings)."""
+        if self._codes is None or self._codes[0] != self._loaded_gen:
+            _, codes = np.unique(self.sources.astype(str), return_inverse=True)
+            self._codes = (self._loaded_gen, codes.astype(np.int32))
+        return self._codes[1]
 
     def _vocabulary(self) -> tuple[set[str], str]:
         if self._vocab is None or self._vocab[0] != self._loaded_gen:
