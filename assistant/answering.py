@@ -2,7 +2,9 @@
 
 Refusal is structural: when the best dense similarity among the retrieved chunks is below a
 threshold calibrated in evals/, no answer is composed at all; the reply says the documents don't
-cover it and names the closest documents, with grounded = false.
+cover it and names the closest documents, with grounded = false. Offline, a question that asks
+for a figure (answertype.py) is also refused when no selected sentence states one, and requests
+that are not document questions (write a poem, translate) are refused in both modes.
 """
 
 from __future__ import annotations
@@ -156,16 +158,7 @@ class Answerer:
         candidates = candidates[:60]
         kind = answertype.expected(question)
         self._score(question, candidates, kind)
-        best = max(candidates, key=lambda c: c.score)
-        if kind is not None and not answertype.gives(best.display, kind):
-            # The closest sentence states no figure of the kind asked for; a nearly-as-close one
-            # that does is the answer ("how often...?" -> "we recommend 30 minute intervals").
-            # Within the best passage a wider margin: it is about the topic, so the sentence that
-            # states the figure is the answer even when its wording is further from the question.
-            typed = [c for c in candidates if answertype.gives(c.display, kind)
-                     and c.score >= best.score - TYPE_MARGIN * (2 if c.result_index == best.result_index else 1)]
-            if typed:
-                best = max(typed, key=lambda c: c.score)
+        best = self._best_unit(candidates, kind)
         # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
         # they are nearly as good (a second source for the same fact, or its other half).
         limit = self.settings.answering.max_sentences
@@ -193,6 +186,19 @@ class Answerer:
         citations = [self._citation(n, pool[idx], quotes[idx]) for idx, n in numbers.items()]
         lead = self._lead(pool[best.result_index])
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
+
+    @staticmethod
+    def _best_unit(candidates: list[_Candidate], kind: answertype.Kind | None) -> _Candidate:
+        best = max(candidates, key=lambda c: c.score)
+        if kind is None or answertype.gives(best.display, kind):
+            return best
+        # The closest sentence states no figure of the kind asked for; a nearly-as-close one that
+        # does is the answer ("how often...?" -> "we recommend 30 minute intervals"). Within the
+        # best passage the margin is wider: that passage is about the topic, so its sentence with
+        # the figure answers even when worded further from the question.
+        typed = [c for c in candidates if answertype.gives(c.display, kind)
+                 and c.score >= best.score - TYPE_MARGIN * (2 if c.result_index == best.result_index else 1)]
+        return max(typed, key=lambda c: c.score) if typed else best
 
     @staticmethod
     def _lead(r: SearchResult) -> str:
