@@ -6,9 +6,11 @@ dense similarity alone refused at most ~35% of our out-of-corpus questions withi
 false-refusal budget (evals/RESULTS.md). So the refusal check also asks the lexical index.
 
 Only *specific* words count: identifiers (CamelCase, letters with digits: KubeProxyDown, ISO27001)
-and capitalised names inside a sentence (Manila, Zendesk, MTTR). Ordinary words are paraphrased by
-users ("ending the deal" for "terminate"); that they are missing says little. The vocabulary is
-that of the collections the caller may read, so the check reveals nothing about other documents.
+and capitalised names inside a sentence (Manila, Zendesk). Ordinary words are paraphrased by
+users ("ending the deal" for "terminate"); that they are missing says little. An acronym (RCA,
+TCPA) counts only when the closest passages don't spell it out either ("root cause analysis"):
+users abbreviate what documents write in full. The vocabulary is that of the collections the
+caller may read, so the check reveals nothing about other documents.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ _WORD = re.compile(r"[A-Za-z0-9](?:[A-Za-z0-9]|[-.'’](?=[A-Za-z0-9]))*")
 _SENTENCE_END = re.compile(r"[.!?:;\"“(]\s*$")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # RCA, SLAs
+_LONG_ACRONYM = re.compile(r"[A-Z]{3,5}")  # two letters (IC, PR) are too ambiguous to check
+_SMALL_WORDS = frozenset("of to and the for in on a an with by at".split())
 # Capitalised in questions without being names.
 _NOT_NAMES = frozenset("i i'm i've i'd ok okay please thanks".split())
 
@@ -45,17 +49,57 @@ def specific_terms(question: str) -> list[str]:
     return out
 
 
-def unknown_terms(question: str, tokenizer, known) -> list[str]:
+def acronyms(question: str) -> list[str]:
+    """The 3-5 letter all-capital words of `question` ("RCA", "TCPA"; plural "SLAs" as "SLA")."""
+    words = [m.group() for m in _WORD.finditer(question)]
+    if len(words) >= 4 and sum(w[0].isupper() for w in words) > 0.6 * len(words):
+        return []  # shouted: capitals mark nothing
+    out = []
+    for w in words:
+        w = re.sub(r"['’]?s$", "", w) if len(w) > 3 else w
+        if _LONG_ACRONYM.fullmatch(w) and w not in out:
+            out.append(w)
+    return out
+
+
+def spelled_out(acronym: str, texts: list[str]) -> bool:
+    """Whether some text writes `acronym` in full: words whose initials spell it, where small
+    words may be skipped ("Telephone Consumer Protection Act", "mean time to resolve")."""
+    letters = acronym.lower()
+    for text in texts:
+        words = re.findall(r"[a-z]+", text.lower())
+        for i, w in enumerate(words):
+            if w[0] == letters[0] and _spells(words, i + 1, letters[1:]):
+                return True
+    return False
+
+
+def _spells(words: list[str], i: int, letters: str, skipped: int = 0) -> bool:
+    if not letters:
+        return True
+    if i >= len(words):
+        return False
+    w = words[i]
+    if w[0] == letters[0] and _spells(words, i + 1, letters[1:]):
+        return True
+    return skipped < 2 and w in _SMALL_WORDS and _spells(words, i + 1, letters, skipped + 1)
+
+
+def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = None) -> list[str]:
     """The specific terms of `question` some token of which the readable documents never contain.
 
     `known(tokens, inside) -> set[str]`: the tokens that occur in the caller's collections, where
     those in `inside` (identifiers: "NotReady") may also occur inside a longer word
     ("KubeNodeNotReady"). A term made only of stopwords tokenises to nothing and is never unknown.
+    `evidence`: the retrieved passages; an acronym they spell out in full is not unknown.
     """
     terms = [(t, tokenizer(t)) for t in specific_terms(question)]
+    if evidence is not None:
+        terms += [(a, tokenizer(a)) for a in acronyms(question) if a not in {t for t, _ in terms}]
     terms = [(t, toks) for t, toks in terms if toks]
     if not terms:
         return []
     identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
     present = known({tok for _, toks in terms for tok in toks}, identifiers)
-    return [t for t, toks in terms if any(tok not in present for tok in toks)]
+    missing = [t for t, toks in terms if any(tok not in present for tok in toks)]
+    return [t for t in missing if not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]

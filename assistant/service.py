@@ -97,17 +97,18 @@ class AssistantService:
         standalone = self.answerer.standalone_question(question, history or [])
         return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
 
-    def _unmentioned(self, standalone: str, caller: Caller) -> list[str]:
-        """Names and identifiers in the question that no readable document mentions (see coverage)."""
+    def _unmentioned(self, standalone: str, caller: Caller, results: list[SearchResult]) -> list[str]:
+        """Names, identifiers and acronyms in the question that no readable document mentions (see coverage)."""
         if not self.settings.answering.refuse_unknown_terms:
             return []
         from assistant.coverage import unknown_terms
 
         collections = self.access.readable(caller)
-        return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside))
+        return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
+                             evidence=[f"{r.title}\n{r.section_path}\n{r.text}" for r in results])
 
     def _answer(self, standalone: str, caller: Caller, results: list[SearchResult]) -> Iterator[tuple[str, object]]:
-        missing = self._unmentioned(standalone, caller)
+        missing = self._unmentioned(standalone, caller, results)
         if missing:
             yield "answer", self.answerer.refusal(results, missing=missing)
         else:
@@ -115,7 +116,7 @@ class AssistantService:
 
     def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
         question, standalone, results = self._evidence(question, caller, history, filters)
-        missing = self._unmentioned(standalone, caller)
+        missing = self._unmentioned(standalone, caller, results)
         answer = self.answerer.refusal(results, missing=missing) if missing else self.answerer.answer(standalone, results)
         if standalone != question:
             answer.standalone_question = standalone

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.coverage import specific_terms
+from assistant.coverage import acronyms, specific_terms, spelled_out
 from tests.conftest import admin, as_role
 
 
@@ -52,3 +52,36 @@ def test_the_check_can_be_switched_off(tmp_path, embedder):
     answer = svc.ask("How do I reset a customer's password in Zendesk?", admin())
     assert not any("Zendesk" in f for f in answer.flagged)
     svc.catalog.close()
+
+
+@pytest.mark.parametrize(("question", "found"), [
+    ("How long does the vendor have to send an RCA after missing an SLA?", ["RCA", "SLA"]),
+    ("what TCPA consent language do agents read? and for SLAs?", ["TCPA", "SLA"]),
+    ("who is the IC on a PR incident?", []),  # two letters are too ambiguous to check
+    ("WHAT IS THE RCA POLICY FOR GOLD MEMBERS", []),  # shouting marks nothing
+])
+def test_acronyms(question, found):
+    assert acronyms(question) == found
+
+
+@pytest.mark.parametrize(("acronym", "text", "ok"), [
+    ("RCA", "The vendor delivers a Root Cause Analysis within 5 days.", True),
+    ("MTTR", "We track mean time to resolve for every SEV-1.", True),  # a small word skipped
+    ("TCPA", "Calls follow the Telephone Consumer Protection Act.", True),
+    ("TCPA", "Customer consent is recorded before a callback.", False),
+    ("RCA", "Find the root problem first, then its cause, then write the analysis.", False),  # not consecutive
+])
+def test_an_acronym_is_spelled_out_only_by_consecutive_initials(acronym, text, ok):
+    assert spelled_out(acronym, [text]) is ok
+
+
+def test_an_acronym_the_documents_spell_out_is_answered(sample_service):
+    """The sample never writes 'RCA', only 'root cause analysis': users abbreviate."""
+    answer = sample_service.ask("How long does the vendor have to send an RCA after missing an SLA?", admin())
+    assert answer.grounded is True and answer.citations
+
+
+def test_an_acronym_neither_written_nor_spelled_out_is_refused_and_named(sample_service):
+    answer = sample_service.ask("What TCPA consent wording do agents read before an outbound callback?", admin())
+    assert answer.grounded is False and answer.citations == []
+    assert "TCPA" in answer.answer
