@@ -23,6 +23,7 @@ class Kind(str, Enum):
     DURATION = "a time or duration"
     FREQUENCY = "a frequency"
     COUNT = "a number"
+    DATE = "a date"
 
 
 _TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?)"
@@ -39,6 +40,8 @@ _DURATION = (rf"\b(?:\d+(?:[.,]\d+)?\)?|{_CARDINALS}|an?|few|several)[\s-]+(?:\w
 # Question forms, most specific first (the first that matches decides).
 _EXPECT: list[tuple[re.Pattern, Kind]] = [
     (re.compile(r"%|\bpercent(?:age)?s?\b"), Kind.PERCENT),
+    # A past event ("when did the MSA take effect?") is dated; "when should we escalate?" is a condition.
+    (re.compile(r"\bwhen (?:was|were|did)\b|\b(?:what|which|on what) (?:date|year)\b"), Kind.DATE),
     (re.compile(rf"\bhow (?:long|soon|quickly|fast|late|early)\b|\bhow many (?:\w+ )?{_TIME_UNIT}\b|\bwhat time\b|"
                 rf"\bhow much (?:notice|warning|time|lead time|advance)\b|\bwithin how\b|\bby when\b"), Kind.DURATION),
     (re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b"), Kind.FREQUENCY),
@@ -58,6 +61,9 @@ _GIVES: dict[Kind, re.Pattern] = {
                                rf"thrice|cadence|(?:bi|semi-?)\w+(?:ly|al))\b|\b\d+ times\b|"
                                rf"\b(?:every|per|each|a) (?:\w+ ){{0,2}}{_TIME_UNIT}\b|{_DURATION}", re.I),
     Kind.COUNT: re.compile(rf"\d|\b{_CARDINALS}\b|\b(?:a|an) (?:single|pair)\b", re.I),
+    Kind.DATE: re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|"
+                          r"aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|"
+                          r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I),
 }
 
 # Requests no document passage can satisfy, whatever retrieval returns for them.

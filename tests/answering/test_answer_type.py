@@ -36,6 +36,8 @@ The incident lead sends a status update every 30 minutes while the incident is o
     ("how much does the vendor charge per minute?", Kind.MONEY),
     ("How many QA evaluations does an agent get?", Kind.COUNT),
     ("How much can an agent refund on their own?", Kind.COUNT),
+    ("When did the master agreement take effect?", Kind.DATE),
+    ("when should we escalate a backlog?", None),  # a condition, not a date
     ("Who picks the scribe?", None),
     ("can a SEV-3 be a major incident?", None),
 ])
@@ -59,6 +61,10 @@ def test_the_question_form_names_the_kind_of_answer(question, kind):
     ("8 per agent per calendar month", Kind.COUNT, True),
     ("two major incident responses", Kind.COUNT, True),
     ("the agent asks the team lead", Kind.COUNT, False),
+    ("effective as of March 1, 2024", Kind.DATE, True),
+    ("signed on 01/03/2024", Kind.DATE, True),
+    ("the 1st of April", Kind.DATE, True),
+    ("effective on the date both parties sign", Kind.DATE, False),
 ])
 def test_a_passage_gives_the_kind_or_not(text, kind, ok):
     assert gives(text, kind) is ok
