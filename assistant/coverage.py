@@ -23,6 +23,7 @@ _SENTENCE_END = re.compile(r"[.!?:;\"“(]\s*$")
 _CAMEL = re.compile(r"[a-z][A-Z]")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # RCA, SLAs
 _LONG_ACRONYM = re.compile(r"[A-Z]{3,5}")  # two letters (IC, PR) are too ambiguous to check
+_YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _SMALL_WORDS = frozenset("of to and the for in on a an with by at".split())
 # Capitalised in questions without being names.
 _NOT_NAMES = frozenset("i i'm i've i'd ok okay please thanks".split())
@@ -91,15 +92,25 @@ def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = 
     `known(tokens, inside) -> set[str]`: the tokens that occur in the caller's collections, where
     those in `inside` (identifiers: "NotReady") may also occur inside a longer word
     ("KubeNodeNotReady"). A term made only of stopwords tokenises to nothing and is never unknown.
-    `evidence`: the retrieved passages; an acronym they spell out in full is not unknown.
+    `evidence`: the retrieved passages; an acronym they spell out in full is not unknown, and a
+    year they never mention is.
     """
     terms = [(t, tokenizer(t)) for t in specific_terms(question)]
     if evidence is not None:
         terms += [(a, tokenizer(a)) for a in acronyms(question) if a not in {t for t, _ in terms}]
     terms = [(t, toks) for t, toks in terms if toks]
     if not terms:
-        return []
+        return unmatched_years(question, evidence)
     identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
     present = known({tok for _, toks in terms for tok in toks}, identifiers)
     missing = [t for t, toks in terms if any(tok not in present for tok in toks)]
-    return [t for t in missing if not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
+    missing = [t for t in missing if not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
+    return missing + unmatched_years(question, evidence)
+
+
+def unmatched_years(question: str, evidence: list[str] | None) -> list[str]:
+    """Years the question is scoped to ("the 2025 rate card", "in Q3 2022") that no retrieved
+    passage mentions: passages about another period don't answer it."""
+    if evidence is None:
+        return []
+    return [y for y in dict.fromkeys(_YEAR.findall(question)) if not any(y in text for text in evidence)]

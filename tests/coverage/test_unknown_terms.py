@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.coverage import acronyms, specific_terms, spelled_out
+from assistant.coverage import acronyms, specific_terms, spelled_out, unknown_terms
+from assistant.lexical import Tokenizer
 from tests.conftest import admin, as_role
 
 
@@ -85,3 +86,11 @@ def test_an_acronym_neither_written_nor_spelled_out_is_refused_and_named(sample_
     answer = sample_service.ask("What TCPA consent wording do agents read before an outbound callback?", admin())
     assert answer.grounded is False and answer.citations == []
     assert "TCPA" in answer.answer
+
+
+def test_a_year_no_retrieved_passage_mentions_is_unknown():
+    evidence = ["Master Services Agreement, effective as of March 1, 2025. Rates are in Schedule B."]
+    never = lambda toks, inside: set(toks)  # every word is known: only the years decide
+    assert unknown_terms("What is the hourly rate on the 2023 rate card?", Tokenizer(), never, evidence) == ["2023"]
+    assert unknown_terms("Which rates apply from 2025?", Tokenizer(), never, evidence) == []
+    assert unknown_terms("What is the hourly rate on the 2023 rate card?", Tokenizer(), never, None) == []
