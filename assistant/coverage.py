@@ -24,6 +24,8 @@ _CAMEL = re.compile(r"[a-z][A-Z]")
 _ACRONYM = re.compile(r"[A-Z]{2,5}s?")  # RCA, SLAs
 _LONG_ACRONYM = re.compile(r"[A-Z]{3,5}")  # two letters (IC, PR) are too ambiguous to check
 _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
+# A code starts with a letter and has a digit (SEV-0, GS-14, Q3); "24x7" and "2nd" are everyday.
+_CODE = re.compile(r"(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")
 _SMALL_WORDS = frozenset("of to and the for in on a an with by at".split())
 # Capitalised in questions without being names.
 _NOT_NAMES = frozenset("i i'm i've i'd ok okay please thanks".split())
@@ -100,12 +102,12 @@ def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = 
         terms += [(a, tokenizer(a)) for a in acronyms(question) if a not in {t for t, _ in terms}]
     terms = [(t, toks) for t, toks in terms if toks]
     if not terms:
-        return unmatched_years(question, evidence)
+        return unmatched_codes(question, evidence) + unmatched_years(question, evidence)
     identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
     present = known({tok for _, toks in terms for tok in toks}, identifiers)
     missing = [t for t, toks in terms if any(tok not in present for tok in toks)]
     missing = [t for t in missing if not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
-    return missing + unmatched_years(question, evidence)
+    return missing + [c for c in unmatched_codes(question, evidence) if c not in missing] + unmatched_years(question, evidence)
 
 
 def unmatched_years(question: str, evidence: list[str] | None) -> list[str]:
@@ -114,3 +116,22 @@ def unmatched_years(question: str, evidence: list[str] | None) -> list[str]:
     if evidence is None:
         return []
     return [y for y in dict.fromkeys(_YEAR.findall(question)) if not any(y in text for text in evidence)]
+
+
+def unmatched_codes(question: str, evidence: list[str] | None) -> list[str]:
+    """Codes of letters and digits ("SEV-0", "GS-14"; "Tier 2" is two words) that no retrieved
+    passage writes: the tokenizer splits "SEV-0" into words every runbook has ("sev", "0"), so
+    the vocabulary check alone passes it."""
+    if evidence is None:
+        return []
+    codes = [w for w in specific_terms(question) if _CODE.fullmatch(w) and not _YEAR.fullmatch(w)]
+    if not codes:
+        return []
+    texts = [_joined(t) for t in evidence]
+    return [c for c in codes if not any(re.search(rf"\b{re.escape(_joined(c))}\b", t) for t in texts)]
+
+
+def _joined(text: str) -> str:
+    """Lower case, with the hyphen, underscore or space between a letter and a digit removed
+    (SEV-0 = sev 0 = sev0) and a hyphen or underscore between a digit and a letter (4-A = 4a)."""
+    return re.sub(r"(?<=[a-z])[-_ ]+(?=\d)|(?<=\d)[-_]+(?=[a-z])", "", text.lower())

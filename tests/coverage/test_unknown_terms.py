@@ -94,3 +94,16 @@ def test_a_year_no_retrieved_passage_mentions_is_unknown():
     assert unknown_terms("What is the hourly rate on the 2023 rate card?", Tokenizer(), never, evidence) == ["2023"]
     assert unknown_terms("Which rates apply from 2025?", Tokenizer(), never, evidence) == []
     assert unknown_terms("What is the hourly rate on the 2023 rate card?", Tokenizer(), never, None) == []
+
+
+@pytest.mark.parametrize(("question", "unmatched"), [
+    ("What does SEV-0 mean?", ["SEV-0"]),  # "sev" and "0" are known words; the code is not there
+    ("and what about a SEV2?", []),  # written "SEV-2" in the passage: the same code
+    ("what's the rate for a GS-14?", []),  # written "GS14"
+    ("we already have a 24x7 NOC, and the 2nd update?", []),  # starting with a digit: everyday words
+])
+def test_a_code_no_retrieved_passage_writes_is_unknown(question, unmatched):
+    from assistant.coverage import unmatched_codes
+
+    evidence = ["Severity levels SEV-1 to SEV-5; a SEV-2 pages the owner. Grade GS14 staff may approve."]
+    assert unmatched_codes(question, evidence) == unmatched
