@@ -26,6 +26,11 @@ _EXACT_REFERENCE = re.compile(
     r"[\"“][^\"”]{3,}[\"”]|\b(?=[A-Za-z-]*\d)(?=[\d-]*[A-Za-z])[A-Za-z0-9-]{7,}\b", re.I)
 
 
+# Per list at most 1e-5 (times its weight): all lists together stay below the gap between two
+# adjacent RRF ranks inside the candidate lists (>= 1/(120*121) = 6.9e-5 at rrf_k 60, 60 candidates).
+TIE_BREAK = 1e-5
+
+
 def cites_exact_reference(query: str) -> bool:
     return bool(_EXACT_REFERENCE.search(query))
 
@@ -286,19 +291,26 @@ class Retriever:
 
     def _add_ranked(self, hits: dict[str, _Hit], ranked: list, weight: float, dense: bool = False) -> None:
         rrf_k = self.settings.retrieval.rrf_k
-        for rank, item in enumerate(ranked):
+        scores = [1.0 - float(item[0].distance) if dense else float(item[1]) for item in ranked]
+        top = max(scores, default=0.0)
+        for rank, (item, raw) in enumerate(zip(ranked, scores)):
             if dense:
                 chunk, name = item
                 hit = hits.setdefault(chunk.id, _Hit(chunk, name))
                 if hit.chunk is None:
                     hit.chunk = chunk
                 # Keep the best similarity seen (corpus-wide or residual): it feeds refusal.
-                hit.dense = max(hit.dense or -1.0, 1.0 - float(chunk.distance))
+                hit.dense = max(hit.dense or -1.0, raw)
                 cid = chunk.id
             else:
                 cid, _, name = item
                 hit = hits.setdefault(cid, _Hit(None, name))
             hit.score += weight / (rrf_k + rank + 1)
+            # Two lists often tie exactly (rank 1 + rank 2 against rank 2 + rank 1). The scores say
+            # by how much each list preferred its pick; this term only breaks ties, being smaller
+            # than the gap between any two adjacent ranks.
+            if top > 0:
+                hit.score += TIE_BREAK * weight * max(raw, 0.0) / top
 
     def _source_of(self, hit: _Hit, cid: str) -> str:
         if hit.chunk is not None and hit.chunk.meta:

@@ -371,3 +371,21 @@ def test_what_counts_as_an_exact_reference(query, exact):
     from assistant.retrieval import cites_exact_reference
 
     assert cites_exact_reference(query) is exact
+
+
+def test_an_exact_rrf_tie_goes_to_the_list_that_preferred_its_pick_by_more(mixed):
+    """Dense rank 1 + BM25 rank 2 ties BM25 rank 1 + dense rank 2 in plain RRF; the raw scores
+    break the tie (a tiny term that never reorders distinct RRF sums)."""
+    from assistant.retrieval import _Hit
+
+    r = mixed.retriever
+    rrf_k = r.settings.retrieval.rrf_k
+    close, clear = type("C", (), {"id": "a", "distance": 0.50})(), type("C", (), {"id": "b", "distance": 0.52})()
+    hits: dict[str, _Hit] = {}
+    r._add_ranked(hits, [(close, "x"), (clear, "x")], 1.0, dense=True)  # dense: a barely ahead of b
+    r._add_ranked(hits, [("b", 9.0, "x"), ("a", 2.0, "x")], 1.0)  # BM25: b far ahead of a
+    assert abs((hits["a"].score - hits["b"].score)) < 1e-4  # plain RRF alone would be an exact tie
+    assert hits["b"].score > hits["a"].score
+    plain = 1 / (rrf_k + 1) + 1 / (rrf_k + 2)
+    for hit in hits.values():  # the term stays below the gap between adjacent ranks in 60 candidates
+        assert 0 < hit.score - plain < 1 / ((rrf_k + 60) * (rrf_k + 61))
