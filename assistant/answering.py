@@ -35,11 +35,7 @@ _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
 _CLOSE_TAG = re.compile(r"<\s*/\s*document\s*>", re.I)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = {w: str(i) for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
-    "seventeen eighteen nineteen twenty".split())}
-_NUMBER_WORDS |= {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
-_NUMBER_WORDS |= {w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
+_NUMBER_WORDS = answertype.CARDINAL_WORDS | answertype.ORDINAL_WORDS
 
 
 def normalise(text: str) -> str:

@@ -27,9 +27,15 @@ class Kind(str, Enum):
 
 
 _TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?)"
-_CARDINALS = (r"(?:zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|"
-              r"fifteen|sixteen|seventeen|eighteen|nineteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-              r"ninety|hundred|thousand|million|dozen|single|both|couple|half)")
+# Spelled-out numbers and their values (answering compares figures across forms with them).
+CARDINAL_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen "
+    "seventeen eighteen nineteen twenty".split())}
+CARDINAL_WORDS |= {w: str(10 * i) for i, w in enumerate("thirty forty fifty sixty seventy eighty ninety".split(), 3)}
+ORDINAL_WORDS = {w: str(i) for i, w in enumerate("first second third fourth fifth sixth seventh eighth ninth tenth".split(), 1)}
+# Words that state a count; ordinals don't ("the first time").
+_CARDINALS = "(?:" + "|".join([*CARDINAL_WORDS, "hundred", "thousand", "million", "dozen", "single", "both", "couple",
+                               "half"]) + ")"
 
 # A stated duration: a quantity of a time unit ("2 business days", "forty-eight (48) hours", "a full
 # week"), a clock time, or a word that is one ("immediately"). A bare "the day" is not.

@@ -36,7 +36,7 @@ def specific_terms(question: str) -> list[str]:
     out: list[str] = []
     words = list(_WORD.finditer(question))
     # In a Title-Cased or shouted question capitals mark nothing: only identifiers count then.
-    shouting = len(words) >= 4 and sum(w.group()[0].isupper() for w in words) > 0.6 * len(words)
+    shouting = _shouted([w.group() for w in words])
     for m in words:
         word = re.sub(r"['’]s$", "", m.group())
         if len(word) < 2 or word.lower() in _NOT_NAMES:
@@ -52,11 +52,16 @@ def specific_terms(question: str) -> list[str]:
     return out
 
 
+def _shouted(words: list[str]) -> bool:
+    """Title-Cased or all-capitals: most words start with a capital."""
+    return len(words) >= 4 and sum(w[0].isupper() for w in words) > 0.6 * len(words)
+
+
 def acronyms(question: str) -> list[str]:
     """The 3-5 letter all-capital words of `question` ("RCA", "TCPA"; plural "SLAs" as "SLA")."""
     words = [m.group() for m in _WORD.finditer(question)]
-    if len(words) >= 4 and sum(w[0].isupper() for w in words) > 0.6 * len(words):
-        return []  # shouted: capitals mark nothing
+    if _shouted(words):
+        return []  # capitals mark nothing
     out = []
     for w in words:
         w = re.sub(r"['’]?s$", "", w) if len(w) > 3 else w
@@ -101,12 +106,12 @@ def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = 
     if evidence is not None:
         terms += [(a, tokenizer(a)) for a in acronyms(question) if a not in {t for t, _ in terms}]
     terms = [(t, toks) for t, toks in terms if toks]
-    if not terms:
-        return unmatched_codes(question, evidence) + unmatched_years(question, evidence)
-    identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
-    present = known({tok for _, toks in terms for tok in toks}, identifiers)
-    missing = [t for t, toks in terms if any(tok not in present for tok in toks)]
-    missing = [t for t in missing if not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
+    missing: list[str] = []
+    if terms:
+        identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
+        present = known({tok for _, toks in terms for tok in toks}, identifiers)
+        missing = [t for t, toks in terms if any(tok not in present for tok in toks)
+                   and not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
     return missing + [c for c in unmatched_codes(question, evidence) if c not in missing] + unmatched_years(question, evidence)
 
 
