@@ -98,7 +98,8 @@ class AssistantService:
         return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
 
     def _unmentioned(self, standalone: str, caller: Caller, results: list[SearchResult]) -> list[str]:
-        """Names, identifiers and acronyms in the question that no readable document mentions (see coverage)."""
+        """Names, identifiers and acronyms no readable document mentions, and codes or years no
+        retrieved passage contains (see coverage)."""
         if not self.settings.answering.refuse_unknown_terms:
             return []
         from assistant.coverage import unknown_terms

@@ -62,6 +62,15 @@ def make_settings(home: Path, **overrides):
     return load_settings(REPO / "config.yaml", home=str(home), **overrides)
 
 
+def write_files(root: Path, files: dict[str, str]) -> Path:
+    """Write {relative path: text} under `root` (folders created); returns `root`."""
+    for rel, text in files.items():
+        path = root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+    return root
+
+
 def build_service(home: Path, embedder, **overrides):
     from assistant.service import AssistantService
 

@@ -88,11 +88,9 @@ def test_requests_that_are_not_document_questions(question, refused):
 
 @pytest.fixture(scope="module")
 def breaks_service(tmp_path_factory, embedder):
-    from tests.conftest import build_service
+    from tests.conftest import build_service, write_files
 
-    root = tmp_path_factory.mktemp("breaks")
-    (root / "runbooks").mkdir()
-    (root / "runbooks" / "breaks-and-updates.md").write_text(BREAKS_RUNBOOK, encoding="utf-8")
+    root = write_files(tmp_path_factory.mktemp("breaks"), {"runbooks/breaks-and-updates.md": BREAKS_RUNBOOK})
     svc = build_service(tmp_path_factory.mktemp("home"), embedder)
     svc.ingest(root, admin())
     yield svc

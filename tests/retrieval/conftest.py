@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import admin, build_service
+from tests.conftest import admin, build_service, write_files
 
 # --------------------------------------------------------------------------------------------
 # Corpus 1: a help-desk / BPO mix for fusion and filters (13 documents, ~35 chunks).
@@ -192,14 +192,6 @@ class Indexed:
         self.chunks = {c.id: c for name in self.service.store.collection_names() for c in self.service.store.iter_all(name)}
 
 
-def write_corpus(root: Path, docs: dict[str, str]) -> Path:
-    for rel, text in docs.items():
-        path = root / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
-
-
 def ingest_corpus(home: Path, root: Path, embedder, **overrides) -> Indexed:
     svc = build_service(home, embedder, **overrides)
     summary = svc.ingest(root, admin())
@@ -213,7 +205,7 @@ def ingest_corpus(home: Path, root: Path, embedder, **overrides) -> Indexed:
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("mixed")
-    indexed = ingest_corpus(base / "home", write_corpus(base / "corpus", MIXED_DOCS), embedder,
+    indexed = ingest_corpus(base / "home", write_files(base / "corpus", MIXED_DOCS), embedder,
                             retrieval=FUSION_RETRIEVAL)
     yield indexed
     indexed.service.catalog.close()
@@ -292,6 +284,6 @@ AGREEMENT_DOCS = {agreement_source(j): agreement_text(j) for j in range(AGREEMEN
 @pytest.fixture(scope="module")
 def agreements(tmp_path_factory, embedder):
     base = tmp_path_factory.mktemp("agreements")
-    indexed = ingest_corpus(base / "home", write_corpus(base / "corpus", AGREEMENT_DOCS), embedder)
+    indexed = ingest_corpus(base / "home", write_files(base / "corpus", AGREEMENT_DOCS), embedder)
     yield indexed
     indexed.service.catalog.close()

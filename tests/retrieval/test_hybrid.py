@@ -9,9 +9,9 @@ from assistant.docrouting import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_
 from assistant.lexical import LexicalIndex, Tokenizer
 from assistant.models import SearchFilters
 from assistant.retrieval import Retriever, _where
-from tests.conftest import admin, as_role
+from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
-    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, agreement_source, invented_word, parties, write_corpus,
+    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, agreement_source, invented_word, parties,
 )
 
 ALL = ["contracts", "restricted", "runbooks"]  # every collection of the mixed corpus (admin reads all)
@@ -195,7 +195,7 @@ OTHER_TEXT = _runbook("Coffee Machine Runbook",
 
 
 def test_bm25_follows_changed_and_deleted_files_and_survives_a_restart(tmp_path, service_factory):
-    root = write_corpus(tmp_path / "corpus", {STEADY: STEADY_TEXT, CHANGED: CHANGED_V1, DELETED: DELETED_TEXT,
+    root = write_files(tmp_path / "corpus", {STEADY: STEADY_TEXT, CHANGED: CHANGED_V1, DELETED: DELETED_TEXT,
                                               OTHER: OTHER_TEXT})
     home = tmp_path / "home"
     svc = service_factory(home)

@@ -303,11 +303,9 @@ BY_SOURCE = {c.source: c for c in CANARIES}
 
 
 def write_corpus(root: Path) -> Path:
-    for c in CANARIES:
-        path = root / c.source
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(c.markdown(), encoding="utf-8")
-    return root
+    from tests.conftest import write_files
+
+    return write_files(root, {c.source: c.markdown() for c in CANARIES})
 
 
 def write_config(path: Path, slack: dict | None = None) -> Path:

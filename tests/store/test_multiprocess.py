@@ -14,19 +14,12 @@ from pathlib import Path
 import pytest
 
 from assistant.locks import ChromaLease, IngestBusy, chroma_lease, file_lock
-from tests.conftest import REPO, SAMPLE, admin, build_service
+from tests.conftest import REPO, SAMPLE, admin, build_service, write_files
 from tests.store.conftest import HashEmbedder, chroma_server, copy_files
 
 RUNBOOKS = ["runbooks/refund-exceptions-sop.md", "runbooks/chat-backlog-incident-runbook.md",
             "runbooks/quality-monitoring-sop.md", "runbooks/chargeback-disputes-sop.docx", "runbooks/escalation-matrix.docx"]
 CHECK_INTERVAL_S = 2.0  # the documented bound on how often a process re-reads a collection's marker
-
-
-def _write(root: Path, rel: str, text: str) -> Path:
-    path = root / rel
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def _lexical_ids(svc, name: str) -> set[str]:
@@ -55,14 +48,14 @@ def test_a_worker_with_its_own_home_sees_another_homes_ingest_within_the_check_i
     ingest = build_service(tmp_path / "ingest-home", embedder, store=fresh_server.store)
     worker = build_service(tmp_path / "worker-home", embedder, store=fresh_server.store)
     corpus = tmp_path / "corpus"
-    _write(corpus, "runbooks/quokka-handling.md", "# Quokka handling\n\nEscalate every quokka sighting to the duty lead.\n")
+    write_files(corpus, {"runbooks/quokka-handling.md": "# Quokka handling\n\nEscalate every quokka sighting to the duty lead.\n"})
     ingest.ingest(corpus, admin())
 
     first = worker.search("quokka sighting escalation", admin(), k=3).results
     assert first and first[0].source == "runbooks/quokka-handling.md"
     assert _lexical_ids(worker, "runbooks") == _chroma_ids(ingest, "runbooks")  # built from Chroma, not files
 
-    _write(corpus, "runbooks/wombat-returns.md", "# Wombat returns\n\nWombat returns need a supervisor code.\n")
+    write_files(corpus, {"runbooks/wombat-returns.md": "# Wombat returns\n\nWombat returns need a supervisor code.\n"})
     ingest.ingest(corpus, admin())
     wanted = _chroma_ids(ingest, "runbooks")
 
@@ -88,12 +81,12 @@ def test_workers_sharing_a_home_reload_the_index_the_ingest_built(tmp_path):
     embedder = HashEmbedder()
     home = tmp_path / "home"
     ingest = build_service(home, embedder)
-    corpus = _write(tmp_path / "corpus", "runbooks/a.md", "# Alpha\n\nAlpha steps.\n").parents[1]
+    corpus = write_files(tmp_path / "corpus", {"runbooks/a.md": "# Alpha\n\nAlpha steps.\n"})
     ingest.ingest(corpus, admin())
     reader = build_service(home, embedder)  # same home, same embedded store: the API worker
     reader.search("alpha", admin(), k=1)
     gen = reader.lexical.get("runbooks").current_generation()
-    _write(corpus, "runbooks/b.md", "# Beta\n\nBeta steps.\n")
+    write_files(corpus, {"runbooks/b.md": "# Beta\n\nBeta steps.\n"})
     ingest.ingest(corpus, admin())
     assert reader.lexical.get("runbooks").current_generation() != gen
     assert _lexical_ids(reader, "runbooks") == _chroma_ids(ingest, "runbooks")  # reloaded, not rebuilt
@@ -202,7 +195,7 @@ def test_an_ingest_killed_mid_run_is_repaired_by_the_next_run(tmp_path):
     corpus = copy_files(SAMPLE, RUNBOOKS[:1], tmp_path / "corpus")
     home = tmp_path / "home"
     seed = build_service(home, HashEmbedder())
-    _write(corpus, "runbooks/old.md", "# Old\n\nAn older runbook.\n")
+    write_files(corpus, {"runbooks/old.md": "# Old\n\nAn older runbook.\n"})
     seed.ingest(corpus, admin())  # a previous good run: an index exists and will go stale
     seed.catalog.close()
     (corpus / "runbooks/old.md").unlink()
@@ -241,7 +234,7 @@ def test_a_kill_after_the_last_commit_still_leaves_readers_repairing_their_index
     svc.ingest(corpus, admin())
     svc.search("refund", admin(), k=1)
     # A run that wrote chunks and died before rebuilding the index: simulate with the store alone.
-    _write(corpus, "runbooks/new.md", "# New\n\nA pangolin procedure.\n")
+    write_files(corpus, {"runbooks/new.md": "# New\n\nA pangolin procedure.\n"})
     other = build_service(home, HashEmbedder())
     other.ingestor.on_collection_changed = lambda collections: None  # dies right after the last commit
     other.ingest(corpus, admin())
