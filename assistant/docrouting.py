@@ -80,7 +80,7 @@ class DocRouter:
                 texts[source].append(chunk.text)
             sources = sorted(texts)
             bm25 = None
-            corpus = [self.tok("\n".join(texts[s])) or ["\u2205"] for s in sources]
+            corpus = [self.tok("\n".join(texts[s]), split_identifiers=True) or ["\u2205"] for s in sources]
             token_sets = [frozenset(toks) for toks in corpus]
             df: dict[str, int] = {}
             for toks in token_sets:

@@ -25,7 +25,10 @@ import numpy as np
 # search for exact references, and BM25's default pattern would split or drop them.
 _TOKEN = re.compile(r"\d+(?:\.\d+)+|[^\W_]+", re.UNICODE)
 # Bump when what is indexed or how it is tokenised changes: older indexes are then rebuilt.
-INDEX_FORMAT = "2"
+INDEX_FORMAT = "3"
+# A case change inside a word: "interfaceFlapping", "HPAMaxed" (an acronym run before a capitalised word).
+_CAMEL = re.compile(r"[a-z][A-Z]|[A-Z]{2}[a-z]")
+_CAMEL_PART = re.compile(r"[A-Z]+(?![a-z])|[A-Z]?[a-z]+|\d+")
 _THOUSANDS = re.compile(r"(\d),(\d{3})\b")
 _ZERO_CENTS = re.compile(r"(\d)\.00\b")  # "5,000.00" is the amount 5000
 _STOPWORDS = frozenset(
@@ -51,22 +54,39 @@ class _Stemmer:
 class Tokenizer:
     def __init__(self):
         self.stem = _Stemmer()
-        self._cache: dict[str, str] = {}
+        self._cache: dict[str, tuple[str, ...]] = {}
 
-    def __call__(self, text: str) -> list[str]:
+    def __call__(self, text: str, split_identifiers: bool = False) -> list[str]:
+        """`split_identifiers`: also emit an identifier's words (see `_terms`). Indexing and the BM25
+        query split; document routing and the unknown-term check keep identifiers whole, so a name
+        the documents lack stays unknown instead of matching on its everyday words."""
         out = []
         # "5,000" and "5000" must match: drop thousands separators before tokenising.
-        text = _ZERO_CENTS.sub(r"\1", _THOUSANDS.sub(r"\1\2", text.lower()))
+        text = _ZERO_CENTS.sub(r"\1", _THOUSANDS.sub(r"\1\2", text))
         for raw in _TOKEN.findall(text):
-            if raw in _STOPWORDS:
-                continue
-            tok = self._cache.get(raw)
-            if tok is None:
-                tok = raw if raw[0].isdigit() else self.stem(raw)
+            toks = self._cache.get(raw)
+            if toks is None:
+                toks = self._terms(raw)
                 if len(self._cache) < 200_000:
-                    self._cache[raw] = tok
-            out.append(tok)
+                    self._cache[raw] = toks
+            out.extend(toks if split_identifiers else toks[:1])
         return out
+
+    def _terms(self, raw: str) -> tuple[str, ...]:
+        low = raw.lower()
+        if low in _STOPWORDS:
+            return ()
+        if raw[0].isdigit():
+            return (low,)
+        whole = self.stem(low)
+        # An identifier ("NodeNetworkInterfaceFlapping", "KubeHpaMaxedOut") is indexed whole, for
+        # exact lookups, and by its words: people describe an alert in words ("network interface
+        # keeps flapping on one node"), and its short sections ("Mitigation") carry no other
+        # mention of what they are about.
+        parts = _CAMEL_PART.findall(raw) if _CAMEL.search(raw) else []
+        if len(parts) < 2:
+            return (whole,)
+        return (whole, *(self.stem(p.lower()) for p in parts if p.lower() not in _STOPWORDS))
 
 
 class LexicalIndex:
@@ -110,7 +130,7 @@ class LexicalIndex:
         target.mkdir()
         meta = {"format": INDEX_FORMAT, "ids": [r[0] for r in rows], "doc_types": [r[2] for r in rows], "sources": [r[3] for r in rows]}
         if rows:
-            corpus_tokens = [tok(r[1]) or ["\u2205"] for r in rows]
+            corpus_tokens = [tok(r[1], split_identifiers=True) or ["\u2205"] for r in rows]
             model = bm25s.BM25()
             model.index(corpus_tokens, show_progress=False)
             model.save(str(target / "bm25"))
@@ -224,14 +244,14 @@ class LexicalIndex:
         if self._vocab is None or self._vocab[0] != self._loaded_gen:
             words = set(self._bm25.vocab_dict)
             for doc in self._documents:  # titles and file names are not in the chunk bodies
-                words.update(self.tok(f"{doc.get('title', '')} {doc.get('source', '')}"))
+                words.update(self.tok(f"{doc.get('title', '')} {doc.get('source', '')}", split_identifiers=True))
             self._vocab = (self._loaded_gen, words, "\n".join(words))
         return self._vocab[1], self._vocab[2]
 
     def search(self, query: str, n: int, doc_types: list[str] | None = None, sources: list[str] | None = None) -> list[tuple[str, float]]:
         if not self._ensure_loaded() or self._bm25 is None or not self.ids:
             return []
-        tokens = self.tok(query)
+        tokens = self.tok(query, split_identifiers=True)
         if not tokens:
             return []
         mask = None

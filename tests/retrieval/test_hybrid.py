@@ -11,7 +11,8 @@ from assistant.models import SearchFilters
 from assistant.retrieval import Retriever, _where
 from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
-    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, agreement_source, invented_word, parties,
+    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, agreement_source, ingest_corpus,
+    invented_word, parties,
 )
 
 ALL = ["contracts", "restricted", "runbooks"]  # every collection of the mixed corpus (admin reads all)
@@ -389,3 +390,73 @@ def test_an_exact_rrf_tie_goes_to_the_list_that_preferred_its_pick_by_more(mixed
     plain = 1 / (rrf_k + 1) + 1 / (rrf_k + 2)
     for hit in hits.values():  # the term stays below the gap between adjacent ranks in 60 candidates
         assert 0 < hit.score - plain < 1 / ((rrf_k + 60) * (rrf_k + 61))
+
+
+# ============================================================================================
+# 6. Identifiers: alert names written as one word, asked about in words
+# ============================================================================================
+
+ALERT_DOCS = {
+    "runbooks/alerts/DialerTrunkSaturated.md": """# DialerTrunkSaturated
+
+## Meaning
+Every outbound line of the dialer is in use for longer than ten minutes.
+
+## Mitigation
+Pause the lowest-priority campaign and ask the carrier for burst lines.
+""",
+    "runbooks/alerts/DialerTrunkFlapping.md": """# DialerTrunkFlapping
+
+## Meaning
+The dialer keeps losing and regaining its connection to the carrier.
+
+## Mitigation
+Fail over to the backup carrier and open a ticket with the primary one.
+""",
+    "runbooks/alerts/WallboardStale.md": """# WallboardStale
+
+## Meaning
+The floor wallboard has not refreshed its queue figures for five minutes.
+
+## Mitigation
+Restart the wallboard feed service.
+""",
+}
+
+
+def test_tokenizer_splits_identifiers_on_the_document_side_only():
+    tok = Tokenizer()
+    assert tok("NodeNetworkInterfaceFlapping") == ["nodenetworkinterfaceflap"]
+    assert tok("NodeNetworkInterfaceFlapping", split_identifiers=True) == [
+        "nodenetworkinterfaceflap", "node", "network", "interfac", "flap"]
+    # An acronym run before a capitalised word is one part; digits, plain words and clause numbers are untouched.
+    assert tok("CPUThrottlingHigh", split_identifiers=True) == ["cputhrottlinghigh", "cpu", "throttl", "high"]
+    assert tok("Section 12.2 of the Agreement", split_identifiers=True) == tok("Section 12.2 of the Agreement") == [
+        "section", "12.2", "agreement"]
+    # Stopword parts are dropped, the whole identifier never is.
+    assert tok("ShouldBeOnCall", split_identifiers=True) == ["shouldbeoncal", "should", "call"]
+
+
+@pytest.fixture(scope="module")
+def alerts(tmp_path_factory, embedder):
+    base = tmp_path_factory.mktemp("alerts")
+    indexed = ingest_corpus(base / "home", write_files(base / "corpus", ALERT_DOCS), embedder,
+                            retrieval=FUSION_RETRIEVAL)
+    yield indexed
+    indexed.service.catalog.close()
+
+
+def test_an_alert_described_in_words_finds_its_mitigation_section(alerts):
+    # "Pause the lowest-priority campaign..." never says what it mitigates: only the heading path
+    # (DialerTrunkSaturated > Mitigation) does, as one word.
+    query = "the dialer trunk is saturated - what's the mitigation?"
+    mitigation = alerts.the_chunk("runbooks/alerts/DialerTrunkSaturated.md", "Mitigation")
+    lexical = [cid for cid, _, _ in alerts.retriever._lexical(query, ["runbooks"], 8, None, None)]
+    assert lexical[0] == mitigation
+    assert mitigation in ids(alerts.retriever.search(query, ["runbooks"], 3))
+
+
+def test_an_identifier_in_the_question_still_matches_whole(alerts):
+    query = "WallboardStale fired, what now?"
+    lexical = [cid for cid, _, _ in alerts.retriever._lexical(query, ["runbooks"], 8, None, None)]
+    assert {alerts.chunks[c].meta["source"] for c in lexical[:2]} == {"runbooks/alerts/WallboardStale.md"}
