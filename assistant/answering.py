@@ -9,6 +9,7 @@ that are not document questions (write a poem, translate) are refused in both mo
 
 from __future__ import annotations
 
+import html
 import re
 from dataclasses import dataclass
 
@@ -34,6 +35,10 @@ _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
 _CLOSE_TAG = re.compile(r"<\s*/\s*document\s*>", re.I)
+
+
+def _attribute(value: str) -> str:
+    return html.escape(" ".join(value.split()), quote=True)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = answertype.CARDINAL_WORDS | answertype.ORDINAL_WORDS
 
@@ -232,8 +237,10 @@ class Answerer:
             # The passage cannot close its own wrapper, in any case or spacing ("</Document >" too:
             # a model reads tags loosely, and only the exact lower-case tag used to be defused).
             body = _CLOSE_TAG.sub("</ document>", r.text)
-            where = " > ".join(p for p in (r.title, r.section_path) if p)
-            blocks.append(f'<document index="{n}" source="{r.source}" section="{where}">\n{body}\n</document>')
+            # Headings and file names come from the documents too: as attributes they are escaped,
+            # so a heading like `x"></document>` can neither end the attribute nor the wrapper.
+            where = _attribute(" > ".join(p for p in (r.title, r.section_path) if p))
+            blocks.append(f'<document index="{n}" source="{_attribute(r.source)}" section="{where}">\n{body}\n</document>')
         return "\n".join(blocks)
 
     def _llm_answer(self, question: str, results: list[SearchResult]) -> Answer:
