@@ -240,12 +240,16 @@ class VectorStore:
         return out
 
     def get(self, name: str, ids: list[str]) -> list[StoredChunk]:
-        if not ids:
-            return []
-        got = self._call(name, lambda col: col.get(ids=ids, include=["documents", "metadatas"]))
-        if got is None:
-            return []
-        by_id = {i: StoredChunk(i, d, m) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"])}
+        """The stored chunks among `ids`, in the order asked (an id asked twice comes back twice;
+        Chroma itself rejects a repeated id). Missing ids are skipped."""
+        unique = list(dict.fromkeys(ids))
+        by_id: dict[str, StoredChunk] = {}
+        for start in range(0, len(unique), _PAGE):  # paged, as get_where: SQLite caps bound variables
+            page = unique[start : start + _PAGE]
+            got = self._call(name, lambda col: col.get(ids=page, include=["documents", "metadatas"]))
+            if got is None:
+                return []
+            by_id.update((i, StoredChunk(i, d, m)) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
         return [by_id[i] for i in ids if i in by_id]
 
     def get_where(self, name: str, where: dict) -> list[StoredChunk]:

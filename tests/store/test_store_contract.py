@@ -79,6 +79,13 @@ def test_upsert_then_get_returns_chunks_in_the_requested_order(vs, name):
     assert vs.count(name) == len(ids)
 
 
+def test_get_accepts_a_repeated_id_and_more_ids_than_one_page(vs, name, monkeypatch):
+    _fill(vs, name)
+    assert [c.id for c in vs.get(name, ["c1", "c1", "c2"])] == ["c1", "c1", "c2"]  # Chroma alone raises here
+    monkeypatch.setattr(store_module, "_PAGE", 2)
+    assert [c.id for c in vs.get(name, ["c5", "c0", "nope", "c3", "c1", "c4"])] == ["c5", "c0", "c3", "c1", "c4"]
+
+
 def test_upsert_of_an_existing_id_replaces_it(vs, name):
     _fill(vs, name)
     vs.upsert(name, ["c0"], _vectors(1, seed=9), ["new text"], [_meta(0)])
