@@ -107,3 +107,16 @@ def test_a_code_no_retrieved_passage_writes_is_unknown(question, unmatched):
 
     evidence = ["Severity levels SEV-1 to SEV-5; a SEV-2 pages the owner. Grade GS14 staff may approve."]
     assert unmatched_codes(question, evidence) == unmatched
+
+
+def test_an_identifier_stays_unknown_when_only_its_words_are_indexed(tmp_path):
+    """BM25 indexes `NodeDiskPressure` by its words too ("node", "disk", "pressure"); a different
+    identifier made of known words is still a name no document mentions."""
+    from assistant.lexical import LexicalIndex
+
+    tok = Tokenizer()
+    index = LexicalIndex(tmp_path / "bm25", tok)
+    with index.build_lock():
+        index.build([("c1", "NodeDiskPressure fires when the kubelet reports disk pressure.", "runbook", "a.md")])
+    assert unknown_terms("NodeDiskPressure fired, what now?", tok, index.known) == []
+    assert unknown_terms("DiskNodePressure fired, what now?", tok, index.known) == ["DiskNodePressure"]
