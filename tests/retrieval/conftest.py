@@ -192,6 +192,14 @@ class Indexed:
         self.chunks = {c.id: c for name in self.service.store.collection_names() for c in self.service.store.iter_all(name)}
 
 
+def indexed_corpus(tmp_path_factory, embedder, name: str, docs: dict[str, str], **overrides):
+    """Body of a module-scoped corpus fixture: write `docs`, ingest them, yield, close."""
+    base = tmp_path_factory.mktemp(name)
+    indexed = ingest_corpus(base / "home", write_files(base / "corpus", docs), embedder, **overrides)
+    yield indexed
+    indexed.service.catalog.close()
+
+
 def ingest_corpus(home: Path, root: Path, embedder, **overrides) -> Indexed:
     svc = build_service(home, embedder, **overrides)
     summary = svc.ingest(root, admin())
@@ -204,11 +212,7 @@ def ingest_corpus(home: Path, root: Path, embedder, **overrides) -> Indexed:
 
 @pytest.fixture(scope="module")
 def mixed(tmp_path_factory, embedder):
-    base = tmp_path_factory.mktemp("mixed")
-    indexed = ingest_corpus(base / "home", write_files(base / "corpus", MIXED_DOCS), embedder,
-                            retrieval=FUSION_RETRIEVAL)
-    yield indexed
-    indexed.service.catalog.close()
+    yield from indexed_corpus(tmp_path_factory, embedder, "mixed", MIXED_DOCS, retrieval=FUSION_RETRIEVAL)
 
 
 # --------------------------------------------------------------------------------------------
@@ -283,7 +287,4 @@ AGREEMENT_DOCS = {agreement_source(j): agreement_text(j) for j in range(AGREEMEN
 
 @pytest.fixture(scope="module")
 def agreements(tmp_path_factory, embedder):
-    base = tmp_path_factory.mktemp("agreements")
-    indexed = ingest_corpus(base / "home", write_files(base / "corpus", AGREEMENT_DOCS), embedder)
-    yield indexed
-    indexed.service.catalog.close()
+    yield from indexed_corpus(tmp_path_factory, embedder, "agreements", AGREEMENT_DOCS)

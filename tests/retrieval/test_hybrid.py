@@ -11,7 +11,7 @@ from assistant.models import SearchFilters
 from assistant.retrieval import Retriever, _where
 from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
-    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, agreement_source, ingest_corpus,
+    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, agreement_source, indexed_corpus,
     invented_word, parties,
 )
 
@@ -439,11 +439,7 @@ def test_tokenizer_splits_identifiers_on_the_document_side_only():
 
 @pytest.fixture(scope="module")
 def alerts(tmp_path_factory, embedder):
-    base = tmp_path_factory.mktemp("alerts")
-    indexed = ingest_corpus(base / "home", write_files(base / "corpus", ALERT_DOCS), embedder,
-                            retrieval=FUSION_RETRIEVAL)
-    yield indexed
-    indexed.service.catalog.close()
+    yield from indexed_corpus(tmp_path_factory, embedder, "alerts", ALERT_DOCS, retrieval=FUSION_RETRIEVAL)
 
 
 def test_an_alert_described_in_words_finds_its_mitigation_section(alerts):
