@@ -10,6 +10,7 @@ try to download an ONNX model.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -21,7 +22,13 @@ INTERNAL_PREFIX = "bpo__"
 # Collection-metadata key holding the content generation: a new value means "the chunks changed,
 # derived data (BM25 index, document list) built from an older value is stale".
 GENERATION_KEY = "generation"
+# Ids / rows per Chroma call: one call over a large id list or match set fails in SQLite ("too many
+# SQL variables"), so every bulk read and write goes a page at a time.
 _PAGE = 2000
+
+
+def _pages(n: int) -> Iterator[slice]:
+    return (slice(i, i + _PAGE) for i in range(0, n, _PAGE))
 
 
 class StoreError(Exception):
@@ -203,8 +210,7 @@ class VectorStore:
             return
         self._get(name)
         self._invalidate(name)
-        for i in range(0, len(ids), _PAGE):
-            page = slice(i, i + _PAGE)
+        for page in _pages(len(ids)):
             self._call(name, lambda col: col.upsert(
                 ids=ids[page], embeddings=vectors[page], documents=texts[page],
                 metadatas=[_clean(m) for m in metas[page]],
@@ -214,15 +220,16 @@ class VectorStore:
         if ids:
             self._get(name)
             self._invalidate(name)
-            self._call(name, lambda col: col.update(ids=ids, metadatas=[_clean(m) for m in metas]), create=True)
+            for page in _pages(len(ids)):
+                self._call(name, lambda col: col.update(ids=ids[page], metadatas=[_clean(m) for m in metas[page]]),
+                           create=True)
 
     def delete(self, name: str, ids: list[str]) -> None:
         if not ids or self._get(name, create=False) is None:
             return
         self._invalidate(name)
-        for i in range(0, len(ids), _PAGE):
-            page = ids[i : i + _PAGE]
-            self._call(name, lambda col: col.delete(ids=page))
+        for page in _pages(len(ids)):
+            self._call(name, lambda col: col.delete(ids=ids[page]))
 
     # -- reads ------------------------------------------------------------------------------
     def chunks_of_doc(self, name: str, doc_id: str) -> dict[str, dict]:
@@ -230,11 +237,9 @@ class VectorStore:
         return {} if got is None else dict(zip(got["ids"], got["metadatas"]))
 
     def vectors(self, name: str, ids: list[str]) -> dict[str, np.ndarray]:
-        """Stored embeddings by id (ids not in the collection are absent), paged like deletes."""
+        """Stored embeddings by id (ids not in the collection are absent)."""
         out: dict[str, np.ndarray] = {}
-        for start in range(0, len(ids), _PAGE):
-            page = ids[start : start + _PAGE]
-            got = self._call(name, lambda col: col.get(ids=page, include=["embeddings"]))
+        for got in self._get_ids(name, ids, ["embeddings"]):
             if got is not None:
                 out.update(zip(got["ids"], (np.asarray(v, dtype=np.float32) for v in got["embeddings"])))
         return out
@@ -244,13 +249,16 @@ class VectorStore:
         Chroma itself rejects a repeated id). Missing ids are skipped."""
         unique = list(dict.fromkeys(ids))
         by_id: dict[str, StoredChunk] = {}
-        for start in range(0, len(unique), _PAGE):  # paged, as get_where: SQLite caps bound variables
-            page = unique[start : start + _PAGE]
-            got = self._call(name, lambda col: col.get(ids=page, include=["documents", "metadatas"]))
+        for got in self._get_ids(name, unique, ["documents", "metadatas"]):
             if got is None:
                 return []
             by_id.update((i, StoredChunk(i, d, m)) for i, d, m in zip(got["ids"], got["documents"], got["metadatas"]))
         return [by_id[i] for i in ids if i in by_id]
+
+    def _get_ids(self, name: str, ids: list[str], include: list[str]) -> Iterator[dict | None]:
+        """`col.get(ids=...)` a page at a time (None: no such collection)."""
+        for page in _pages(len(ids)):
+            yield self._call(name, lambda col: col.get(ids=ids[page], include=include))
 
     def get_where(self, name: str, where: dict) -> list[StoredChunk]:
         # Paged: one unbounded get of a large match set fails in Chroma ("too many SQL variables").

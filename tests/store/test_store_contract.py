@@ -112,6 +112,15 @@ def test_update_metadata_changes_only_metadata(vs, name):
     assert got.meta["title"] == "Renamed" and got.text == "text 1"
 
 
+def test_bulk_writes_go_a_page_at_a_time(vs, name, monkeypatch):
+    monkeypatch.setattr(store_module, "_PAGE", 2)
+    ids, _ = _fill(vs, name, n=5)
+    vs.update_metadata(name, ids, [{**_meta(i), "title": f"T{i}"} for i in range(5)])
+    assert [c.meta["title"] for c in vs.get(name, ids)] == [f"T{i}" for i in range(5)]
+    vs.delete(name, ids[:3])
+    assert vs.count(name) == 2 and [c.id for c in vs.get(name, ids)] == ids[3:]
+
+
 def test_delete_removes_ids_and_tolerates_missing_collections(vs, name):
     _fill(vs, name)
     vs.delete(name, ["c0", "c1"])
