@@ -35,10 +35,6 @@ _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
 _STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
 _CLOSE_TAG = re.compile(r"<\s*/\s*document\s*>", re.I)
-
-
-def _attribute(value: str) -> str:
-    return html.escape(" ".join(value.split()), quote=True)
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 _NUMBER_WORDS = answertype.CARDINAL_WORDS | answertype.ORDINAL_WORDS
 
@@ -313,3 +309,8 @@ def _figures(text: str) -> set[str]:
         out.add(value.lstrip("0") or "0")
     out |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
     return out
+
+
+def _attribute(value: str) -> str:
+    """A document-supplied value (title, heading, file name) as a safe one-line XML attribute."""
+    return html.escape(" ".join(value.split()), quote=True)
