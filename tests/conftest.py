@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import atexit
 import os
 import shutil
 import tempfile
@@ -21,7 +22,10 @@ needs_shared = pytest.mark.skipif(not SHARED.is_dir(), reason=SHARED_REASON)
 # The ONNX export of the packaged model is made once per test session, not once per data
 # directory: services the tests build without the `embedder` fixture (the CLI, subprocesses)
 # find it here too. An explicit setting from the environment wins.
-os.environ.setdefault("BPO_ASSISTANT_MODEL_CACHE", tempfile.mkdtemp(prefix="bpo-test-models-"))
+# The folder holds an ~90 MB export, so the session removes the one it made (never one given).
+if "BPO_ASSISTANT_MODEL_CACHE" not in os.environ:
+    os.environ["BPO_ASSISTANT_MODEL_CACHE"] = _MODEL_CACHE = tempfile.mkdtemp(prefix="bpo-test-models-")
+    atexit.register(shutil.rmtree, _MODEL_CACHE, ignore_errors=True)
 
 
 @contextmanager

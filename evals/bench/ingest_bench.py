@@ -33,7 +33,9 @@ def main() -> int:
     from assistant.models import Caller
     from assistant.service import AssistantService
 
-    home = args.home or Path(tempfile.mkdtemp(prefix="bpo-bench-"))
+    # A temp home is removed when the script exits (TemporaryDirectory's finalizer); --home is kept.
+    scratch = None if args.home else tempfile.TemporaryDirectory(prefix="bpo-bench-", ignore_cleanup_errors=True)
+    home = args.home or Path(scratch.name)
     settings = load_settings(REPO / "config.yaml", home=str(home))
     service = AssistantService.build(settings)
     service.embedder.load()
@@ -43,6 +45,9 @@ def main() -> int:
     t0 = time.perf_counter()
     first = service.ingest(args.corpus, admin)
     first_s = time.perf_counter() - t0
+    if not first.chunks_written:
+        print(f"nothing indexed from {args.corpus}: {len(first.files)} files, no chunks", file=sys.stderr)
+        return 1
 
     texts = []
     for name in service.store.collection_names():

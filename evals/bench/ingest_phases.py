@@ -36,7 +36,8 @@ def main() -> int:
     parser.add_argument("--embed-sample", type=int, default=2000)
     args = parser.parse_args()
 
-    settings = load_settings(REPO / "config.yaml", home=tempfile.mkdtemp(prefix="bpo-phases-"))
+    scratch = tempfile.TemporaryDirectory(prefix="bpo-phases-", ignore_cleanup_errors=True)  # removed at exit
+    settings = load_settings(REPO / "config.yaml", home=scratch.name)
     embedder = Embedder.from_settings(settings.embedding, cache_dir=REPO / "evals" / "out" / "models")
     embedder.load()
     chunker = Chunker(embedder.count_tokens, settings.chunking.target_tokens, settings.chunking.max_tokens)
