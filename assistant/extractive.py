@@ -66,6 +66,9 @@ def units(text: str) -> list[Unit]:
         pos += len(line) + 1
         stripped = line.strip()
         is_row = stripped.count("|") >= 2
+        if not stripped and _continues_after_gap(para_lines, lines, i):
+            para_lines.append(line)  # a sentence cut by a page break (PDF furniture blanked)
+            continue
         if not stripped or _HEADING.match(line) or _TABLE_SEP.match(line):
             flush_paragraph()
             if not is_row:
@@ -104,6 +107,17 @@ def units(text: str) -> list[Unit]:
         para_lines.append(line)
     flush_paragraph()
     return out
+
+
+def _continues_after_gap(para_lines: list[str], lines: list[str], i: int) -> bool:
+    """Blank lines inside a sentence: the paragraph so far stops mid-sentence and the next text
+    line goes on in lower case. A PDF page break (its header and footer blanked) looks like this;
+    a real paragraph break does not."""
+    last = next((x.strip() for x in reversed(para_lines) if x.strip()), "")
+    if not last or last.endswith((".", "!", "?", ":", ";")):
+        return False
+    following = next((x for x in lines[i + 1 :] if x.strip()), "")
+    return bool(re.match(r"\s*[a-z]", following)) and not _LIST_ITEM.match(following) and following.count("|") < 2
 
 
 def _looks_like_header(cells: list[str]) -> bool:

@@ -35,6 +35,9 @@ class ChunkMeta(BaseModel):
     clause_no: str = ""
     page_start: int | None = None
     page_end: int | None = None
+    # Offsets (on the char_start basis) where each page after page_start begins, comma-joined;
+    # only for a chunk that runs across pages, so a quote inside it gets its own page.
+    page_breaks: str = ""
     char_start: int
     char_end: int
     ordinal: int  # position of the chunk in its document

@@ -62,6 +62,7 @@ class ChunkDraft:
     body: str
     embed_text: str  # context header + body: what the model sees
     tokens: int
+    page_breaks: list[int] = field(default_factory=list)  # where pages after page_start begin
 
 
 @dataclass
@@ -267,4 +268,5 @@ class Chunker:
             body=body,
             embed_text=embed_text,
             tokens=self.count(embed_text),
+            page_breaks=[p.start for p in doc.pages if start < p.start < end],
         )

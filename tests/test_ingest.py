@@ -51,6 +51,37 @@ def test_pdf_chunks_carry_page_numbers_and_clause_numbers(sample_service):
     assert "Term and Termination" in convenience[0]["section_path"]
 
 
+def test_pdf_chunks_across_a_page_break_read_on_and_know_where_each_page_starts(sample_service):
+    from ingest.loaders import load_document
+
+    sample = Path(__file__).resolve().parents[1] / "samples/corpus"
+    for source in (MSA, "contracts/northbeam-lumen-dpa.pdf"):
+        doc = load_document(sample / source)
+        chunks = [c for c in _all_chunks(sample_service).values() if c["source"] == source]
+        across = [c for c in chunks if c["page_end"] > c["page_start"]]
+        assert across, source  # both sample PDFs have clauses that run onto the next page
+        for c in chunks:
+            # The running header ("Northbeam / Lumen ... - Confidential") and "Page N" are page
+            # furniture: blanked, so quotes read on across the break; offsets are unchanged.
+            assert "- Confidential" not in c["text"] and "\nPage " not in c["text"]
+            assert doc.text[c["char_start"] : c["char_end"]] == c["text"]
+            breaks = [int(b) for b in c["page_breaks"].split(",") if b]
+            assert len(breaks) == c["page_end"] - c["page_start"]
+            for n, offset in enumerate(breaks, start=1):
+                assert c["char_start"] < offset < c["char_end"]
+                assert doc.page_at(offset) == c["page_start"] + n
+
+
+def test_a_quote_after_a_page_break_inside_a_chunk_cites_the_later_page(sample_service):
+    from assistant.contracts.document import load_contract
+
+    contract = load_contract(sample_service, admin(), "contracts/northbeam-lumen-dpa.pdf")
+    chunk = next(c for c in contract.chunks if c.meta["page_end"] > c.meta["page_start"])
+    first_break = int(chunk.meta["page_breaks"].split(",")[0])
+    assert contract.page_at(first_break - 1) == chunk.meta["page_start"]
+    assert contract.page_at(first_break + 1) == chunk.meta["page_start"] + 1
+
+
 def test_every_chunk_fits_the_model_window(sample_service, embedder):
     for c in _all_chunks(sample_service).values():
         header = " > ".join(p for p in (c["title"], c["section_path"]) if p)

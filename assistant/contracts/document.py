@@ -119,18 +119,13 @@ class ContractDoc:
 
 
 def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:
-    start_page, end_page = chunk.meta.get("page_start"), chunk.meta.get("page_end")
+    """The page of an offset inside a chunk that runs across pages: page_start plus the page
+    breaks before it (a chunk stored before page breaks were recorded says page_start)."""
+    start_page = chunk.meta.get("page_start")
     if start_page is None:
         return None
-    # Count the form feeds / "Page N" footers we cannot see; the best honest answer is the first
-    # page unless the offset is past a page footer inside this chunk.
-    import re
-
-    before = chunk.text[: max(0, offset - chunk.start)]
-    footers = re.findall(r"\n\s*Page\s+(\d+)\s*\n", before)
-    if footers and end_page is not None:
-        return min(int(footers[-1]), end_page)
-    return start_page
+    breaks = [int(b) for b in str(chunk.meta.get("page_breaks") or "").split(",") if b.strip().isdigit()]
+    return start_page + sum(1 for b in breaks if b <= offset)
 
 
 # -- loading --------------------------------------------------------------------------------

@@ -7,7 +7,9 @@ paragraphs heuristically (see ``_plain.plain_blocks(split_wrapped=True)``): a pa
 after a line ending in . : ; when the next starts with a capital/number/bullet, before a
 clause number, or after a short line; heading lines come from ``headings.py``. Running
 headers/footers (the same first/last lines on most pages) and bare page numbers are left out
-of blocks (they remain in ``text``).
+of blocks and blanked in ``text`` with spaces of the same length: a chunk or quote that runs
+across a page break reads "... responses to regulatory inquiries ..." without "Acme MSA -
+Confidential Page 2" in the middle, and every offset stays what pypdf extracted.
 
 Errors (one-line LoaderError): corrupt/truncated file, encrypted with a non-empty password
 (an empty user password is tried first), no extractable text (scanned).
@@ -150,7 +152,8 @@ def _load_pdf(path: Path) -> ParsedDocument:
         pos += len(t) + len(PAGE_SEPARATOR)
 
     # Running headers/footers: the same edge line (digits ignored) on at least half the pages.
-    page_lines = [[text[s:e] for s, e in line_spans(text, p.start, p.end)] for p in pages]
+    page_spans = [line_spans(text, p.start, p.end) for p in pages]
+    page_lines = [[text[s:e] for s, e in spans] for spans in page_spans]
     furniture: set[str] = set()
     if n_pages >= 3:
         counts: Counter[str] = Counter()
@@ -159,11 +162,14 @@ def _load_pdf(path: Path) -> ParsedDocument:
         furniture = {k for k, c in counts.items() if k and c >= max(3, n_pages / 2)}
 
     blocks: list[Block] = []
-    for p, lines in zip(pages, page_lines):
+    blanked = list(text)
+    for p, spans, lines in zip(pages, page_spans, page_lines):
         skip = set()
         for i in _edge_indices(lines):
             if is_page_furniture(lines[i]) or _furniture_key(lines[i]) in furniture:
                 skip.add(i)
+                s, e = spans[i]
+                blanked[s:e] = " " * (e - s)
         blocks.extend(
             plain_blocks(
                 text, p.start, p.end, page=p.page, split_wrapped=True, skip_lines=frozenset(skip)
@@ -171,6 +177,7 @@ def _load_pdf(path: Path) -> ParsedDocument:
         )
     if not blocks:
         raise LoaderError("no extractable text (scanned PDF? OCR is not supported)")
+    text = "".join(blanked)
 
     title = meta_title or pick_title(
         text[b.start : b.end] for b in blocks if b.kind is BlockKind.heading and b.level == 1

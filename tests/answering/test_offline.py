@@ -121,6 +121,20 @@ def test_a_mid_table_word_row_is_an_answer_unit_not_a_header():
     assert len(labelled) == 2 and labelled[0].display.startswith("Metric: Chargeback Response Timeliness; Definition:")
 
 
+def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is_not():
+    # A PDF chunk across pages 2-3: the blanked running header and "Page 3" sit mid-sentence.
+    chunk = ("6.3 Processor shall not disclose Customer's Personal Data without Customer's prior written approval,\n\n\n"
+             + " " * 56 + "\n" + " " * 6 + "\nexcept where required by law.\n\nThe next paragraph starts here.")
+    found = units(chunk)
+    assert [u.display for u in found] == [
+        "6.3 Processor shall not disclose Customer's Personal Data without Customer's prior written approval, "
+        "except where required by law.", "The next paragraph starts here."]
+    assert all(chunk[u.start:u.end] == u.raw for u in found)
+    # A paragraph that ends without a stop (a Markdown heading-like line) and one that starts a
+    # new sentence stay apart.
+    assert len(units("Escalation contacts\n\nCall the duty manager first.")) == 2
+
+
 def test_rule_based_follow_up_rewrite_offline(sample_service):
     first = "What is the escalation path for a SEV-1 chat backlog?"
     previous = sample_service.ask(first, admin())
