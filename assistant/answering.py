@@ -17,6 +17,7 @@ import numpy as np
 
 from assistant import answertype, followup
 from assistant.answertype import not_a_document_question
+from assistant.citation_label import clause_label
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import Answer, Citation, SearchResult, Turn
@@ -201,8 +202,9 @@ class Answerer:
     def _lead(r: SearchResult) -> str:
         where = r.section_path.split(" > ")[-1] if r.section_path else ""
         is_contract = r.doc_type in ("msa", "sow", "dpa", "contract")
-        if is_contract and r.clause_no and where and not where.startswith(r.clause_no):
-            where = f"clause {r.clause_no}, {where}"
+        clause = clause_label(r.clause_no, where) if is_contract and where else ""
+        if clause:
+            where = f"{clause}, {where}"
         label = r.title + (f" ({where})" if where and where != r.title else "")
         return f"According to {label}: "
 

@@ -18,12 +18,13 @@ from ingest.loaders import heading_text
 
 TokenCounter = Callable[[str], int]
 
-# "12.", "12.2", "12.2.1", "Section 4", "ARTICLE IV", "Article 4", "(a)", "(iv)", "Schedule A"
+# "12.", "12.2", "12.2.1", "Section 4", "ARTICLE IV", "Article 4", "(a)", "(iv)", "Schedule A",
+# "Exhibit 10.21"
 _CLAUSE_RE = re.compile(
     r"""^\s*(?:
         (?:section|clause|§)\s*(?P<sec>\d+(?:\.\d+)*[a-z]?)
-      | (?:article)\s+(?P<art>[IVXLC]+|\d+)\b
-      | (?:schedule|exhibit|annex|appendix)\s+(?P<sch>[A-Z0-9]+)\b
+      | (?P<part>article|schedule|exhibit|annex|appendix)\s+
+        (?P<id>\d+(?:[.-]\d+)*[a-z]?|(?-i:[IVXLC]+|[A-Z](?:-?\d+(?:\.\d+)*)?))\b
       | (?P<num>\d{1,3}(?:\.\d{1,3}){0,3})(?:\.|\s|\))(?=\s*\S)
       | \((?P<sub>[a-z]{1,3}|[ivx]{1,5}|\d{1,2})\)
     )""",
@@ -34,11 +35,15 @@ _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9(])|\n\s
 
 
 def clause_number(text: str) -> str:
-    """The clause number a heading or paragraph starts with ('12.2', 'IV', 'A', '(a)'), or ''."""
+    """The clause number a heading or paragraph starts with ('12.2', '(a)'), a part named with its
+    word ('Article IV', 'Schedule A', 'Exhibit 10.21': "EXHIBIT 10.21" heads many SEC-filed
+    contracts and is not clause 10), or ''."""
     m = _CLAUSE_RE.match(text)
     if not m:
         return ""
-    for group in ("sec", "art", "sch", "num"):
+    if m.group("part"):
+        return f"{m.group('part').capitalize()} {m.group('id').upper()}"
+    for group in ("sec", "num"):
         if m.group(group):
             return m.group(group).rstrip(".")
     return f"({m.group('sub')})"

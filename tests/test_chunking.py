@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import pytest
 
+from assistant.citation_label import clause_label
 from ingest.chunking import Chunker, clause_number, heading_label
 from ingest.document import Block, BlockKind, ParsedDocument
 
@@ -27,15 +28,37 @@ def count(embedder):
         ("12.2 Termination for Convenience. Either party may...", "12.2"),
         ("12. TERMINATION", "12"),
         ("Section 4. Term", "4"),
-        ("ARTICLE IV - FEES", "IV"),
+        ("ARTICLE IV - FEES", "Article IV"),
+        ("Article 4. Term", "Article 4"),
         ("(a) the Supplier shall", "(a)"),
-        ("Schedule A - Service Levels", "A"),
+        ("Schedule A - Service Levels", "Schedule A"),
+        ("EXHIBIT 10.21 OUTSOURCING AGREEMENT", "Exhibit 10.21"),
+        ("Exhibit B-2 Pricing", "Exhibit B-2"),
+        ("Schedule a follow-up review with the vendor.", ""),  # a verb, not a part
+        ("Appendix contains the contact list.", ""),
         ("The parties agree", ""),
         ("2025 was a good year", ""),
     ],
 )
 def test_clause_numbers_are_detected(text, expected):
     assert clause_number(text) == expected
+
+
+@pytest.mark.parametrize(
+    "clause_no,shown,expected",
+    [
+        ("12.2", "12. Term and Termination", "clause 12.2"),
+        ("12.2", "12.2 Termination for Convenience", ""),  # the heading already says it
+        ("4", "14 Limitation of Liability", "clause 4"),  # "14" is not clause 4
+        ("4", "4.1 Fees", "clause 4"),
+        ("Exhibit 10.21", "EXHIBIT 10.21", ""),
+        ("Exhibit 10.21", "Outsourcing Agreement", "Exhibit 10.21"),  # never "clause Exhibit 10.21"
+        ("Schedule A", "Service Levels", "Schedule A"),
+        ("", "anything", ""),
+    ],
+)
+def test_a_citation_names_its_clause_once_and_in_words_that_fit(clause_no, shown, expected):
+    assert clause_label(clause_no, shown) == expected
 
 
 def test_markdown_heading_markup_is_stripped():

@@ -198,6 +198,6 @@ def _verified_clause_no(hit: SearchResult) -> str:
     if not number or number.startswith("("):
         return ""
     pattern = rf"(?<![\d.]){re.escape(number)}(?![\d])"
-    if re.search(pattern, hit.text[:200]) or re.search(pattern, hit.section_path):
+    if re.search(pattern, hit.text[:200], re.I) or re.search(pattern, hit.section_path, re.I):
         return number
     return ""

@@ -13,6 +13,7 @@ from pathlib import Path
 from string import Template
 
 from assistant.drafting.models import Draft, DraftSection
+from assistant.citation_label import clause_label
 from assistant.models import Citation
 from assistant.prompts import PROMPTS_DIR, Prompt
 
@@ -60,7 +61,8 @@ def citation_list(citations: list[Citation]) -> str:
     for c in citations:
         where = " > ".join(p for p in (c.section_path,) if p)
         page = f", p. {c.page_start}" if c.page_start else ""
-        clause = f", clause {c.clause_no}" if c.clause_no and c.clause_no not in where else ""
+        clause = clause_label(c.clause_no, where or c.title)
+        clause = f", {clause}" if clause else ""
         lines.append(f"[{c.n}] {c.source}{page} — {where or c.title}{clause} (chunk `{c.chunk_id}`): \"{c.quote}\"")
     return "\n\n".join(lines)
 

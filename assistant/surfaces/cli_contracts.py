@@ -11,6 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table
 
+from assistant.citation_label import clause_label
 from assistant.errors import InvalidInput
 from assistant.surfaces.cli import _print_json, _state, app, out
 
@@ -35,7 +36,7 @@ def clauses(ctx: typer.Context, type_: str = typer.Option(..., "--type", help='c
         out.print(result.message, markup=False)
         return
     for i, hit in enumerate(result.results, 1):
-        where = " ".join(x for x in (f"clause {hit.clause_no}" if hit.clause_no else "", hit.clause_heading,
+        where = " ".join(x for x in (clause_label(hit.clause_no, hit.clause_heading), hit.clause_heading,
                                      f"p.{hit.page_start}" if hit.page_start else "") if x)
         out.print(f"[bold]{i}. {hit.source}[/bold] [dim]{where} score {hit.score:.2f}[/dim]", highlight=False)
         out.print("   " + " ".join(hit.quote.split())[:500], markup=False)

@@ -12,6 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
+from assistant.citation_label import clause_label
 from assistant.surfaces.slack.security import escape
 
 SECTION_LIMIT = 2900
@@ -97,8 +98,9 @@ def citation_line(citation, base_url: str | None) -> str:
     parts = []
     if citation.section_path:
         parts.append(escape(citation.section_path))
-    if citation.clause_no and citation.clause_no not in (citation.section_path or ""):
-        parts.append(f"clause {escape(citation.clause_no)}")
+    clause = clause_label(citation.clause_no, citation.section_path or "")
+    if clause:
+        parts.append(escape(clause))
     if citation.page_start:
         parts.append(f"p. {citation.page_start}")
     where = " — " + " · ".join(parts) if parts else ""
@@ -187,7 +189,7 @@ def clause_blocks(clause_type: str, items: list, base_url: str | None) -> list[d
         number = _field(item, "clause_no", "number", default="")
         page = _field(item, "page_start", "page", default="")
         text = _field(item, "text", "quote", "clause_text", default="")
-        where = " · ".join(escape(p) for p in (f"clause {number}" if number else "", heading, f"p. {page}" if page else "") if p)
+        where = " · ".join(escape(p) for p in (clause_label(str(number), str(heading)), heading, f"p. {page}" if page else "") if p)
         head = f"*{i}.* {document_link(base_url, str(source), str(title))}" + (f" — {where}" if where else "")
         body = escape(" ".join(str(text).split()))[:1800]
         blocks.append(section(f"{head}\n>{body}" if body else head, f"clause_{i}"))
