@@ -156,6 +156,9 @@ class Answerer:
         candidates = candidates[:60]
         kind = answertype.expected(question)
         self._score(question, candidates, kind)
+        candidates = _answers_not_questions(candidates)
+        if not candidates:
+            return self.refusal(results)
         best = self._best_unit(candidates, kind)
         # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
         # they are nearly as good (a second source for the same fact, or its other half).
@@ -298,6 +301,21 @@ class Answerer:
     def _best_sentence(text: str) -> str:
         spans = split_sentences(text)
         return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+
+
+def _answers_not_questions(candidates: list[_Candidate]) -> list[_Candidate]:
+    """A document's own question ("Can a SEV-3 be a major incident?") is often the unit closest to
+    the user's, and it is never the answer: the unit after it in the same passage is. The question
+    hands its score on to that unit and leaves the candidates (a passage that only asks is no answer)."""
+    kept = []
+    for i, c in enumerate(candidates):
+        if not c.display.rstrip().endswith("?"):
+            kept.append(c)
+            continue
+        following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
+        if following is not None:
+            following.score = max(following.score, c.score)
+    return kept
 
 
 def _figures(text: str) -> set[str]:

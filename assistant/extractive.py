@@ -16,6 +16,9 @@ _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
 _HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*>\s?", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
+_ATTR_LIST = re.compile(r"\{:[^{}\n]*\}")  # Markdown attribute lists: "[Zendesk](url){:target="_blank"}"
+# MkDocs admonitions: a line `!!! tip "Title"` / `???+ note` opens a box (its body is indented).
+_ADMONITION = re.compile(r'^\s*(?:!!!|\?\?\?\+?)\s*[\w-]+(?:\s+"([^"]*)"?)?\s*$')
 
 
 @dataclass
@@ -28,6 +31,7 @@ class Unit:
 
 
 def clean(text: str) -> str:
+    text = _ATTR_LIST.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)
     return " ".join(text.split())
@@ -66,6 +70,16 @@ def units(text: str) -> list[Unit]:
         pos += len(line) + 1
         stripped = line.strip()
         is_row = stripped.count("|") >= 2
+        admonition = _ADMONITION.match(line)
+        if admonition:
+            # Its title is a label, not a sentence of the body; a title that asks ("Can a SEV-3 be
+            # a major incident?") stays a unit so the answer after it can be found by it.
+            flush_paragraph()
+            title = (admonition.group(1) or "").strip()
+            if title.endswith("?"):
+                raw_start = line_start + (len(line) - len(line.lstrip()))
+                out.append(Unit(raw_start, raw_start + len(stripped), stripped, title, "sentence"))
+            continue
         if not stripped and _continues_after_gap(para_lines, lines, i):
             para_lines.append(line)  # a sentence cut by a page break (PDF furniture blanked)
             continue
