@@ -174,13 +174,17 @@ class Answerer:
             # them would read as an answer and isn't one.
             return self.refusal(results, reason=f"no passage states {kind.value}",
                                 detail=f"The closest passages don't state {kind.value} for it.")
+        chosen = _with_what_follows(best, chosen, candidates)
         numbers: dict[int, int] = {}
         quotes: dict[int, str] = {}
         parts = []
-        for c in chosen:
+        for c, following in zip(chosen, chosen[1:] + [None]):
             n = numbers.setdefault(c.result_index, len(numbers) + 1)
             quotes.setdefault(c.result_index, c.text)
             sentence = c.display.rstrip()
+            if sentence.endswith(":") and following is not None and following.result_index == c.result_index:
+                parts.append(sentence)  # a lead-in reads on into its items, which carry the citation
+                continue
             if not sentence.endswith((".", "!", "?")):
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
@@ -301,6 +305,23 @@ class Answerer:
     def _best_sentence(text: str) -> str:
         spans = split_sentences(text)
         return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+
+
+def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+    """The unit closest to the question is often the one that restates it ("Updates should occur
+    as often as necessary..."); the fact tends to come next ("We recommend 30 minute intervals").
+    So the unit after the best one joins the answer, and a lead-in that ends with ':' brings the
+    items it introduces (up to three): quoted alone it says nothing. Only from the best passage,
+    and after the answer-kind check, so what follows never turns a refusal into an answer.
+    (Measured in evals/RESULTS.md run 6: phrase rate up 5 questions of 97 on dev, 1 of 45 held-out.)"""
+    same = [c for c in candidates if c.result_index == best.result_index]
+    after = same[same.index(best) + 1:]
+    extra = after[:3] if best.display.rstrip().endswith(":") else after[:1]
+    # A next unit that is itself a lead-in would end the answer on "...include:" with nothing after.
+    added = [c for c in extra if c not in chosen and not c.display.rstrip().endswith(":")]
+    if not added:
+        return chosen
+    return sorted(chosen + added, key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
 
 
 def _answers_not_questions(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -156,6 +156,37 @@ def test_a_documents_own_question_is_not_the_answer_the_text_after_it_is(tmp_pat
     assert FAQ.count(answer.citations[0].quote) == 1  # the quote is still verbatim
 
 
+def _offline_answer(tmp_path, embedder, question: str, text: str):
+    from assistant.answering import Answerer
+    from assistant.models import SearchResult
+    from tests.conftest import make_settings
+
+    passage = SearchResult(chunk_id="p1", source="runbooks/vendor-sop.md", text=text, score=1.0, section_path="Escalation",
+                           page_start=None, page_end=None, char_start=0, char_end=len(text), doc_type="runbook",
+                           doc_id="sop", title="Vendor SOP", collection="runbooks", dense_score=0.8)
+    return Answerer(make_settings(tmp_path), embedder=embedder).answer(question, [passage])
+
+
+def test_the_sentence_after_the_closest_one_joins_the_answer(tmp_path, embedder):
+    text = ("Vendor deadlines are tracked in the weekly operations review. When a vendor misses a deadline, the "
+            "coordinator must notify the owner the same day. The owner is the Lumen Account Director, who agrees "
+            "the recovery plan.\n\nCafeteria hours are posted on the intranet.")
+    answer = _offline_answer(tmp_path, embedder, "who does the coordinator notify when a vendor misses a deadline?", text)
+    assert "must notify the owner the same day" in answer.answer
+    assert "Lumen Account Director" in answer.answer  # the fact comes after the sentence that restates the question
+    assert "Cafeteria" not in answer.answer
+
+
+def test_a_lead_in_ending_with_a_colon_brings_its_items(tmp_path, embedder):
+    text = ("Shift start\n\nBefore each shift an agent checks these things:\n- the headset and softphone login\n"
+            "- the queue dashboard for backlog alerts\n- callbacks left open by the previous shift\n- the break rota\n\n"
+            "Supervisors sign the shift log.")
+    answer = _offline_answer(tmp_path, embedder, "what does an agent check before each shift?", text)
+    assert "checks these things: the headset and softphone login" in answer.answer  # the colon reads on
+    assert "queue dashboard" in answer.answer and "callbacks left open" in answer.answer
+    assert "break rota" not in answer.answer  # up to three items
+
+
 def test_markdown_extension_markup_is_not_read_out():
     text = ('!!! tip "Before you page"\n    Check the [status page](https://status.example.com){:target="_blank"} first.\n\n'
             "???+ note\n    Managers join only when asked.")
