@@ -22,6 +22,7 @@ from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
+from ingest.chunking import clause_number
 
 REFUSAL = "The documents don't cover this."
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -63,6 +64,7 @@ class _Candidate:
     text: str  # raw text, exactly as in the chunk (what a citation quotes)
     score: float = 0.0
     display: str = ""
+    kind: str = "sentence"  # extractive.Unit.kind: sentence | item | row
 
 
 class Answerer:
@@ -150,13 +152,13 @@ class Answerer:
         for i, r in enumerate(pool):
             for u in units(r.text):
                 if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3:
-                    candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display))
+                    candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
         if not candidates:
             return self.refusal(results)
         candidates = candidates[:60]
         kind = answertype.expected(question)
         self._score(question, candidates, kind)
-        candidates = _answers_not_questions(candidates)
+        candidates = _answers_not_prompts(candidates)
         if not candidates:
             return self.refusal(results)
         best = self._best_unit(candidates, kind)
@@ -176,11 +178,11 @@ class Answerer:
                                 detail=f"The closest passages don't state {kind.value} for it.")
         chosen = _with_what_follows(best, chosen, candidates)
         numbers: dict[int, int] = {}
-        quotes: dict[int, str] = {}
+        quotes: dict[int, _Candidate] = {}
         parts = []
         for c, following in zip(chosen, chosen[1:] + [None]):
             n = numbers.setdefault(c.result_index, len(numbers) + 1)
-            quotes.setdefault(c.result_index, c.text)
+            quotes.setdefault(c.result_index, c)
             sentence = c.display.rstrip()
             if sentence.endswith(":") and following is not None and following.result_index == c.result_index:
                 parts.append(sentence)  # a lead-in reads on into its items, which carry the citation
@@ -188,7 +190,10 @@ class Answerer:
             if not sentence.endswith((".", "!", "?")):
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
-        citations = [self._citation(n, pool[idx], quotes[idx]) for idx, n in numbers.items()]
+        # The clause a quote sits in can be deeper than the one its chunk opens with (17 -> 17.2).
+        pool = [r.model_copy(update={"clause_no": _clause_at(r, quotes[i].start)}) if i in quotes else r
+                for i, r in enumerate(pool)]
+        citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
         lead = self._lead(pool[best.result_index])
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
 
@@ -324,19 +329,51 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     return sorted(chosen + added, key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
 
 
-def _answers_not_questions(candidates: list[_Candidate]) -> list[_Candidate]:
-    """A document's own question ("Can a SEV-3 be a major incident?") is often the unit closest to
-    the user's, and it is never the answer: the unit after it in the same passage is. The question
-    hands its score on to that unit and leaves the candidates (a passage that only asks is no answer)."""
+def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
+    """A document's own question ("Can a SEV-3 be a major incident?") or a heading line inside the
+    text ("14.1 Exit Plan.", common in PDFs and Word files) is often the unit closest to the user's
+    question, and it is never the answer: the unit after it in the same passage is. It hands its
+    score on to that unit and leaves the candidates (a passage that only asks or titles is no answer)."""
     kept = []
     for i, c in enumerate(candidates):
-        if not c.display.rstrip().endswith("?"):
+        # Numbered items count too: a PDF heading "14. Exit and Transition Assistance" reads as one.
+        heading = _is_heading_line(c.display) and (c.kind == "sentence" or (c.kind == "item" and c.text[:1].isdigit()))
+        if not (c.display.rstrip().endswith("?") or heading):
             kept.append(c)
             continue
         following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
         if following is not None:
             following.score = max(following.score, c.score)
     return kept
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",
+                        re.IGNORECASE)
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to upon with".split())
+
+
+def _clause_at(r: SearchResult, offset: int) -> str:
+    """The number of the last clause that opens a line of the chunk before `offset`, if it lies
+    within the chunk's own clause ("17.2" in a chunk stored as clause 17); else the stored one."""
+    if r.doc_type not in ("msa", "sow", "dpa", "contract"):
+        return r.clause_no
+    found = r.clause_no
+    for line in r.text[:offset].splitlines():
+        number = clause_number(line)
+        if number and not number.startswith("(") and (not r.clause_no or number == r.clause_no
+                                                      or number.startswith(r.clause_no + ".")):
+            found = number
+    return found
+
+
+def _is_heading_line(display: str) -> bool:
+    """A title read as a sentence: up to seven words, each significant one capitalised, no clause
+    punctuation ("10.3 Additional Audits.", "Exit and Transition Assistance")."""
+    text = _NUMBERING.sub("", display).strip().rstrip(".")
+    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
+    if not 1 <= len(words) <= 7 or re.search(r"[,;:()\d]", text):
+        return False
+    return all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS)
 
 
 def _figures(text: str) -> set[str]:

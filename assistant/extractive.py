@@ -10,6 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from assistant.contracts.text import is_abbreviation
+
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
@@ -111,7 +113,7 @@ def units(text: str) -> list[Unit]:
             out.append(Unit(raw_start, raw_start + len(stripped), stripped, display, "row"))
             continue
         header = None
-        if _LIST_ITEM.match(line):
+        if _LIST_ITEM.match(line) and not _wrapped_mid_sentence(para_lines, stripped):
             flush_paragraph()
             raw_start = line_start + (len(line) - len(line.lstrip()))
             out.append(Unit(raw_start, raw_start + len(stripped), stripped, clean(_LIST_ITEM.sub("", stripped)), "item"))
@@ -121,6 +123,14 @@ def units(text: str) -> list[Unit]:
         para_lines.append(line)
     flush_paragraph()
     return out
+
+
+def _wrapped_mid_sentence(para_lines: list[str], stripped: str) -> bool:
+    """A line that starts with "(30)" or "(b)" inside an unfinished sentence is the sentence
+    wrapping ("...within thirty\n(30) days", "...where (a) ... or\n(b) ..."), not a list item.
+    Bullets and "1." items stay items."""
+    last = next((x.strip() for x in reversed(para_lines) if x.strip()), "")
+    return stripped.startswith("(") and bool(last) and not last.endswith((".", "!", "?", ":", ";"))
 
 
 def _continues_after_gap(para_lines: list[str], lines: list[str], i: int) -> bool:
@@ -142,6 +152,8 @@ def _looks_like_header(cells: list[str]) -> bool:
 def _sentences(body: str) -> list[tuple[int, int]]:
     spans, start = [], 0
     for m in _SENT_SPLIT.finditer(body):
+        if body[m.start() - 1] == "." and is_abbreviation(body, m.start() - 1):
+            continue  # "insurers rated A- or better by A.M. Best", "Acme Inc. shall"
         spans.append((start, m.start()))
         start = m.end()
     spans.append((start, len(body)))

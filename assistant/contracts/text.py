@@ -165,7 +165,7 @@ def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tu
     # The dot that closes a clause number ("4." in "4. Supplier Personnel") is not a sentence end.
     number_dots = {start + m.start + text[start + m.start : start + m.body_start].rfind(".") for m in marks}
     for m in _BOUNDARY.finditer(text, start, end):
-        if m.group(0)[0] in ".!?" and (m.start() in number_dots or _is_abbreviation(text, m.start())):
+        if m.group(0)[0] in ".!?" and (m.start() in number_dots or is_abbreviation(text, m.start())):
             continue
         if m.group(0)[0] == "\n" and _continues(text, m.start(), m.end(), end):
             continue
@@ -192,7 +192,9 @@ def _continues(text: str, gap_start: int, gap_end: int, end: int) -> bool:
     return before[-1] not in ".:;!?\"\u201d)" and after[0].islower()
 
 
-def _is_abbreviation(text: str, dot: int) -> bool:
+def is_abbreviation(text: str, dot: int) -> bool:
+    """Whether the '.' at `dot` ends an abbreviation or an initial ("Inc.", "e.g.", "A.M. Best"),
+    not a sentence."""
     m = re.search(r"([A-Za-z][A-Za-z.]{0,6})$", text[max(0, dot - 8) : dot])
     if m is None:
         return bool(re.search(r"\d$", text[max(0, dot - 1) : dot])) and bool(re.match(r"\d", text[dot + 1 : dot + 2]))

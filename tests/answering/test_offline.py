@@ -156,14 +156,14 @@ def test_a_documents_own_question_is_not_the_answer_the_text_after_it_is(tmp_pat
     assert FAQ.count(answer.citations[0].quote) == 1  # the quote is still verbatim
 
 
-def _offline_answer(tmp_path, embedder, question: str, text: str):
+def _offline_answer(tmp_path, embedder, question: str, text: str, **meta):
     from assistant.answering import Answerer
     from assistant.models import SearchResult
     from tests.conftest import make_settings
 
     passage = SearchResult(chunk_id="p1", source="runbooks/vendor-sop.md", text=text, score=1.0, section_path="Escalation",
                            page_start=None, page_end=None, char_start=0, char_end=len(text), doc_type="runbook",
-                           doc_id="sop", title="Vendor SOP", collection="runbooks", dense_score=0.8)
+                           doc_id="sop", title="Vendor SOP", collection="runbooks", dense_score=0.8).model_copy(update=meta)
     return Answerer(make_settings(tmp_path), embedder=embedder).answer(question, [passage])
 
 
@@ -185,6 +185,41 @@ def test_a_lead_in_ending_with_a_colon_brings_its_items(tmp_path, embedder):
     assert "checks these things: the headset and softphone login" in answer.answer  # the colon reads on
     assert "queue dashboard" in answer.answer and "callbacks left open" in answer.answer
     assert "break rota" not in answer.answer  # up to three items
+
+
+def test_a_wrapped_line_starting_with_a_parenthesis_continues_its_sentence():
+    text = ("10.4 Audit Findings. Supplier shall remediate any finding within thirty\n(30) days, or within a longer agreed\n"
+            "period. Customer may audit where:\n(a) a breach occurred; or\n(b) a regulator requires it.")
+    found = [u.display for u in units(text)]
+    assert "Supplier shall remediate any finding within thirty (30) days, or within a longer agreed period." in found
+    assert "a breach occurred; or" in found and "a regulator requires it." in found  # after ':' they are items
+
+
+def test_abbreviations_and_initials_do_not_end_a_sentence():
+    text = "Supplier shall use insurers rated A- or better by A.M. Best or an equivalent agency. Acme Inc. pays the premium."
+    assert [u.display for u in units(text)] == [
+        "Supplier shall use insurers rated A- or better by A.M. Best or an equivalent agency.", "Acme Inc. pays the premium."]
+
+
+def test_a_heading_line_inside_the_text_is_not_the_answer_the_clause_under_it_is(tmp_path, embedder):
+    text = ("14. Exit and Transition Assistance\n14.1 Exit Plan. Within ninety (90) days after the Effective Date, "
+            "Supplier shall deliver a draft exit plan for moving the Services to Customer or a new provider.\n"
+            "14.2 Exit Period. Supplier shall keep performing the Services for up to six (6) months after termination.")
+    answer = _offline_answer(tmp_path, embedder, "what is the exit plan for transition assistance?", text)
+    assert "deliver a draft exit plan" in answer.answer
+    assert "Exit and Transition Assistance." not in answer.answer.split(": ", 1)[1]  # not quoted as a sentence
+    assert "14.1 Exit Plan." not in answer.answer
+
+
+def test_a_contract_quote_cites_the_sub_clause_it_sits_in(tmp_path, embedder):
+    text = ("17. Limitation of Liability\n17.1 Exclusion. Neither Party is liable for indirect or consequential loss.\n"
+            "17.2 Liability Cap. Each Party's total liability shall not exceed the fees paid in the twelve (12) months "
+            "before the claim.\n17.3 Data Protection. A separate cap applies to data protection claims.")
+    answer = _offline_answer(tmp_path, embedder, "what is the cap on total liability?", text, doc_type="msa",
+                             clause_no="17", section_path="17. Limitation of Liability", source="contracts/msa.pdf")
+    assert "shall not exceed the fees paid" in answer.answer
+    assert answer.citations[0].clause_no == "17.2"
+    assert answer.answer.startswith("According to Vendor SOP (clause 17.2, 17. Limitation of Liability)")
 
 
 def test_markdown_extension_markup_is_not_read_out():
