@@ -135,27 +135,6 @@ def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is
     assert len(units("Escalation contacts\n\nCall the duty manager first.")) == 2
 
 
-FAQ = ('!!! question "Can a chat backlog be declared outside business hours?"\n'
-       "    Yes. The overnight supervisor declares it when more than 40 chats wait longer than ten minutes, "
-       "and pages the on-call manager.\n\nBacklogs are reviewed with the client every Monday.")
-
-
-def test_a_documents_own_question_is_not_the_answer_the_text_after_it_is(tmp_path, embedder):
-    from assistant.answering import Answerer
-    from assistant.models import SearchResult
-    from tests.conftest import make_settings
-
-    passage = SearchResult(chunk_id="faq1", source="runbooks/backlog-faq.md", text=FAQ, score=1.0,
-                           section_path="FAQ", page_start=None, page_end=None, char_start=0, char_end=len(FAQ),
-                           doc_type="runbook", doc_id="faq", title="Backlog FAQ", collection="runbooks", dense_score=0.8)
-    answer = Answerer(make_settings(tmp_path), embedder=embedder).answer(
-        "can we declare a chat backlog outside of business hours?", [passage])
-    assert answer.grounded
-    assert "overnight supervisor declares it" in answer.answer
-    assert "?" not in answer.answer and "!!!" not in answer.answer  # neither the question nor its markup
-    assert FAQ.count(answer.citations[0].quote) == 1  # the quote is still verbatim
-
-
 def _offline_answer(tmp_path, embedder, question: str, text: str, **meta):
     from assistant.answering import Answerer
     from assistant.models import SearchResult
@@ -165,6 +144,19 @@ def _offline_answer(tmp_path, embedder, question: str, text: str, **meta):
                            page_start=None, page_end=None, char_start=0, char_end=len(text), doc_type="runbook",
                            doc_id="sop", title="Vendor SOP", collection="runbooks", dense_score=0.8).model_copy(update=meta)
     return Answerer(make_settings(tmp_path), embedder=embedder).answer(question, [passage])
+
+
+FAQ = ('!!! question "Can a chat backlog be declared outside business hours?"\n'
+       "    Yes. The overnight supervisor declares it when more than 40 chats wait longer than ten minutes, "
+       "and pages the on-call manager.\n\nBacklogs are reviewed with the client every Monday.")
+
+
+def test_a_documents_own_question_is_not_the_answer_the_text_after_it_is(tmp_path, embedder):
+    answer = _offline_answer(tmp_path, embedder, "can we declare a chat backlog outside of business hours?", FAQ)
+    assert answer.grounded
+    assert "overnight supervisor declares it" in answer.answer
+    assert "?" not in answer.answer and "!!!" not in answer.answer  # neither the question nor its markup
+    assert FAQ.count(answer.citations[0].quote) == 1  # the quote is still verbatim
 
 
 def test_the_sentence_after_the_closest_one_joins_the_answer(tmp_path, embedder):
