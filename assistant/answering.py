@@ -237,7 +237,7 @@ class Answerer:
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
-                        section_path=r.section_path, page_start=r.page_start, title=r.title,
+                        section_path=r.section_path, page_start=_page_of(r, quote), title=r.title,
                         clause_no=r.clause_no, doc_type=r.doc_type, collection=r.collection)
 
     # -- LLM, verified ----------------------------------------------------------------------
@@ -350,6 +350,18 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
 _NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",
                         re.IGNORECASE)
 _SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to upon with".split())
+
+
+def _page_of(r: SearchResult, quote: str) -> int | None:
+    """The page a quote starts on: the chunk's first page plus the page breaks before the quote
+    (a chunk that runs across pages records where they are)."""
+    if r.page_start is None or not r.page_breaks:
+        return r.page_start
+    at = r.text.find(quote.strip()[:80])
+    if at < 0:
+        return r.page_start
+    breaks = [int(b) for b in r.page_breaks.split(",") if b.strip().isdigit()]
+    return r.page_start + sum(1 for b in breaks if b <= r.char_start + at)
 
 
 def _clause_at(r: SearchResult, offset: int) -> str:

@@ -70,6 +70,9 @@ class SearchResult(BaseModel):
     clause_no: str = ""
     collection: str
     dense_score: float | None = None  # cosine similarity when the dense side found it
+    # Where later pages begin inside the chunk (ChunkMeta.page_breaks): lets a citation give the
+    # page of its quote. Internal: not part of the search response.
+    page_breaks: str = Field(default="", exclude=True)
 
 
 class SearchResponse(BaseModel):

@@ -346,5 +346,5 @@ class Retriever:
             section_path=m.get("section_path", ""), page_start=m.get("page_start"), page_end=m.get("page_end"),
             char_start=m["char_start"], char_end=m["char_end"], doc_type=m.get("doc_type", "other"),
             doc_id=m["doc_id"], title=m.get("title", ""), clause_no=m.get("clause_no", ""), collection=hit.collection,
-            dense_score=None if hit.dense is None else round(hit.dense, 6),
+            dense_score=None if hit.dense is None else round(hit.dense, 6), page_breaks=m.get("page_breaks", ""),
         )

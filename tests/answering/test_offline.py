@@ -214,6 +214,22 @@ def test_a_contract_quote_cites_the_sub_clause_it_sits_in(tmp_path, embedder):
     assert answer.answer.startswith("According to Vendor SOP (clause 17.2, 17. Limitation of Liability)")
 
 
+def test_a_quote_after_a_page_break_cites_the_later_page(tmp_path, embedder):
+    page_one = "9.1 Records. Supplier shall keep call recordings for ninety (90) days.\n\n"
+    text = page_one + "9.2 Deletion. Supplier shall delete chat transcripts twelve (12) months after the chat closes."
+    start = 5000  # the chunk's offset in its document; page 8 begins where 9.2 does
+    answer = _offline_answer(tmp_path, embedder, "when must chat transcripts be deleted?", text, doc_type="msa",
+                             page_start=7, page_end=8, page_breaks=str(start + len(page_one)), char_start=start,
+                             char_end=start + len(text))
+    assert "delete chat transcripts" in answer.answer
+    assert answer.citations[0].page_start == 8
+    # The page breaks stay internal: the search response does not carry them.
+    from assistant.models import SearchResult
+    assert "page_breaks" not in SearchResult(**{**answer.citations[0].model_dump(), "text": "", "score": 1.0,
+                                               "page_end": 8, "char_start": 0, "char_end": 1, "doc_id": "d",
+                                               "page_breaks": "3"}).model_dump()
+
+
 def test_markdown_extension_markup_is_not_read_out():
     text = ('!!! tip "Before you page"\n    Check the [status page](https://status.example.com){:target="_blank"} first.\n\n'
             "???+ note\n    Managers join only when asked.")
