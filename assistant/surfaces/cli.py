@@ -10,8 +10,11 @@ from typing import Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
+from rich.text import Text
 
+from assistant.citation_label import clause_label
 from assistant.config import ADMIN_ROLE, ConfigError, load_settings
 from assistant.errors import AssistantError
 from assistant.models import Caller, SearchFilters, Turn
@@ -138,7 +141,7 @@ def search(ctx: typer.Context, query: str, k: int = typer.Option(8, "--k", min=1
     for i, r in enumerate(response.results, 1):
         where = " > ".join(p for p in (r.section_path,) if p)
         page = f" p.{r.page_start}" if r.page_start else ""
-        out.print(f"[bold]{i}. {r.title}[/bold] [dim]{r.source}{page}[/dim]\n   {where}")
+        out.print(f"[bold]{i}. {escape(r.title)}[/bold] [dim]{escape(r.source)}{page}[/dim]\n   {escape(where)}")
         out.print("   " + " ".join(r.text.split())[:300], markup=False)
 
 
@@ -147,9 +150,11 @@ def _print_answer(answer) -> None:
     if not answer.grounded:
         out.print("[yellow](not grounded in the documents)[/yellow]")
     for c in answer.citations:
-        page = f", p.{c.page_start}" if c.page_start else ""
-        section = f" — {c.section_path}" if c.section_path else ""
-        out.print(f"[dim][{c.n}] {c.title or c.source}{section}{page} ({c.source})[/dim]", markup=True, highlight=False)
+        clause = clause_label(c.clause_no, c.section_path)
+        where = ", ".join(p for p in (c.section_path, clause, f"p.{c.page_start}" if c.page_start else "") if p)
+        # Document text is not Rich markup: a heading such as "[/b] Annex" must print as it is.
+        line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.source})"
+        out.print(Text(line, style="dim"), highlight=False)
 
 
 @app.command()

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from assistant.citation_label import clause_label
@@ -38,7 +39,7 @@ def clauses(ctx: typer.Context, type_: str = typer.Option(..., "--type", help='c
     for i, hit in enumerate(result.results, 1):
         where = " ".join(x for x in (clause_label(hit.clause_no, hit.clause_heading), hit.clause_heading,
                                      f"p.{hit.page_start}" if hit.page_start else "") if x)
-        out.print(f"[bold]{i}. {hit.source}[/bold] [dim]{where} score {hit.score:.2f}[/dim]", highlight=False)
+        out.print(f"[bold]{i}. {escape(hit.source)}[/bold] [dim]{escape(where)} score {hit.score:.2f}[/dim]", highlight=False)
         out.print("   " + " ".join(hit.quote.split())[:500], markup=False)
 
 

@@ -31,6 +31,20 @@ def run(home, *args, config=CONFIG, stdin=None):
     return result
 
 
+def test_document_text_in_citations_and_results_prints_as_it_is_not_as_rich_markup():
+    from assistant.models import Answer, Citation
+    from assistant.surfaces.cli import _print_answer, out
+
+    heading = "[/bold] Annex [red]B[/red]"  # a heading Rich would take for markup (or reject)
+    answer = Answer(answer="Quote. [1]", grounded=True, mode="extractive", citations=[Citation(
+        n=1, chunk_id="c1", source="contracts/[draft] msa.pdf", quote="Quote.", section_path=heading, page_start=4,
+        title="MSA", clause_no="12.2", doc_type="msa")])
+    with out.capture() as captured:
+        _print_answer(answer)
+    printed = " ".join(captured.get().split())
+    assert f"[1] MSA — {heading}, clause 12.2, p.4 (contracts/[draft] msa.pdf)" in printed
+
+
 def check_ask_contract(payload: dict) -> None:
     assert isinstance(payload["answer"], str) and payload["answer"]
     assert isinstance(payload["grounded"], bool) and isinstance(payload["citations"], list)
