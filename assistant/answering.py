@@ -20,7 +20,7 @@ from assistant.answertype import not_a_document_question
 from assistant.citation_label import clause_label
 from assistant.config import Settings
 from assistant.llm import invoke_text
-from assistant.models import Answer, Citation, SearchResult, Turn
+from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 from ingest.chunking import clause_number
 
@@ -213,7 +213,7 @@ class Answerer:
     @staticmethod
     def _lead(r: SearchResult) -> str:
         where = r.section_path.split(" > ")[-1] if r.section_path else ""
-        is_contract = r.doc_type in ("msa", "sow", "dpa", "contract")
+        is_contract = r.doc_type in CONTRACT_DOC_TYPES
         clause = clause_label(r.clause_no, where) if is_contract and where else ""
         if clause:
             where = f"{clause}, {where}"
@@ -347,11 +347,6 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-_NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",
-                        re.IGNORECASE)
-_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to upon with".split())
-
-
 def _page_of(r: SearchResult, quote: str) -> int | None:
     """The page a quote starts on: the chunk's first page plus the page breaks before the quote
     (a chunk that runs across pages records where they are)."""
@@ -367,7 +362,7 @@ def _page_of(r: SearchResult, quote: str) -> int | None:
 def _clause_at(r: SearchResult, offset: int) -> str:
     """The number of the last clause that opens a line of the chunk before `offset`, if it lies
     within the chunk's own clause ("17.2" in a chunk stored as clause 17); else the stored one."""
-    if r.doc_type not in ("msa", "sow", "dpa", "contract"):
+    if r.doc_type not in CONTRACT_DOC_TYPES:
         return r.clause_no
     found = r.clause_no
     for line in r.text[:offset].splitlines():
@@ -376,6 +371,11 @@ def _clause_at(r: SearchResult, offset: int) -> str:
                                                       or number.startswith(r.clause_no + ".")):
             found = number
     return found
+
+
+_NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",
+                        re.IGNORECASE)
+_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to upon with".split())
 
 
 def _is_heading_line(display: str) -> bool:

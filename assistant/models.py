@@ -7,6 +7,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
+CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
 Surface = Literal["cli", "http", "slack", "eval", "internal"]
 
 

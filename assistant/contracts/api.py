@@ -11,7 +11,7 @@ import re
 import numpy as np
 from pydantic import BaseModel, Field
 
-from assistant.contracts.classify import CONTRACT_DOC_TYPES, ClauseClassifier, parse_stored
+from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
 from assistant.contracts.key_terms import KeyTerms, extract_key_terms
 from assistant.contracts.obligations import ObligationRegister, extract_obligations
@@ -20,7 +20,7 @@ from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category, Taxonomy
 from assistant.contracts.text import clause_marks, normalize
 from assistant.errors import InvalidInput
-from assistant.models import Caller, SearchFilters, SearchResult
+from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult
 
 CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence
 

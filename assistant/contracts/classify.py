@@ -24,8 +24,7 @@ import numpy as np
 
 from assistant.contracts.taxonomy import Calibration, Category, Taxonomy
 from assistant.contracts.text import clause_marks, normalize
-
-CONTRACT_DOC_TYPES = ("msa", "sow", "dpa", "contract")
+from assistant.models import CONTRACT_DOC_TYPES
 MAX_STORED_TYPES = 6
 PREAMBLE_CHARS = 2500
 

@@ -15,9 +15,8 @@ from pathlib import PurePosixPath
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import Caller
+from assistant.models import CONTRACT_DOC_TYPES, Caller
 
-CONTRACT_DOC_TYPES = ("msa", "sow", "dpa", "contract")
 
 
 @dataclass

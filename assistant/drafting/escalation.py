@@ -180,7 +180,7 @@ def _channel(ctx: DraftContext, out: Addressing, rows) -> None:
 def _notice(ctx: DraftContext) -> list[str]:
     results = ctx.contract_search("notices must be in writing delivered by hand courier email addresses", k=4,
                                   doc_types=["msa"])
-    ev, lines = ctx.evidence, []
+    ev = ctx.evidence
     form = find_sentence(results, r"notices of breach[^.]*courier")
     to_vendor = find_sentence(results, r"notices to (?:supplier|vendor|service provider)")
     if not (form or to_vendor):

@@ -188,7 +188,7 @@ def _runbook(ctx: DraftContext, steps: list[Step]) -> str:
 
 
 def _root_cause(ctx: DraftContext, steps: list[Step]) -> str:
-    inc, ev = ctx.incident, ctx.evidence
+    inc = ctx.incident
     answers = list(inc.whys) or ([inc.suspected_cause] if inc.suspected_cause else [])
     rows = []
     question = f"Why did “{inc.title}” happen?"

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from assistant.drafting.models import Draft, DraftSection
 from assistant.citation_label import clause_label
+from assistant.drafting.models import Draft, DraftSection
 from assistant.models import Citation
 from assistant.prompts import PROMPTS_DIR, Prompt
 

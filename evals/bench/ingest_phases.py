@@ -24,7 +24,8 @@ from evals.harness import git_revision  # noqa: E402
 
 def main() -> int:
     from assistant.config import load_settings
-    from assistant.contracts.classify import CONTRACT_DOC_TYPES, ClauseClassifier
+    from assistant.contracts.classify import ClauseClassifier
+    from assistant.models import CONTRACT_DOC_TYPES
     from assistant.embedding import Embedder
     from ingest import metadata as meta
     from ingest.chunking import Chunker
