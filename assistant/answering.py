@@ -176,7 +176,7 @@ class Answerer:
             # them would read as an answer and isn't one.
             return self.refusal(results, reason=f"no passage states {kind.value}",
                                 detail=f"The closest passages don't state {kind.value} for it.")
-        chosen = _with_what_follows(best, chosen, candidates)
+        chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text)
         numbers: dict[int, int] = {}
         quotes: dict[int, _Candidate] = {}
         parts = []
@@ -312,7 +312,8 @@ class Answerer:
         return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
 
 
-def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: list[_Candidate]) -> list[_Candidate]:
+def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: list[_Candidate],
+                       text: str) -> list[_Candidate]:
     """The unit closest to the question is often the one that restates it ("Updates should occur
     as often as necessary..."); the fact tends to come next ("We recommend 30 minute intervals").
     So the unit after the best one joins the answer, and a lead-in that ends with ':' brings the
@@ -322,11 +323,16 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
     extra = after[:3] if best.display.rstrip().endswith(":") else after[:1]
-    # A next unit that is itself a lead-in would end the answer on "...include:" with nothing after.
+    # Not past a heading (the next section's first step is not this one's), and not a unit that
+    # is itself a lead-in (the answer would end on "...include:" with nothing after).
+    extra = [c for c in extra if not _HEADING_LINE.search(text, best.end, c.start)]
     added = [c for c in extra if c not in chosen and not c.display.rstrip().endswith(":")]
     if not added:
         return chosen
     return sorted(chosen + added, key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
+
+
+_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 
 
 def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:

@@ -169,6 +169,14 @@ def test_the_sentence_after_the_closest_one_joins_the_answer(tmp_path, embedder)
     assert "Cafeteria" not in answer.answer
 
 
+def test_what_follows_stops_at_the_next_heading(tmp_path, embedder):
+    text = ("## Steps for the Scribe\n\nAfter the call the scribe files the timeline in the postmortem document.\n\n"
+            "## Steps for the Deputy\n\nThe deputy books the review meeting for the following week.")
+    answer = _offline_answer(tmp_path, embedder, "what does the scribe do after the call?", text)
+    assert "files the timeline" in answer.answer
+    assert "review meeting" not in answer.answer  # the next section's step is not the scribe's
+
+
 def test_a_lead_in_ending_with_a_colon_brings_its_items(tmp_path, embedder):
     text = ("Shift start\n\nBefore each shift an agent checks these things:\n- the headset and softphone login\n"
             "- the queue dashboard for backlog alerts\n- callbacks left open by the previous shift\n- the break rota\n\n"
