@@ -177,6 +177,7 @@ class Answerer:
             return self.refusal(results, reason=f"no passage states {kind.value}",
                                 detail=f"The closest passages don't state {kind.value} for it.")
         chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text)
+        chosen = _without_dangling_lead_ins(chosen)
         numbers: dict[int, int] = {}
         quotes: dict[int, _Candidate] = {}
         parts = []
@@ -316,20 +317,36 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
                        text: str) -> list[_Candidate]:
     """The unit closest to the question is often the one that restates it ("Updates should occur
     as often as necessary..."); the fact tends to come next ("We recommend 30 minute intervals").
-    So the unit after the best one joins the answer, and a lead-in that ends with ':' brings the
-    items it introduces (up to three): quoted alone it says nothing. Only from the best passage,
-    and after the answer-kind check, so what follows never turns a refusal into an answer.
-    (Measured in evals/RESULTS.md run 6: phrase rate up 5 questions of 97 on dev, 1 of 45 held-out.)"""
+    So the unit after the best one joins the answer, and a lead-in that ends with ':' (the best unit
+    or the next one) brings the items it introduces (up to three): quoted alone it says nothing.
+    Only from the best passage, and after the answer-kind check, so what follows never turns a
+    refusal into an answer. (Measured in evals/RESULTS.md run 6: phrase rate up 7 questions of 97
+    on dev, 1 of 45 held-out, 1 of 44 on the sample.)"""
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
-    extra = after[:3] if best.display.rstrip().endswith(":") else after[:1]
-    # Not past a heading (the next section's first step is not this one's), and not a unit that
-    # is itself a lead-in (the answer would end on "...include:" with nothing after).
+    if best.display.rstrip().endswith(":"):
+        extra = after[:3]
+    elif after and after[0].display.rstrip().endswith(":"):
+        extra = after[:4]  # "The Deputy is expected to:" and the first three things
+    else:
+        extra = after[:1]
+    # Not past a heading: the next section's first step is not this one's.
     extra = [c for c in extra if not _HEADING_LINE.search(text, best.end, c.start)]
-    added = [c for c in extra if c not in chosen and not c.display.rstrip().endswith(":")]
+    added = [c for c in extra if c not in chosen]
+    while added and added[-1].display.rstrip().endswith(":"):
+        added.pop()  # a lead-in with none of its items would end the answer on "...include:"
     if not added:
         return chosen
     return sorted(chosen + added, key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
+
+
+def _without_dangling_lead_ins(chosen: list[_Candidate]) -> list[_Candidate]:
+    """A lead-in ("...is expected to:") chosen without the unit it leads into says nothing; it
+    stays only when it is all there is."""
+    if len(chosen) == 1:
+        return chosen
+    return [c for k, c in enumerate(chosen) if not c.display.rstrip().endswith(":")
+            or (k + 1 < len(chosen) and chosen[k + 1].result_index == c.result_index)]
 
 
 _HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
@@ -339,15 +356,18 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
     """A document's own question ("Can a SEV-3 be a major incident?") or a heading line inside the
     text ("14.1 Exit Plan.", common in PDFs and Word files) is often the unit closest to the user's
     question, and it is never the answer: the unit after it in the same passage is. It hands its
-    score on to that unit and leaves the candidates (a passage that only asks or titles is no answer)."""
+    score on to that unit and leaves the candidates (a passage that only asks or titles is no answer).
+    A lead-in ("...is expected to:") that ends its passage leaves too: its items are elsewhere."""
     kept = []
     for i, c in enumerate(candidates):
+        following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
         # Numbered items count too: a PDF heading "14. Exit and Transition Assistance" reads as one.
         heading = _is_heading_line(c.display) and (c.kind == "sentence" or (c.kind == "item" and c.text[:1].isdigit()))
+        if c.display.rstrip().endswith(":") and following is None:
+            continue
         if not (c.display.rstrip().endswith("?") or heading):
             kept.append(c)
             continue
-        following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
         if following is not None:
             following.score = max(following.score, c.score)
     return kept

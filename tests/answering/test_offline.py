@@ -169,6 +169,37 @@ def test_the_sentence_after_the_closest_one_joins_the_answer(tmp_path, embedder)
     assert "Cafeteria" not in answer.answer
 
 
+def test_a_lead_in_after_the_closest_sentence_comes_with_its_items(tmp_path, embedder):
+    text = ("The floor walker is a senior agent who supports the shift on the contact centre floor. "
+            "During a backlog the floor walker is expected to:\n- answer agents' policy questions at their desks\n"
+            "- move idle agents onto the busiest queue\n- report the queue length to the duty manager every hour\n"
+            "- log any system errors\n\nFloor walkers rotate weekly.")
+    answer = _offline_answer(tmp_path, embedder, "what does the floor walker do?", text)
+    assert "expected to: answer agents' policy questions" in answer.answer
+    assert "busiest queue" in answer.answer and "every hour" in answer.answer
+
+
+def test_a_lead_in_whose_items_are_in_another_chunk_is_left_out(tmp_path, embedder):
+    text = ("The floor walker is a senior agent who supports the shift on the contact centre floor. "
+            "During a backlog the floor walker is expected to:")
+    answer = _offline_answer(tmp_path, embedder, "what is the floor walker expected to do during a backlog?", text)
+    assert answer.grounded and "senior agent who supports the shift" in answer.answer
+    assert "expected to" not in answer.answer  # "...is expected to." would end the answer on nothing
+
+
+def test_a_chosen_lead_in_without_its_items_is_dropped():
+    from assistant.answering import _Candidate, _without_dangling_lead_ins
+
+    def unit(i, start, display):
+        return _Candidate(i, start, start + len(display), display, display=display)
+
+    fact, lead_in, item = unit(0, 0, "Agents log every refund."), unit(0, 40, "Approvals need:"), unit(0, 60, "a team lead")
+    other = unit(1, 0, "Refunds post in two days.")
+    assert _without_dangling_lead_ins([fact, lead_in, item]) == [fact, lead_in, item]
+    assert _without_dangling_lead_ins([fact, lead_in, other]) == [fact, other]  # its items are not there
+    assert _without_dangling_lead_ins([lead_in]) == [lead_in]
+
+
 def test_what_follows_stops_at_the_next_heading(tmp_path, embedder):
     text = ("## Steps for the Scribe\n\nAfter the call the scribe files the timeline in the postmortem document.\n\n"
             "## Steps for the Deputy\n\nThe deputy books the review meeting for the following week.")
