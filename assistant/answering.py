@@ -320,7 +320,7 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     So the unit after the best one joins the answer, and a lead-in that ends with ':' (the best unit
     or the next one) brings the items it introduces (up to three): quoted alone it says nothing.
     Only from the best passage, and after the answer-kind check, so what follows never turns a
-    refusal into an answer. (Measured in evals/RESULTS.md run 6: phrase rate up 7 questions of 97
+    refusal into an answer. (Measured in evals/RESULTS.md run 6: phrase rate up 8 questions of 97
     on dev, 1 of 45 held-out, 1 of 44 on the sample.)"""
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
