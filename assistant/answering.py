@@ -20,7 +20,7 @@ from assistant.answertype import not_a_document_question
 from assistant.citation_label import clause_label
 from assistant.config import Settings
 from assistant.llm import invoke_text
-from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
+from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn, page_of_offset
 from assistant.prompts import load_prompt
 from ingest.chunking import clause_number
 
@@ -379,10 +379,7 @@ def _page_of(r: SearchResult, quote: str) -> int | None:
     if r.page_start is None or not r.page_breaks:
         return r.page_start
     at = r.text.find(quote.strip()[:80])
-    if at < 0:
-        return r.page_start
-    breaks = [int(b) for b in r.page_breaks.split(",") if b.strip().isdigit()]
-    return r.page_start + sum(1 for b in breaks if b <= r.char_start + at)
+    return r.page_start if at < 0 else page_of_offset(r.page_start, r.page_breaks, r.char_start + at)
 
 
 def _clause_at(r: SearchResult, offset: int) -> str:

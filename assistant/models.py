@@ -48,6 +48,14 @@ class ChunkMeta(BaseModel):
     ingested_at: str
 
 
+def page_of_offset(page_start: int | None, page_breaks: str, offset: int) -> int | None:
+    """The page of a document offset inside a chunk: its first page plus the page breaks
+    (ChunkMeta.page_breaks) at or before the offset. A chunk without breaks is all on page_start."""
+    if page_start is None:
+        return None
+    return page_start + sum(1 for b in (page_breaks or "").split(",") if b.strip().isdigit() and int(b) <= offset)
+
+
 class SearchFilters(BaseModel):
     model_config = ConfigDict(extra="forbid")
     doc_type: list[DocType] | None = None

@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import CONTRACT_DOC_TYPES, Caller
+from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset
 
 
 
@@ -118,13 +118,8 @@ class ContractDoc:
 
 
 def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:
-    """The page of an offset inside a chunk that runs across pages: page_start plus the page
-    breaks before it (a chunk stored before page breaks were recorded says page_start)."""
-    start_page = chunk.meta.get("page_start")
-    if start_page is None:
-        return None
-    breaks = [int(b) for b in str(chunk.meta.get("page_breaks") or "").split(",") if b.strip().isdigit()]
-    return start_page + sum(1 for b in breaks if b <= offset)
+    # A chunk stored before page breaks were recorded says page_start.
+    return page_of_offset(chunk.meta.get("page_start"), str(chunk.meta.get("page_breaks") or ""), offset)
 
 
 # -- loading --------------------------------------------------------------------------------
