@@ -125,20 +125,24 @@ def units(text: str) -> list[Unit]:
     return out
 
 
+def _stops_mid_sentence(para_lines: list[str]) -> bool:
+    """The open paragraph has text and its last line ends without sentence punctuation."""
+    last = next((x.strip() for x in reversed(para_lines) if x.strip()), "")
+    return bool(last) and not last.endswith((".", "!", "?", ":", ";"))
+
+
 def _wrapped_mid_sentence(para_lines: list[str], stripped: str) -> bool:
     """A line that starts with "(30)" or "(b)" inside an unfinished sentence is the sentence
     wrapping ("...within thirty\n(30) days", "...where (a) ... or\n(b) ..."), not a list item.
     Bullets and "1." items stay items."""
-    last = next((x.strip() for x in reversed(para_lines) if x.strip()), "")
-    return stripped.startswith("(") and bool(last) and not last.endswith((".", "!", "?", ":", ";"))
+    return stripped.startswith("(") and _stops_mid_sentence(para_lines)
 
 
 def _continues_after_gap(para_lines: list[str], lines: list[str], i: int) -> bool:
     """Blank lines inside a sentence: the paragraph so far stops mid-sentence and the next text
     line goes on in lower case. A PDF page break (its header and footer blanked) looks like this;
     a real paragraph break does not."""
-    last = next((x.strip() for x in reversed(para_lines) if x.strip()), "")
-    if not last or last.endswith((".", "!", "?", ":", ";")):
+    if not _stops_mid_sentence(para_lines):
         return False
     following = next((x for x in lines[i + 1 :] if x.strip()), "")
     return bool(re.match(r"\s*[a-z]", following)) and not _LIST_ITEM.match(following) and following.count("|") < 2
