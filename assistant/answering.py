@@ -17,12 +17,11 @@ import numpy as np
 
 from assistant import answertype, followup
 from assistant.answertype import not_a_document_question
-from assistant.citation_label import clause_label
+from assistant.citation_label import clause_at, clause_label
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn, page_of_offset
 from assistant.prompts import load_prompt
-from ingest.chunking import clause_number
 
 REFUSAL = "The documents don't cover this."
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -192,7 +191,7 @@ class Answerer:
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
         # The clause a quote sits in can be deeper than the one its chunk opens with (17 -> 17.2).
-        pool = [r.model_copy(update={"clause_no": _clause_at(r, quotes[i].start)}) if i in quotes else r
+        pool = [r.model_copy(update={"clause_no": clause_at(r, quotes[i].start)}) if i in quotes else r
                 for i, r in enumerate(pool)]
         citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
         lead = self._lead(pool[best.result_index])
@@ -380,20 +379,6 @@ def _page_of(r: SearchResult, quote: str) -> int | None:
         return r.page_start
     at = r.text.find(quote.strip()[:80])
     return r.page_start if at < 0 else page_of_offset(r.page_start, r.page_breaks, r.char_start + at)
-
-
-def _clause_at(r: SearchResult, offset: int) -> str:
-    """The number of the last clause that opens a line of the chunk before `offset`, if it lies
-    within the chunk's own clause ("17.2" in a chunk stored as clause 17); else the stored one."""
-    if r.doc_type not in CONTRACT_DOC_TYPES:
-        return r.clause_no
-    found = r.clause_no
-    for line in r.text[:offset].splitlines():
-        number = clause_number(line)
-        if number and not number.startswith("(") and (not r.clause_no or number == r.clause_no
-                                                      or number.startswith(r.clause_no + ".")):
-            found = number
-    return found
 
 
 _NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",

@@ -1,21 +1,66 @@
 """How a citation names its clause, the same on every surface.
 
 A chunk's ``clause_no`` is a number ("12.2") or a numbered part named by its own word ("Schedule
-A", "Exhibit 10.21", "Article IV"). A number reads "clause 12.2"; a named part reads as it is
-("clause Exhibit 10.21" would be wrong twice over). Nothing is added when the heading shown next
-to it already says it ("12.2 Termination for Convenience", "SCHEDULE A - SERVICE LEVELS").
+A", "Exhibit 10.21", "Article IV"). In a contract a number reads "clause 12.2"; a named part reads
+as it is ("clause Exhibit 10.21" would be wrong twice over). Runbooks and SOPs have no clauses:
+their plain numbers are the steps of a numbered procedure ("step 7"), dotted ones are sections.
+Nothing is added when the heading shown next to it already says it ("12.2 Termination for
+Convenience", "SCHEDULE A - SERVICE LEVELS").
 """
 
 from __future__ import annotations
 
 import re
 
+from assistant.models import CONTRACT_DOC_TYPES
+from ingest.chunking import clause_number
 
-def clause_label(clause_no: str, shown: str = "") -> str:
-    """'clause 12.2', 'Schedule A', or '' (no clause, or `shown` already names it)."""
+# Documents whose numbered lines are procedure steps, not clauses.
+PROCESS_DOC_TYPES = ("runbook", "sop")
+
+
+def clause_label(clause_no: str, shown: str = "", doc_type: str | None = None) -> str:
+    """'clause 12.2', 'Schedule A', 'step 7', 'section 4.1', or '' (no clause, or `shown`
+    already names it)."""
     if not clause_no:
         return ""
     # Whole-token match: clause "4" is not named by "14 Term" or "4.1", "Schedule A" is by "SCHEDULE A -".
     if re.search(rf"(?<![\w.]){re.escape(clause_no)}(?!\.?\w)", shown, re.IGNORECASE):
         return ""
-    return clause_no if " " in clause_no else f"clause {clause_no}"
+    if " " in clause_no:
+        return clause_no
+    if doc_type in PROCESS_DOC_TYPES:
+        return f"step {clause_no}" if clause_no.isdigit() else f"section {clause_no}"
+    return f"clause {clause_no}"
+
+
+# A numbered step opening a line: "7. If the value...", "7) Check..." (nested sub-steps are indented).
+_STEP = re.compile(r"^\s{0,3}(\d{1,2})[.)](?:\s|$)")
+
+
+def clause_at(result, offset: int) -> str:
+    """The clause or step a quote starting at `offset` (into `result.text`) belongs to.
+
+    A chunk stores the first number it holds: the clause it opens or continues ("17"), the first
+    step of a procedure ("6"). A quote further in belongs to the last one opened before it: in a
+    contract, a sub-clause of the stored clause ("17.2"); in a runbook, the step ("7"), or none
+    when the quote comes before the chunk's first step.
+    """
+    # Every line that starts at or before the quote, the quote's own line included: a quote that
+    # opens with "7. If the value..." is step 7.
+    line_end = result.text.find("\n", offset)
+    before = result.text[: line_end if line_end >= 0 else len(result.text)].splitlines()
+    if result.doc_type in PROCESS_DOC_TYPES:
+        steps = [m.group(1) for m in map(_STEP.match, before) if m]
+        if steps:
+            return steps[-1]
+        return "" if result.clause_no.isdigit() else result.clause_no
+    if result.doc_type not in CONTRACT_DOC_TYPES:
+        return result.clause_no
+    found = result.clause_no
+    for line in before:
+        number = clause_number(line)
+        if number and not number.startswith("(") and (not result.clause_no or number == result.clause_no
+                                                      or number.startswith(result.clause_no + ".")):
+            found = number
+    return found

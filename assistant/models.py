@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -54,6 +55,25 @@ def page_of_offset(page_start: int | None, page_breaks: str, offset: int) -> int
     if page_start is None:
         return None
     return page_start + sum(1 for b in (page_breaks or "").split(",") if b.strip().isdigit() and int(b) <= offset)
+
+
+def shown_section_path(section_path: str, title: str) -> str:
+    """A stored section path as users see it: without the document's own title at its head.
+
+    Many files open with their title as the top heading (a Markdown H1, a Word title paragraph),
+    so the stored path repeats it; every citation already names the title. The stored path is
+    left as it is: it is part of what BM25 indexes. Same words count as the same heading whatever
+    the case and punctuation ("Statement of Work No. 1: Customer Care" under the title
+    "Statement of Work No. 1 - Customer Care").
+    """
+    parts = section_path.split(" > ") if section_path else []
+    if parts and title and _words(parts[0]) == _words(title):
+        parts = parts[1:]
+    return " > ".join(parts)
+
+
+def _words(text: str) -> list[str]:
+    return re.findall(r"[^\W_]+", text.casefold())
 
 
 class SearchFilters(BaseModel):

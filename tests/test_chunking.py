@@ -61,6 +61,21 @@ def test_a_citation_names_its_clause_once_and_in_words_that_fit(clause_no, shown
     assert clause_label(clause_no, shown) == expected
 
 
+@pytest.mark.parametrize(
+    "clause_no,shown,doc_type,expected",
+    [
+        ("6", "5.1 Handling the Request", "sop", "step 6"),  # a numbered procedure has steps, not clauses
+        ("2", "Recover and Close", "runbook", "step 2"),
+        ("4.2", "4. Approval Thresholds", "runbook", "section 4.2"),
+        ("5.1", "5.1 Handling the Request", "sop", ""),
+        ("6", "5.1 Handling the Request", "msa", "clause 6"),
+        ("6", "Fees", "other", "clause 6"),
+    ],
+)
+def test_runbook_numbers_are_steps_and_sections(clause_no, shown, doc_type, expected):
+    assert clause_label(clause_no, shown, doc_type) == expected
+
+
 def test_markdown_heading_markup_is_stripped():
     assert heading_label("## Severity Levels ##") == "Severity Levels"
 

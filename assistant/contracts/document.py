@@ -15,7 +15,7 @@ from pathlib import PurePosixPath
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset
+from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
 
 
 
@@ -112,7 +112,7 @@ class ContractDoc:
         if not quote:
             return None
         return SourceSpan(
-            chunk_id=chunk.id, source=self.source, section_path=chunk.meta.get("section_path", ""),
+            chunk_id=chunk.id, source=self.source, section_path=shown_section_path(chunk.meta.get("section_path", ""), chunk.meta.get("title", "")),
             clause_no=self.clause_no_at(s), page_start=self.page_at(s), quote=quote,
         )
 

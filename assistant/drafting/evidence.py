@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import normalise, split_sentences
+from assistant.citation_label import clause_at
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult
 
@@ -17,6 +18,12 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 def clean(text: str) -> str:
     """Display form of a quoted line: no Markdown list/heading markers or emphasis, one line."""
     return " ".join(_EMPHASIS.sub("", _MARKERS.sub("", text)).split())
+
+
+def _offset_of(quote: str, text: str) -> int:
+    """Where a (whitespace-collapsed) quote starts in the chunk text; 0 if its spacing can't be matched."""
+    m = re.search(r"\s+".join(map(re.escape, quote.split())), text)
+    return m.start() if m else 0
 
 
 def marker(n: int) -> str:
@@ -69,7 +76,8 @@ class Evidence:
             self.retrieved.setdefault(result.chunk_id, result)
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
                                            section_path=result.section_path, page_start=result.page_start,
-                                           title=result.title, clause_no=result.clause_no, doc_type=result.doc_type))
+                                           title=result.title, clause_no=clause_at(result, _offset_of(quote, result.text)),
+                                           doc_type=result.doc_type))
         return marker(self._numbers[key])
 
     def cite_span(self, span: SourceSpan | None) -> str:

@@ -61,7 +61,7 @@ def citation_list(citations: list[Citation]) -> str:
     for c in citations:
         where = " > ".join(p for p in (c.section_path,) if p)
         page = f", p. {c.page_start}" if c.page_start else ""
-        clause = clause_label(c.clause_no, where or c.title)
+        clause = clause_label(c.clause_no, where or c.title, c.doc_type)
         clause = f", {clause}" if clause else ""
         lines.append(f"[{c.n}] {c.source}{page} — {where or c.title}{clause} (chunk `{c.chunk_id}`): \"{c.quote}\"")
     return "\n\n".join(lines)

@@ -253,6 +253,29 @@ def test_a_contract_quote_cites_the_sub_clause_it_sits_in(tmp_path, embedder):
     assert answer.answer.startswith("According to Vendor SOP (clause 17.2, 17. Limitation of Liability)")
 
 
+STEPS = ("1. Verify the customer's identity.\n2. Open the order and confirm the amount paid.\n"
+         "3. If the value is within your approval limit, approve the exception and tell the customer the timeline.\n"
+         "4. If the value is above your approval limit, submit an approval request to your team lead with the "
+         "exception code.\n5. Add a case note explaining the decision.")
+
+
+def test_a_runbook_quote_cites_the_step_it_sits_in(tmp_path, embedder):
+    # Stored as "1" (the chunk's first step); the quote is step 4, and a runbook has no clauses.
+    answer = _offline_answer(tmp_path, embedder, "who do I send an approval request with the exception code to?", STEPS,
+                             doc_type="sop", clause_no="1", section_path="5.1 Handling the Request")
+    assert "submit an approval request" in answer.answer
+    assert answer.citations[0].clause_no == "4"
+    assert answer.answer.startswith("According to Vendor SOP (5.1 Handling the Request): ")
+
+
+def test_a_runbook_quote_before_the_first_step_names_no_step(tmp_path, embedder):
+    text = "Refund exceptions above a team lead's limit go to the Service Delivery Manager for approval.\n\n" + STEPS
+    answer = _offline_answer(tmp_path, embedder, "who approves refund exceptions above a team lead's limit?", text,
+                             doc_type="sop", clause_no="1", section_path="5.1 Handling the Request")
+    assert answer.citations[0].quote.startswith("Refund exceptions above a team lead's limit")
+    assert answer.citations[0].clause_no == ""  # not "1": the quote comes before step 1
+
+
 def test_a_quote_after_a_page_break_cites_the_later_page(tmp_path, embedder):
     page_one = "9.1 Records. Supplier shall keep call recordings for ninety (90) days.\n\n"
     text = page_one + "9.2 Deletion. Supplier shall delete chat transcripts twelve (12) months after the chat closes."

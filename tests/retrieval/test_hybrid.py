@@ -7,7 +7,7 @@ import pytest
 
 from assistant.docrouting import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_SPREAD_FACTOR
 from assistant.lexical import LexicalIndex, Tokenizer
-from assistant.models import SearchFilters
+from assistant.models import SearchFilters, shown_section_path
 from assistant.retrieval import Retriever, _where
 from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
@@ -456,3 +456,29 @@ def test_an_identifier_in_the_question_still_matches_whole(alerts):
     query = "WallboardStale fired, what now?"
     lexical = [cid for cid, _, _ in alerts.retriever._lexical(query, ["runbooks"], 8, None, None)]
     assert {alerts.chunks[c].meta["source"] for c in lexical[:2]} == {"runbooks/alerts/WallboardStale.md"}
+
+
+@pytest.mark.parametrize(
+    "stored,title,shown",
+    [
+        ("Refund Exceptions SOP > 5. Procedure > 5.1 Handling the Request", "Refund Exceptions SOP",
+         "5. Procedure > 5.1 Handling the Request"),
+        ("Statement of Work No. 1: Customer Care > 8. Service Credits", "Statement of Work No. 1 - Customer Care",
+         "8. Service Credits"),  # same words, other punctuation
+        ("Refund Exceptions SOP", "Refund Exceptions SOP", ""),
+        ("12. Term and Termination > 12.2", "Master Services Agreement", "12. Term and Termination > 12.2"),
+        ("Incident Response > Incident Response Roles", "Incident Response", "Incident Response Roles"),
+        ("", "Anything", ""),
+    ],
+)
+def test_a_shown_section_path_leaves_out_the_title_at_its_head(stored, title, shown):
+    assert shown_section_path(stored, title) == shown
+
+
+def test_search_results_do_not_repeat_the_title_in_the_section_path(sample_service):
+    # The sample SOP's first heading is its title: stored in the path (BM25 indexes it), not shown.
+    results = sample_service.search("refund above my approval limit: submit an approval request", admin()).results
+    sop = [r for r in results if r.source == "runbooks/refund-exceptions-sop.md"]
+    assert sop and all(r.section_path and not r.section_path.startswith("Refund Exceptions SOP") for r in sop)
+    (stored,) = sample_service.store.get(sop[0].collection, [sop[0].chunk_id])
+    assert stored.meta["section_path"] == f"Refund Exceptions SOP > {sop[0].section_path}"

@@ -74,6 +74,16 @@ def test_long_answers_are_split_within_block_limits():
     assert all(len(piece) <= 2900 for piece in chunks_of(text))
 
 
+@pytest.mark.parametrize("doc_type,clause_no,expected", [
+    ("sop", "7", "5.1 Handling the Request · step 7"), ("msa", "12.2", "12. Term and Termination · clause 12.2")])
+def test_sources_name_a_runbook_step_and_a_contract_clause(doc_type, clause_no, expected):
+    path = "5.1 Handling the Request" if doc_type == "sop" else "12. Term and Termination"
+    answer = Answer(answer="x [1]", grounded=True, citations=[Citation(n=1, chunk_id="c1", source="a.md", quote="q",
+                    section_path=path, page_start=None, title="T", clause_no=clause_no, doc_type=doc_type)])
+    sources = next(b for b in answer_blocks(answer, answer_id="a1", base_url=None) if b.get("block_id") == "sources")
+    assert sources["text"]["text"].endswith(expected)
+
+
 def test_document_links_need_a_plain_http_base():
     assert document_link(None, "a.md", "A") == "*A*"
     assert document_link("javascript:alert(1)", "a.md", "A") == "*A*"

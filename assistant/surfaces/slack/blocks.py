@@ -98,7 +98,7 @@ def citation_line(citation, base_url: str | None) -> str:
     parts = []
     if citation.section_path:
         parts.append(escape(citation.section_path))
-    clause = clause_label(citation.clause_no, citation.section_path or "")
+    clause = clause_label(citation.clause_no, citation.section_path or "", citation.doc_type)
     if clause:
         parts.append(escape(clause))
     if citation.page_start:
