@@ -18,6 +18,7 @@ import numpy as np
 from assistant import answertype, followup
 from assistant.answertype import not_a_document_question
 from assistant.citation_label import clause_at, clause_label
+from assistant.contracts.text import is_abbreviation
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn, page_of_offset
@@ -45,8 +46,13 @@ def normalise(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
+    """Sentence spans of model prose (and of passages quoted in drafts). A full stop that ends an
+    abbreviation or an initial ("Lumen BPO Services Ltd. Customer", "A.M. Best") is not a sentence
+    end: split there, the half without a citation would be dropped as unsupported."""
     spans, start = [], 0
     for m in _SENT_SPLIT.finditer(text):
+        if "\n" not in m.group() and text[m.start() - 1] == "." and is_abbreviation(text, m.start() - 1):
+            continue
         if text[start : m.start()].strip():
             spans.append((start, m.start()))
         start = m.end()

@@ -51,6 +51,15 @@ def test_a_figure_the_cited_passage_does_not_hold_is_dropped(answerer, sentence)
     assert not answer.grounded and answer.citations == [] and answer.flagged == [sentence]
 
 
+def test_an_abbreviation_does_not_split_a_cited_sentence(answerer):
+    # Split after "Ltd." or "A.M.", the first half has no citation and would be dropped as unsupported.
+    insurer = passage(3, "Supplier shall keep insurance with insurers rated A- or better by A.M. Best.")
+    reply = ("Lumen BPO Services Ltd. Team Leads approve exceptions up to 1,000.00 [1]. "
+             "Insurers must be rated A- or better by A.M. Best [3].")
+    answer = answerer.verify(reply, EVIDENCE + [insurer], question=Q)
+    assert answer.grounded and answer.flagged == [] and answer.answer == reply
+
+
 def test_figures_from_the_question_may_be_repeated(answerer):
     reply = "A 400 dollar exception is approved by the Lumen Team Lead [1]."
     assert answerer.verify(reply, EVIDENCE, question="Who approves a 400 dollar refund exception?").grounded
