@@ -52,7 +52,7 @@ def clause_at(result, offset: int) -> str:
     before = result.text[: line_end if line_end >= 0 else len(result.text)].splitlines()
     if result.doc_type in PROCESS_DOC_TYPES:
         steps = [m.group(1) for m in map(_STEP.match, before) if m]
-        if steps:
+        if steps and _numbered_as_shown(result.text):
             return steps[-1]
         return "" if result.clause_no.isdigit() else result.clause_no
     if result.doc_type not in CONTRACT_DOC_TYPES:
@@ -64,3 +64,11 @@ def clause_at(result, offset: int) -> str:
                                                       or number.startswith(result.clause_no + ".")):
             found = number
     return found
+
+
+def _numbered_as_shown(text: str) -> bool:
+    """Whether the steps' written numbers are the ones a reader sees: each one more than the last.
+    Markdown renders "1. 1. 1." as 1, 2, 3 (many runbooks number every item "1."), and two lists in
+    one chunk restart; in either case a written number is not the step, so none is named."""
+    numbers = [int(m.group(1)) for m in map(_STEP.match, text.splitlines()) if m]
+    return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))

@@ -276,6 +276,16 @@ def test_a_runbook_quote_before_the_first_step_names_no_step(tmp_path, embedder)
     assert answer.citations[0].clause_no == ""  # not "1": the quote comes before step 1
 
 
+def test_a_list_numbered_one_one_one_names_no_step(tmp_path, embedder):
+    # Markdown shows "1. 1. 1." as steps 1, 2, 3: the written "1" of the third item is not its step.
+    text = ("1. Announce on the call that you are the incident commander.\n\n"
+            "1. Identify whether there is an obvious cause and delegate the investigation.\n\n"
+            "1. Once the call is over, follow the steps from After an Incident.")
+    answer = _offline_answer(tmp_path, embedder, "when do I follow the steps from After an Incident?", text,
+                             doc_type="runbook", clause_no="1", section_path="Steps for Incident Commander")
+    assert "Once the call is over" in answer.citations[0].quote and answer.citations[0].clause_no == ""
+
+
 def test_a_quote_after_a_page_break_cites_the_later_page(tmp_path, embedder):
     page_one = "9.1 Records. Supplier shall keep call recordings for ninety (90) days.\n\n"
     text = page_one + "9.2 Deletion. Supplier shall delete chat transcripts twelve (12) months after the chat closes."
