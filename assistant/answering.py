@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant import answertype, followup
 from assistant.answertype import not_a_document_question
-from assistant.citation_label import clause_at, clause_label
+from assistant.citation_label import clause_label, quoted_clause
 from assistant.contracts.text import is_abbreviation
 from assistant.config import Settings
 from assistant.llm import invoke_text
@@ -197,7 +197,7 @@ class Answerer:
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
         # The clause a quote sits in can be deeper than the one its chunk opens with (17 -> 17.2).
-        pool = [r.model_copy(update={"clause_no": clause_at(r, quotes[i].start)}) if i in quotes else r
+        pool = [r.model_copy(update={"clause_no": quoted_clause(r, quotes[i].start)}) if i in quotes else r
                 for i, r in enumerate(pool)]
         citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
         lead = self._lead(pool[best.result_index])

@@ -38,7 +38,7 @@ def clause_label(clause_no: str, shown: str = "", doc_type: str | None = None) -
 _STEP = re.compile(r"^\s{0,3}(\d{1,2})[.)](?:\s|$)")
 
 
-def clause_at(result, offset: int) -> str:
+def quoted_clause(result, offset: int) -> str:
     """The clause or step a quote starting at `offset` (into `result.text`) belongs to.
 
     A chunk stores the first number it holds: the clause it opens or continues ("17"), the first

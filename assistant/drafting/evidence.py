@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import normalise, split_sentences
-from assistant.citation_label import clause_at
+from assistant.citation_label import quoted_clause
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult
 
@@ -76,7 +76,7 @@ class Evidence:
             self.retrieved.setdefault(result.chunk_id, result)
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
                                            section_path=result.section_path, page_start=result.page_start,
-                                           title=result.title, clause_no=clause_at(result, _offset_of(quote, result.text)),
+                                           title=result.title, clause_no=quoted_clause(result, _offset_of(quote, result.text)),
                                            doc_type=result.doc_type))
         return marker(self._numbers[key])
 
