@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import sqlite3
 import threading
-from pathlib import Path
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
 
 from assistant.models import DocumentInfo
 
@@ -31,6 +32,21 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
 CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection);
 """
+
+
+def sources_named(sources: Iterable[str], name: str) -> list[str]:
+    """The stored sources a user-typed name means, sorted: the exact path alone, else every
+    case-insensitive match of the path, a trailing part of it, its file name or its stem.
+
+    One rule for every command that names a document ("contracts/acme-msa.pdf", "acme-msa.pdf",
+    "acme-msa"); callers decide what none or several matches mean for them.
+    """
+    known = sorted(set(sources))
+    if name in known:
+        return [name]
+    lowered = name.lower()
+    return [s for s in known if s.lower() == lowered or s.lower().endswith("/" + lowered)
+            or PurePosixPath(s).name.lower() == lowered or PurePosixPath(s).stem.lower() == lowered]
 
 
 class CatalogRow(DocumentInfo):

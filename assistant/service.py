@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import re
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.access import AccessPolicy
 from assistant.audit import AuditEvent, AuditLog
-from assistant.catalog import Catalog
+from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
 from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
 from assistant.models import (
@@ -141,11 +142,21 @@ class AssistantService:
             self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
-        rows = self.catalog.all(self.access.readable(caller))
+        docs = self._listed(self.access.readable(caller))
         # The ingested root is a server path: only those who manage the index need to see it.
-        show_root = self.access.can_manage(caller)
-        return [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields)) | ({} if show_root else {"root": ""}))
-                for r in rows]
+        if self.access.can_manage(caller):
+            return docs
+        return [d.model_copy(update={"root": ""}) for d in docs]
+
+    def _listed(self, collections: list[str]) -> list[DocumentInfo]:
+        rows = [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields))) for r in self.catalog.all(collections)]
+        if self.settings.store.mode != "server":
+            return rows
+        # A Chroma server is shared by processes with their own data directories: the catalog here
+        # knows only what this process ingested, the chunk metadata in Chroma what every ingest
+        # stored. The catalog still tells the root of the documents it has (chunks don't keep it).
+        roots = {r.doc_id: r.root for r in rows}
+        return [d.model_copy(update={"root": roots.get(d.doc_id, "")}) for d in self.lexical.documents(collections)]
 
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
@@ -196,6 +207,27 @@ class AssistantService:
         else:
             target.write_bytes(previous)
 
+    def delete_named(self, name: str, caller: Caller) -> DocumentInfo:
+        """delete_document for a name a user typed: a doc_id, a source path or its file name."""
+        self._require_manage(caller)  # first: a non-admin learns nothing about which names exist
+        return self.delete_document(self._doc_id_named(name, caller), caller)
+
+    def _doc_id_named(self, name: str, caller: Caller) -> str:
+        name = (name or "").strip()
+        if not name:
+            raise InvalidInput("the document name is empty")
+        if self.catalog.get(name) is not None:
+            return name
+        # The catalog, not the listing: it holds what delete_document can remove.
+        rows = self.catalog.all(self.access.readable(caller))
+        named = set(sources_named((r.source for r in rows), name))
+        found = [r for r in rows if r.source in named]
+        if len(found) == 1:
+            return found[0].doc_id
+        if found:
+            raise InvalidInput(f"{name!r} matches {len(found)} documents, name one by its doc_id: {_candidates(found)}")
+        raise NotFound(f"no document with id or name {name!r}")
+
     def delete_document(self, doc_id: str, caller: Caller) -> DocumentInfo:
         self._require_manage(caller)
         row = self.catalog.get(doc_id)
@@ -238,3 +270,10 @@ class AssistantService:
             action=action, caller=caller.id, roles=sorted(caller.roles), surface=caller.surface,
             question=masked[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
         ))
+
+
+def _candidates(rows: list[CatalogRow], shown: int = 5) -> str:
+    """'<doc_id> <source>; ...' for an ambiguous name, with the root where one path came from two roots."""
+    repeated = {source for source, n in Counter(r.source for r in rows).items() if n > 1}
+    listed = [f"{r.doc_id} {r.source}" + (f" (from {r.root})" if r.source in repeated else "") for r in rows[:shown]]
+    return "; ".join(listed + ([f"{len(rows) - shown} more"] if len(rows) > shown else []))

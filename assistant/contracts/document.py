@@ -14,6 +14,7 @@ from pathlib import PurePosixPath
 
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
+from assistant.catalog import sources_named
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
 
@@ -135,13 +136,8 @@ def resolve_source(service, caller: Caller, source: str) -> str:
     name = (source or "").strip()
     if not name:
         raise InvalidInput("the contract name is empty")
-    rows = contract_rows(service, caller)
-    sources = sorted({r.source for r in rows})
-    if name in sources:
-        return name
+    matches = sources_named((r.source for r in contract_rows(service, caller)), name)
     lowered = name.lower()
-    matches = [s for s in sources if s.lower() == lowered or PurePosixPath(s).name.lower() == lowered
-               or s.lower().endswith("/" + lowered) or PurePosixPath(s).stem.lower() == lowered]
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:

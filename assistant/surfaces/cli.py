@@ -17,7 +17,7 @@ from rich.text import Text
 from assistant.citation_label import clause_label
 from assistant.config import ADMIN_ROLE, ConfigError, load_settings
 from assistant.errors import AssistantError
-from assistant.models import Caller, SearchFilters, Turn
+from assistant.models import Caller, DocumentInfo, SearchFilters, Turn
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, help="BPO Assistant: cited answers over runbooks, SOPs and contracts.")
 out = Console()
@@ -150,7 +150,7 @@ def _print_answer(answer) -> None:
     if not answer.grounded:
         out.print("[yellow](not grounded in the documents)[/yellow]")
     for c in answer.citations:
-        clause = clause_label(c.clause_no, c.section_path)
+        clause = clause_label(c.clause_no, c.section_path, c.doc_type)
         where = ", ".join(p for p in (c.section_path, clause, f"p.{c.page_start}" if c.page_start else "") if p)
         # Document text is not Rich markup: a heading such as "[/b] Annex" must print as it is.
         line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.source})"
@@ -198,20 +198,48 @@ def documents(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"))
     if as_json:
         sys.stdout.write(json.dumps({"documents": [d.model_dump() for d in docs]}) + "\n")
         return
+    out.print(_documents_table(docs, out.width))
+
+
+# Beside a whole doc_id (what `delete` takes, so it never wraps) the four detail columns leave
+# the source almost no room below this width (80 when piped): there they go under the source.
+_WIDE_DOCUMENTS_TABLE = 110
+
+
+def _documents_table(docs: list[DocumentInfo], width: int) -> Table:
+    id_width = max((len(d.doc_id) for d in docs), default=6)
     table = Table()
-    for col in ("doc_id", "source", "type", "collection", "chunks", "ingested_at"):
-        table.add_column(col)
+    table.add_column("doc_id", no_wrap=True, min_width=id_width)
+    if width < _WIDE_DOCUMENTS_TABLE:
+        table.add_column("document", overflow="fold")
+        for d in docs:
+            details = f"{d.doc_type} · {d.collection} · {d.chunks} chunks · {_short_time(d.ingested_at)}"
+            table.add_row(d.doc_id, Text(d.source) + Text("\n" + details, style="dim"))
+        return table
+    table.add_column("source", overflow="fold")
+    for col in ("type", "collection", "chunks", "ingested (UTC)"):
+        table.add_column(col, no_wrap=True, justify="right" if col == "chunks" else "left")
     for d in docs:
-        table.add_row(d.doc_id, d.source, d.doc_type, d.collection, str(d.chunks), d.ingested_at)
-    out.print(table)
+        table.add_row(d.doc_id, Text(d.source), d.doc_type, d.collection, str(d.chunks), _short_time(d.ingested_at))
+    return table
+
+
+def _short_time(iso: str) -> str:
+    """'2026-11-24 02:17' (UTC) for a stored ISO time; the seconds and offset only take width."""
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return (parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed).strftime("%Y-%m-%d %H:%M")
 
 
 @app.command()
-def delete(ctx: typer.Context, doc_id: str):
+def delete(ctx: typer.Context,
+           document: str = typer.Argument(..., help="its doc_id, source path or (when unique) file name")):
     """Remove one document's chunks from the index."""
     state = _state(ctx)
-    info = state.service.delete_document(doc_id, state.caller)
-    out.print(f"removed {info.source} ({info.chunks} chunks)")
+    info = state.service.delete_named(document, state.caller)
+    out.print(f"removed {info.source} ({info.chunks} chunks)", markup=False, highlight=False)
 
 
 @app.command()
@@ -283,7 +311,8 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except (AssistantError, ConfigError) as exc:
-        err.print(f"error: {getattr(exc, 'message', str(exc))}", markup=False, highlight=False)
+        # One line, never wrapped at the console width: it may list doc_ids to copy.
+        err.print(f"error: {getattr(exc, 'message', str(exc))}", markup=False, highlight=False, soft_wrap=True)
         sys.exit(EXIT_ERROR)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
