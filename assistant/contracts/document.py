@@ -126,9 +126,9 @@ def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:
 # -- loading --------------------------------------------------------------------------------
 
 def contract_rows(service, caller: Caller) -> list:
-    """Catalog rows of the contracts this caller may read."""
-    rows = service.catalog.all(service.access.readable(caller))
-    return [r for r in rows if r.doc_type in CONTRACT_DOC_TYPES]
+    """The contracts this caller may read, as the service lists them (from Chroma in server mode,
+    where another process's ingest is not in this process's catalog)."""
+    return [d for d in service.documents(caller) if d.doc_type in CONTRACT_DOC_TYPES]
 
 
 def resolve_source(service, caller: Caller, source: str) -> str:
@@ -142,7 +142,7 @@ def resolve_source(service, caller: Caller, source: str) -> str:
         return matches[0]
     if len(matches) > 1:
         raise InvalidInput(f"{source!r} matches several contracts: {', '.join(matches[:5])}")
-    other = [r for r in service.catalog.all(service.access.readable(caller))
+    other = [r for r in service.documents(caller)
              if r.source == name or PurePosixPath(r.source).name.lower() == lowered]
     if other:
         raise InvalidInput(f"{other[0].source} is indexed as a {other[0].doc_type} document, not a contract")

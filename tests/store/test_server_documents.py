@@ -38,6 +38,10 @@ def test_a_process_with_another_data_directory_lists_the_servers_documents(tmp_p
         assert {d.root for d in agent} == {""}
         assert {d.source for d in api.documents(as_role("bpo_agent"))} == {d.source for d in agent}
         assert api.documents(as_role()) == []
+
+        # The contract tools find a contract by the same listing, not by the local catalog.
+        terms = api.contracts.key_terms("acme-msa.md", as_role("legal"))
+        assert terms.source == "contracts/acme-msa.md"
     finally:
         for svc in (ingest, api):
             svc.catalog.close()
