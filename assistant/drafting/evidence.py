@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from assistant.answering import normalise, split_sentences
 from assistant.citation_label import quoted_clause
 from assistant.contracts.sla_models import SourceSpan
-from assistant.models import Caller, Citation, SearchFilters, SearchResult
+from assistant.models import Caller, Citation, SearchFilters, SearchResult, page_of_offset
 
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*•]\s+|\d{1,2}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
@@ -74,10 +74,13 @@ class Evidence:
             self._numbers[key] = n
             self._texts[n] = result.text
             self.retrieved.setdefault(result.chunk_id, result)
+            at = _offset_of(quote, result.text)
+            # The page and clause of the quote itself: a chunk can run across a page break and
+            # hold several clauses or steps.
+            page = page_of_offset(result.page_start, result.page_breaks, result.char_start + at)
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
-                                           section_path=result.section_path, page_start=result.page_start,
-                                           title=result.title, clause_no=quoted_clause(result, _offset_of(quote, result.text)),
-                                           doc_type=result.doc_type))
+                                           section_path=result.section_path, page_start=page, title=result.title,
+                                           clause_no=quoted_clause(result, at), doc_type=result.doc_type))
         return marker(self._numbers[key])
 
     def cite_span(self, span: SourceSpan | None) -> str:
