@@ -17,7 +17,7 @@ import numpy as np
 
 from assistant import answertype, followup
 from assistant.answertype import not_a_document_question
-from assistant.citation_label import clause_label, quoted_clause
+from assistant.citation_label import clause_label, quote_offset, quoted_clause
 from assistant.contracts.text import is_abbreviation
 from assistant.config import Settings
 from assistant.llm import invoke_text
@@ -196,11 +196,8 @@ class Answerer:
             if not sentence.endswith((".", "!", "?")):
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
-        # The clause a quote sits in can be deeper than the one its chunk opens with (17 -> 17.2).
-        pool = [r.model_copy(update={"clause_no": quoted_clause(r, quotes[i].start)}) if i in quotes else r
-                for i, r in enumerate(pool)]
         citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
-        lead = self._lead(pool[best.result_index])
+        lead = self._lead(pool[best.result_index], next(c.clause_no for c in citations if c.n == numbers[best.result_index]))
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
 
     @staticmethod
@@ -217,10 +214,10 @@ class Answerer:
         return max(typed, key=lambda c: c.score) if typed else best
 
     @staticmethod
-    def _lead(r: SearchResult) -> str:
+    def _lead(r: SearchResult, clause_no: str) -> str:
         where = r.section_path.split(" > ")[-1] if r.section_path else ""
         is_contract = r.doc_type in CONTRACT_DOC_TYPES
-        clause = clause_label(r.clause_no, where) if is_contract and where else ""
+        clause = clause_label(clause_no, where) if is_contract and where else ""
         if clause:
             where = f"{clause}, {where}"
         label = r.title + (f" ({where})" if where and where != r.title else "")
@@ -242,9 +239,13 @@ class Answerer:
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
+        # The page and the clause or step of the quote itself: a chunk can run across a page break
+        # and hold several clauses (17 -> 17.2) or steps.
+        at = quote_offset(quote, r.text)
+        page = page_of_offset(r.page_start, r.page_breaks, r.char_start + at)
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
-                        section_path=r.section_path, page_start=_page_of(r, quote), title=r.title,
-                        clause_no=r.clause_no, doc_type=r.doc_type, collection=r.collection)
+                        section_path=r.section_path, page_start=page, title=r.title, clause_no=quoted_clause(r, at),
+                        doc_type=r.doc_type, collection=r.collection)
 
     # -- LLM, verified ----------------------------------------------------------------------
     def evidence_block(self, results: list[SearchResult]) -> str:
@@ -376,15 +377,6 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
         if following is not None:
             following.score = max(following.score, c.score)
     return kept
-
-
-def _page_of(r: SearchResult, quote: str) -> int | None:
-    """The page a quote starts on: the chunk's first page plus the page breaks before the quote
-    (a chunk that runs across pages records where they are)."""
-    if r.page_start is None or not r.page_breaks:
-        return r.page_start
-    at = r.text.find(quote.strip()[:80])
-    return r.page_start if at < 0 else page_of_offset(r.page_start, r.page_breaks, r.char_start + at)
 
 
 _NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",

@@ -34,6 +34,14 @@ def clause_label(clause_no: str, shown: str = "", doc_type: str | None = None) -
     return f"clause {clause_no}"
 
 
+def quote_offset(quote: str, text: str) -> int:
+    """Where a quote starts in its chunk's text, whatever its spacing (quotes are shown with runs of
+    whitespace collapsed); 0 when it can't be found."""
+    words = quote.split()
+    m = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    return m.start() if m else 0
+
+
 # A numbered step opening a line: "7. If the value...", "7) Check..." (nested sub-steps are indented).
 _STEP = re.compile(r"^\s{0,3}(\d{1,2})[.)](?:\s|$)")
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import normalise, split_sentences
-from assistant.citation_label import quoted_clause
+from assistant.citation_label import quote_offset, quoted_clause
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult, page_of_offset
 
@@ -18,12 +18,6 @@ _EMPHASIS = re.compile(r"\*\*|__|`")
 def clean(text: str) -> str:
     """Display form of a quoted line: no Markdown list/heading markers or emphasis, one line."""
     return " ".join(_EMPHASIS.sub("", _MARKERS.sub("", text)).split())
-
-
-def _offset_of(quote: str, text: str) -> int:
-    """Where a (whitespace-collapsed) quote starts in the chunk text; 0 if its spacing can't be matched."""
-    m = re.search(r"\s+".join(map(re.escape, quote.split())), text)
-    return m.start() if m else 0
 
 
 def marker(n: int) -> str:
@@ -74,7 +68,7 @@ class Evidence:
             self._numbers[key] = n
             self._texts[n] = result.text
             self.retrieved.setdefault(result.chunk_id, result)
-            at = _offset_of(quote, result.text)
+            at = quote_offset(quote, result.text)
             # The page and clause of the quote itself: a chunk can run across a page break and
             # hold several clauses or steps.
             page = page_of_offset(result.page_start, result.page_breaks, result.char_start + at)

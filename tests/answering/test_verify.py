@@ -60,6 +60,15 @@ def test_an_abbreviation_does_not_split_a_cited_sentence(answerer):
     assert answer.grounded and answer.flagged == [] and answer.answer == reply
 
 
+def test_a_verified_quote_cites_the_sub_clause_it_sits_in(answerer):
+    text = ("17. Limitation of Liability\n17.1 Exclusion. Neither Party is liable for indirect loss.\n"
+            "17.2 Liability Cap. Each Party's total liability shall not exceed the fees paid in the prior twelve (12) months.")
+    msa = passage(1, text).model_copy(update={"doc_type": "msa", "clause_no": "17"})
+    reply = 'Liability is capped: "total liability shall not exceed the fees paid in the prior twelve (12) months" [1].'
+    answer = answerer.verify(reply, [msa], question="what is the liability cap?")
+    assert answer.grounded and answer.citations[0].clause_no == "17.2"
+
+
 def test_figures_from_the_question_may_be_repeated(answerer):
     reply = "A 400 dollar exception is approved by the Lumen Team Lead [1]."
     assert answerer.verify(reply, EVIDENCE, question="Who approves a 400 dollar refund exception?").grounded
