@@ -59,9 +59,9 @@ def quoted_clause(result, offset: int) -> str:
     line_end = result.text.find("\n", offset)
     before = result.text[: line_end if line_end >= 0 else len(result.text)].splitlines()
     if result.doc_type in PROCESS_DOC_TYPES:
-        steps = [m.group(1) for m in map(_STEP.match, before) if m]
-        if steps and _numbered_as_shown(result.text):
-            return steps[-1]
+        step = _step_of_last_line(before)
+        if step and _numbered_as_shown(result.text):
+            return step
         return "" if result.clause_no.isdigit() else result.clause_no
     if result.doc_type not in CONTRACT_DOC_TYPES:
         return result.clause_no
@@ -74,9 +74,25 @@ def quoted_clause(result, offset: int) -> str:
     return found
 
 
+def _step_of_last_line(lines: list[str]) -> str:
+    """The step the last line belongs to: the step line itself, or an indented line or sub-item
+    under it. A paragraph back at the margin ends the list ("It's important to..." after the last
+    item is no step's)."""
+    for line in reversed(lines):
+        m = _STEP.match(line)
+        if m:
+            return m.group(1)
+        if line.strip() and not line[:1].isspace():
+            return ""
+    return ""
+
+
 def _numbered_as_shown(text: str) -> bool:
-    """Whether the steps' written numbers are the ones a reader sees: each one more than the last.
-    Markdown renders "1. 1. 1." as 1, 2, 3 (many runbooks number every item "1."), and two lists in
-    one chunk restart; in either case a written number is not the step, so none is named."""
+    """Whether the steps' written numbers are the ones a reader sees. Markdown renders "1. 1. 1." as
+    1, 2, 3 (many runbooks number every item "1."), and two lists in one chunk restart, so the
+    numbers must run on by one; a lone "1." may be the third item of such a list begun in the
+    chunk before, so a lone number counts only when it is past 1 (a written "6." is meant)."""
     numbers = [int(m.group(1)) for m in map(_STEP.match, text.splitlines()) if m]
+    if len(numbers) == 1:
+        return numbers[0] > 1
     return all(b == a + 1 for a, b in zip(numbers, numbers[1:]))
