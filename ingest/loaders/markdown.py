@@ -1,4 +1,5 @@
-"""Markdown loader (.md, .markdown): ``text`` is the file's own text, character for character.
+"""Markdown loader (.md, .markdown): ``text`` is the file's own text, character for character,
+except that HTML tags in prose are blanked with spaces of the same length (offsets unchanged).
 
 Structure comes from markdown-it-py's block tokens and their ``.map`` source-line ranges:
 headings (ATX and setext, level from the tag), paragraphs, list items (every item its own
@@ -185,6 +186,38 @@ def parse_markdown(text: str) -> ParsedDocument:
         if e > s:
             blocks.append(Block(kind=kind, start=s, end=e, level=level))
 
-    return ParsedDocument(
-        text=text, blocks=blocks, title=title or fm_title, format="markdown"
-    )
+    text, blocks = _blank_inline_html(text, blocks)
+    return ParsedDocument(text=text, blocks=blocks, title=title or fm_title, format="markdown")
+
+
+# Markup only: HTML tags by name (a "<namespace>" placeholder in a runbook command is text) and
+# comments. Documents exported from editors wrap every defined term in one ("<span
+# class="keyterms_link">Provider</span>"): left in, the tags fill the model's 256-word-piece window
+# and every quote.
+_HTML_TAG_RE = re.compile(
+    r"<!--.*?-->|</?(?:a|abbr|b|big|blockquote|br|center|cite|code|del|details|div|em|font|h[1-6]|hr|i|img|ins|kbd|"
+    r"label|li|mark|ol|p|pre|q|s|small|span|strike|strong|sub|summary|sup|table|tbody|td|th|thead|time|tr|tt|u|ul|"
+    r"var)\b[^<>]*>", re.IGNORECASE | re.DOTALL)
+_CODE_SPAN_RE = re.compile(r"(`+).+?\1", re.DOTALL)
+
+
+def _blank_inline_html(text: str, blocks: list[Block]) -> tuple[str, list[Block]]:
+    """`text` with the HTML tags inside prose blocks replaced by as many spaces, so every offset
+    (blocks, chunks, citations) stays that of the file, and the blocks trimmed to what is left
+    (a block of nothing but tags goes). Code blocks and `code spans` keep their tags."""
+    out = list(text)
+    kept = []
+    for block in blocks:
+        if block.kind == BlockKind.code:
+            kept.append(block)
+            continue
+        body = text[block.start : block.end]
+        code = [m.span() for m in _CODE_SPAN_RE.finditer(body)]
+        for m in _HTML_TAG_RE.finditer(body):
+            if not any(a < m.end() and m.start() < b for a, b in code):
+                out[block.start + m.start() : block.start + m.end()] = " " * (m.end() - m.start())
+        masked = "".join(out[block.start : block.end])
+        if masked.strip():
+            start = block.start + len(masked) - len(masked.lstrip())
+            kept.append(block.model_copy(update={"start": start, "end": block.end - (len(masked) - len(masked.rstrip()))}))
+    return "".join(out), kept

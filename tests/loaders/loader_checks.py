@@ -38,3 +38,14 @@ def block_containing(doc: ParsedDocument, needle: str):
         if needle in doc.block_text(b):
             return b
     raise AssertionError(f"no block contains {needle!r}")
+
+
+def same_text_but_blanked_tags(text: str, original: str) -> None:
+    """`text` is `original` character for character, except HTML tags blanked with as many spaces
+    (the Markdown loader's only change: offsets stay the file's)."""
+    import re
+
+    assert len(text) == len(original)
+    blanked = re.sub(r"<!--.*?-->|<[^<>]*>", lambda m: " " * len(m.group()) if not text[m.start():m.end()].strip()
+                     else m.group(), original, flags=re.DOTALL)
+    assert text == blanked

@@ -1,6 +1,6 @@
 from pathlib import Path
 
-from tests.loaders.loader_checks import block_containing, check_doc
+from tests.loaders.loader_checks import block_containing, check_doc, same_text_but_blanked_tags
 from ingest.document import BlockKind
 from ingest.loaders import heading_text, load_document
 
@@ -49,7 +49,7 @@ def test_markdown_structure(tmp_path: Path):
     p.write_text(RUNBOOK, encoding="utf-8")
     doc = load_document(p)
     check_doc(doc)
-    assert doc.text == p.read_text(encoding="utf-8")
+    same_text_but_blanked_tags(doc.text, p.read_text(encoding="utf-8"))  # the <details> tags are blanked
     assert doc.format == "markdown"
     assert doc.title == "QueueBacklogHigh"  # the H1 wins over the front-matter title
 
@@ -133,3 +133,39 @@ def test_numbered_section_list_items_become_headings(tmp_path: Path):
     heads = [(heading_text(doc, b), b.level) for b in doc.blocks if b.kind is BlockKind.heading]
     assert heads == [("Service Level Agreement", 1), ("Uptime", 2)]
     assert block_containing(doc, "Remedies").kind is BlockKind.list_item
+
+
+EXPORTED = """\
+# Data Processing Agreement
+
+4. <span class="header_2">Security Incident Response</span>
+
+    1. Upon becoming aware of a Security Incident, <span class="keyterms_link">Provider</span> will notify
+       <span class="keyterms_link">Customer</span> within 72 hours.<!-- reviewed -->
+
+<div align="center"><b>Schedule 1</b></div>
+
+Run `<span>literal</span>` or `kubectl -n <namespace> get pods` as written; <namespace> is yours.
+
+```html
+<span class="kept">code</span>
+```
+"""
+
+
+def test_html_tags_in_prose_are_blanked_offsets_kept(tmp_path: Path):
+    p = tmp_path / "dpa.md"
+    p.write_text(EXPORTED, encoding="utf-8")
+    doc = load_document(p)
+    check_doc(doc)  # blocks still start and end on text, not on the blanked tags
+    assert len(doc.text) == len(EXPORTED)  # same length: every offset is the file's
+    prose = " ".join(" ".join(doc.block_text(b).split()) for b in doc.blocks if b.kind is not BlockKind.code)
+    assert "<span" not in prose.replace("`<span>literal</span>`", "") and "<!--" not in prose and "<b>" not in prose
+    assert "Provider will notify Customer within 72 hours." in prose
+    assert "Schedule 1" in prose
+    # Text that only looks like markup stays: a placeholder, code spans and code blocks.
+    assert "`<span>literal</span>`" in prose and "<namespace> is yours" in prose
+    code = next(b for b in doc.blocks if b.kind is BlockKind.code)
+    assert '<span class="kept">code</span>' in doc.block_text(code)
+    heading = block_containing(doc, "Security Incident Response")
+    assert heading_text(doc, heading) == "Security Incident Response"  # a list heading, its marker dropped
