@@ -66,6 +66,7 @@ class _Item:
     text: str
     level: int = 0
     num: tuple[str, int] | None = None  # (numId, ilvl) of a numbered paragraph
+    bold: bool = False  # every run with text is bold (set by hand, not by the style)
 
 
 @dataclass
@@ -232,20 +233,23 @@ class _Walker:
                 self.items.append(_Item(BlockKind.paragraph, text))
             return
         if num is not None or info.numbered:
-            self.items.append(_Item(BlockKind.list_item, text, num=num or ("style", 0)))
+            self.items.append(_Item(BlockKind.list_item, text, num=num or ("style", 0), bold=_all_bold(p)))
             return
         self.items.append(_Item(BlockKind.paragraph, text))
 
     def promote_numbered_headings(self) -> None:
-        """'1. Processing' followed by '1.1 ...' items: the short parent item is a heading."""
+        """'1. Processing' followed by '1.1 ...' items: the short parent item is a heading. So is a
+        short numbered item set in bold and followed by body text ("4. **Security Incident
+        Response**", then its unnumbered clause): templates number their headings as list items."""
         items = self.items
         for i, it in enumerate(items):
             if it.kind is not BlockKind.list_item or it.num is None or i + 1 >= len(items):
                 continue
             nxt = items[i + 1]
-            if nxt.kind is not BlockKind.list_item or nxt.num is None:
-                continue
-            if nxt.num[0] != it.num[0] or nxt.num[1] <= it.num[1]:
+            parent_of_deeper = (nxt.kind is BlockKind.list_item and nxt.num is not None
+                                and nxt.num[0] == it.num[0] and nxt.num[1] > it.num[1])
+            bold_over_body = it.bold and nxt.kind is BlockKind.paragraph and not nxt.bold
+            if not (parent_of_deeper or bold_over_body):
                 continue
             words = it.text.split()
             if (
@@ -255,6 +259,22 @@ class _Walker:
                 and not _SENTENCE_BREAK_RE.search(it.text)
             ):
                 it.kind, it.level = BlockKind.heading, min(it.num[1] + 1, 6)
+
+
+_W_R, _W_B = _W + "r", _W + "b"
+
+
+def _all_bold(p) -> bool:
+    """Whether every run of `p` that has text is bold by its own run properties."""
+    runs = [r for r in p.iter(_W_R) if "".join(t.text or "" for t in r.iter(W_T)).strip()]
+    if not runs:
+        return False
+    for r in runs:
+        rpr = r.find(W_RPR)
+        b = rpr.find(_W_B) if rpr is not None else None
+        if b is None or b.get(W_VAL, "true").lower() in ("0", "false", "off"):
+            return False
+    return True
 
 
 def _first_title(items: list[_Item]) -> str | None:

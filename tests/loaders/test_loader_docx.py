@@ -109,6 +109,27 @@ def test_docx_numbered_parent_becomes_heading(tmp_path: Path):
     ]
 
 
+def test_a_bold_numbered_item_over_body_text_is_a_heading(tmp_path: Path):
+    # Templates number headings as list items; this one's clause text below it is not numbered.
+    d = docx.Document()
+    _number(d.add_paragraph("Restricted Transfers"), ilvl=0)
+    _number(d.add_paragraph("Provider may transfer Customer Personal Data where permitted."), ilvl=1)
+    heading = d.add_paragraph()
+    heading.add_run("Security Incident Response").bold = True
+    _number(heading, ilvl=0)
+    d.add_paragraph("Upon becoming aware of a Security Incident, Provider will notify Customer within 72 hours.")
+    plain = d.add_paragraph("Notify the customer")  # numbered, short, but not bold: an ordinary item
+    _number(plain, ilvl=0)
+    d.add_paragraph("Use the template in the appendix.")
+    path = tmp_path / "dpa.docx"
+    d.save(path)
+    doc = load_document(path)
+    check_doc(doc)
+    assert [(heading_text(doc, b) if b.kind is BlockKind.heading else b.kind) for b in doc.blocks] == [
+        "Restricted Transfers", BlockKind.list_item, "Security Incident Response", BlockKind.paragraph,
+        BlockKind.list_item, BlockKind.paragraph]
+
+
 def test_corrupt_docx(tmp_path: Path, sample_docx: Path):
     cases = {
         "text.docx": b"plain text pretending to be a docx",
