@@ -78,7 +78,12 @@ def version(text: str) -> str:
 
 
 def title_for(parsed_title: str | None, rel_path: str) -> str:
+    """The document's own title, else one made from its file name the way MkDocs does: separators
+    become spaces and an all-lower-case name gets a capital ("anti_patterns.md" -> "Anti patterns",
+    which every citation shows as "According to Anti patterns"); a name with capitals is kept."""
     if parsed_title and parsed_title.strip():
         return " ".join(parsed_title.split())[:200]
-    stem = PurePosixPath(rel_path).stem
-    return re.sub(r"[-_]+", " ", stem).strip() or rel_path
+    name = re.sub(r"[-_]+", " ", PurePosixPath(rel_path).stem).strip()
+    if name == name.lower():
+        name = name[:1].upper() + name[1:]
+    return name or rel_path

@@ -34,7 +34,7 @@ from ingest.redaction import redact
 
 log = logging.getLogger("bpo.ingest")
 
-CHUNKER_VERSION = "8"  # bump when chunking output changes for the same input
+CHUNKER_VERSION = "9"  # bump when chunking output changes for the same input
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
 
 

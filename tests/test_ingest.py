@@ -7,6 +7,7 @@ from pathlib import Path
 
 import pytest
 
+from ingest.metadata import title_for
 from tests.conftest import SHARED, admin, needs_shared
 
 MSA = "contracts/northbeam-lumen-msa.pdf"
@@ -260,3 +261,14 @@ def test_shared_corpus_mix_indexes_and_finds_sections(service_factory, tmp_path)
     assert again.texts_embedded == 0
     hits = svc.search("sub-processor notice and objection", admin(), k=5).results
     assert any(h.source == picks[2] for h in hits)
+
+
+@pytest.mark.parametrize("parsed,path,expected", [
+    (None, "runbooks/pagerduty/resources/anti_patterns.md", "Anti patterns"),  # as MkDocs titles a page
+    ("", "runbooks/during-an-incident.md", "During an incident"),
+    (None, "contracts/BANGIINC_05_25_2005-EX-10-Premium Managed Hosting Agreement.txt",
+     "BANGIINC 05 25 2005 EX 10 Premium Managed Hosting Agreement"),  # capitals are the author's: kept
+    ("  Refund   Exceptions SOP ", "runbooks/x.md", "Refund Exceptions SOP"),
+])
+def test_a_title_from_the_file_name_reads_as_a_title(parsed, path, expected):
+    assert title_for(parsed, path) == expected
