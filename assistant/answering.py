@@ -197,7 +197,8 @@ class Answerer:
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
         citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
-        lead = self._lead(pool[best.result_index], next(c.clause_no for c in citations if c.n == numbers[best.result_index]))
+        best_citation = next(c for c in citations if c.n == numbers[best.result_index])
+        lead = self._lead(pool[best.result_index], best_citation.clause_no)
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
 
     @staticmethod

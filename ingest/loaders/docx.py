@@ -248,7 +248,7 @@ class _Walker:
             nxt = items[i + 1]
             parent_of_deeper = (nxt.kind is BlockKind.list_item and nxt.num is not None
                                 and nxt.num[0] == it.num[0] and nxt.num[1] > it.num[1])
-            bold_over_body = it.bold and nxt.kind is BlockKind.paragraph and not nxt.bold
+            bold_over_body = it.bold and nxt.kind is BlockKind.paragraph
             if not (parent_of_deeper or bold_over_body):
                 continue
             words = it.text.split()
