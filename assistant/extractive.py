@@ -36,7 +36,12 @@ def clean(text: str) -> str:
     text = _ATTR_LIST.sub("", text)
     text = _LINK.sub(r"\1", text)
     text = _MARKUP.sub("", text)
-    return " ".join(text.split())
+    # A space before closing punctuation is never the author's: it is where markup was blanked
+    # ("<span>Customer</span>, to assess" reads "Customer , to assess") or a line was wrapped.
+    return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
+
+
+_SPACE_BEFORE_PUNCT = re.compile(r" ([,;:!?)\]]|\.(?!\w))")
 
 
 def _cells(line: str) -> list[str]:

@@ -380,3 +380,12 @@ def test_shared_runbooks(shared_service, question, source, section, fact):
 def test_shared_runbooks_refuse_what_they_do_not_cover(shared_service):
     answer = shared_service.ask("What is the refund exception approval limit for Summit members?", admin())
     assert answer.grounded is False and answer.citations == [] and answer.closest_sources
+
+
+def test_a_blanked_tag_leaves_no_space_before_punctuation_and_the_quote_stays_verbatim():
+    # The Markdown loader blanks '<span>Customer</span>' to spaces: the answer reads as prose, the
+    # citation still quotes the chunk as it is.
+    text = "Provider will allow audits by        Customer       , to assess compliance (at least yearly      )."
+    (unit,) = units(text)
+    assert unit.display == "Provider will allow audits by Customer, to assess compliance (at least yearly)."
+    assert text[unit.start:unit.end] == unit.raw and unit.raw == text
