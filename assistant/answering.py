@@ -15,10 +15,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import answertype, followup
+from assistant import answertype, extractive, followup
 from assistant.answertype import not_a_document_question
 from assistant.citation_label import clause_label, quote_offset, quoted_clause
-from assistant.contracts.text import is_abbreviation
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn, page_of_offset
@@ -31,7 +30,6 @@ TYPE_BONUS = 0.08
 # How much closer an untyped sentence may be before the typed one no longer counts as the answer.
 TYPE_MARGIN = 0.15
 NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
-_SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])|\n+")
 _CITE = re.compile(r"\[(\d{1,3})\]")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
 _WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
@@ -46,19 +44,10 @@ def normalise(text: str) -> str:
 
 
 def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of model prose (and of passages quoted in drafts). A full stop that ends an
-    abbreviation or an initial ("Lumen BPO Services Ltd. Customer", "A.M. Best") is not a sentence
-    end: split there, the half without a citation would be dropped as unsupported."""
-    spans, start = [], 0
-    for m in _SENT_SPLIT.finditer(text):
-        if "\n" not in m.group() and text[m.start() - 1] == "." and is_abbreviation(text, m.start() - 1):
-            continue
-        if text[start : m.start()].strip():
-            spans.append((start, m.start()))
-        start = m.end()
-    if text[start:].strip():
-        spans.append((start, len(text)))
-    return spans
+    """Sentence spans of model prose (and of passages quoted in drafts): every line break ends
+    one, and an abbreviation's full stop ("Lumen BPO Services Ltd. Customer") does not; split
+    there, the half without a citation would be dropped as unsupported."""
+    return extractive.split_sentences(text, line_breaks_end=True)
 
 
 @dataclass
@@ -150,12 +139,11 @@ class Answerer:
 
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
-        from assistant.extractive import units
 
         pool = results[:4]
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
-            for u in units(r.text):
+            for u in extractive.units(r.text):
                 if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3:
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
         if not candidates:
@@ -338,7 +326,7 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     else:
         extra = after[:1]
     # Not past a heading: the next section's first step is not this one's.
-    extra = [c for c in extra if not _HEADING_LINE.search(text, best.end, c.start)]
+    extra = [c for c in extra if not extractive.MARKDOWN_HEADING.search(text, best.end, c.start)]
     added = [c for c in extra if c not in chosen]
     while added and added[-1].display.rstrip().endswith(":"):
         added.pop()  # a lead-in with none of its items would end the answer on "...include:"
@@ -354,9 +342,6 @@ def _without_dangling_lead_ins(chosen: list[_Candidate]) -> list[_Candidate]:
         return chosen
     return [c for k, c in enumerate(chosen) if not c.display.rstrip().endswith(":")
             or (k + 1 < len(chosen) and chosen[k + 1].result_index == c.result_index)]
-
-
-_HEADING_LINE = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 
 
 def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:

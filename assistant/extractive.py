@@ -13,9 +13,11 @@ from dataclasses import dataclass
 from assistant.contracts.text import is_abbreviation
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
+_SENT_OR_LINE_SPLIT = re.compile(_SENT_SPLIT.pattern + r"|\n+")
 _TABLE_SEP = re.compile(r"^\s*\|?\s*:?-{2,}:?\s*(\|\s*:?-{2,}:?\s*)*\|?\s*$")
 _LIST_ITEM = re.compile(r"^\s*(?:[-*+•]|\d{1,3}[.)]|\([a-z0-9]{1,3}\))\s+")
-_HEADING = re.compile(r"^\s{0,3}#{1,6}\s")
+# A Markdown heading line (MULTILINE: answering also searches a passage for one).
+MARKDOWN_HEADING = re.compile(r"^\s{0,3}#{1,6}\s", re.MULTILINE)
 _MARKUP = re.compile(r"\*\*|__|(?<!\w)[*_](?=\S)|(?<=\S)[*_](?!\w)|`|^\s*>\s?", re.MULTILINE)
 _LINK = re.compile(r"\[([^\]]+)\]\([^)]*\)")
 _ATTR_LIST = re.compile(r"\{:[^{}\n]*\}")  # Markdown attribute lists: "[Zendesk](url){:target="_blank"}"
@@ -65,7 +67,7 @@ def units(text: str) -> list[Unit]:
         if para_start is None:
             return
         body = "\n".join(para_lines)
-        for m_start, m_end in _sentences(body):
+        for m_start, m_end in split_sentences(body):
             raw = body[m_start:m_end].strip()
             if raw:
                 offset = para_start + m_start + (len(body[m_start:m_end]) - len(body[m_start:m_end].lstrip()))
@@ -90,7 +92,7 @@ def units(text: str) -> list[Unit]:
         if not stripped and _continues_after_gap(para_lines, lines, i):
             para_lines.append(line)  # a sentence cut by a page break (PDF furniture blanked)
             continue
-        if not stripped or _HEADING.match(line) or _TABLE_SEP.match(line):
+        if not stripped or MARKDOWN_HEADING.match(line) or _TABLE_SEP.match(line):
             flush_paragraph()
             if not is_row:
                 header = None if not stripped else header
@@ -158,12 +160,18 @@ def _looks_like_header(cells: list[str]) -> bool:
     return all(c and len(c) <= 40 and not c.endswith(".") and not re.search(r"\d", c) for c in cells)
 
 
-def _sentences(body: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, line_breaks_end: bool = False) -> list[tuple[int, int]]:
+    """Non-empty sentence spans of `text`. A full stop that ends an abbreviation or an initial
+    ("insurers rated A- or better by A.M. Best", "Acme Inc. shall") is not a sentence end.
+    `line_breaks_end`: every line break ends one too (model prose and quoted lines, where a line
+    is a sentence or an item); a paragraph of a document wraps its sentences across lines."""
+    pattern = _SENT_OR_LINE_SPLIT if line_breaks_end else _SENT_SPLIT
     spans, start = [], 0
-    for m in _SENT_SPLIT.finditer(body):
-        if body[m.start() - 1] == "." and is_abbreviation(body, m.start() - 1):
-            continue  # "insurers rated A- or better by A.M. Best", "Acme Inc. shall"
+    for m in pattern.finditer(text):
+        at_line_break = line_breaks_end and "\n" in m.group()
+        if not at_line_break and text[m.start() - 1] == "." and is_abbreviation(text, m.start() - 1):
+            continue
         spans.append((start, m.start()))
         start = m.end()
-    spans.append((start, len(body)))
-    return [(s, e) for s, e in spans if body[s:e].strip()]
+    spans.append((start, len(text)))
+    return [(s, e) for s, e in spans if text[s:e].strip()]
