@@ -103,6 +103,21 @@ class SearchResult(BaseModel):
     # page of its quote. Internal: not part of the search response.
     page_breaks: str = Field(default="", exclude=True)
 
+    @classmethod
+    def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
+                    dense_score: float | None = None, **extra):
+        """A result (or a subclass, with its `extra` fields) from a stored chunk and its metadata
+        (the ChunkMeta fields), the section path as users see it."""
+        m = meta
+        return cls(
+            chunk_id=chunk_id, source=m["source"], text=text, score=score,
+            section_path=shown_section_path(m.get("section_path", ""), m.get("title", "")),
+            page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
+            char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
+            clause_no=m.get("clause_no", ""), collection=collection, dense_score=dense_score,
+            page_breaks=m.get("page_breaks", ""), **extra,
+        )
+
 
 class SearchResponse(BaseModel):
     results: list[SearchResult]

@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex, Tokenizer
-from assistant.models import DocumentInfo, SearchFilters, SearchResult, shown_section_path
+from assistant.models import DocumentInfo, SearchFilters, SearchResult
 from assistant.store import StoredChunk, VectorStore
 
 log = logging.getLogger("bpo.retrieval")
@@ -340,11 +340,5 @@ class Retriever:
 
     @staticmethod
     def _result(cid: str, hit: _Hit) -> SearchResult:
-        m = hit.chunk.meta
-        return SearchResult(
-            chunk_id=cid, source=m["source"], text=hit.chunk.text, score=round(hit.score, 6),
-            section_path=shown_section_path(m.get("section_path", ""), m.get("title", "")), page_start=m.get("page_start"),
-            page_end=m.get("page_end"), char_start=m["char_start"], char_end=m["char_end"], doc_type=m.get("doc_type", "other"),
-            doc_id=m["doc_id"], title=m.get("title", ""), clause_no=m.get("clause_no", ""), collection=hit.collection,
-            dense_score=None if hit.dense is None else round(hit.dense, 6), page_breaks=m.get("page_breaks", ""),
-        )
+        return SearchResult.from_stored(cid, hit.chunk.text, hit.chunk.meta, hit.collection, round(hit.score, 6),
+                                        None if hit.dense is None else round(hit.dense, 6))

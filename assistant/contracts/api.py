@@ -20,7 +20,7 @@ from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category, Taxonomy
 from assistant.contracts.text import clause_marks, normalize
 from assistant.errors import InvalidInput
-from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult, shown_section_path
+from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult
 
 CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence
 
@@ -118,14 +118,8 @@ class ContractService:
                 continue
             for chunk in self.service.store.query(name, vector, total, {"source": source}):
                 m = chunk.meta
-                out.append(ClauseHit(
-                    chunk_id=chunk.id, source=m["source"], text=chunk.text, score=0.0,
-                    section_path=shown_section_path(m.get("section_path", ""), m.get("title", "")),
-                    page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
-                    char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
-                    clause_no=m.get("clause_no", ""), collection=name, dense_score=round(1.0 - float(chunk.distance), 6),
-                    clause_types=list(parse_stored(m)),
-                ))
+                out.append(ClauseHit.from_stored(chunk.id, chunk.text, m, name, 0.0, round(1.0 - float(chunk.distance), 6),
+                                                 clause_types=list(parse_stored(m))))
                 self._metas[chunk.id] = m
         return out
 

@@ -12,12 +12,11 @@ import bisect
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 
+from assistant.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
-from assistant.catalog import sources_named
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
-
 
 
 @dataclass
@@ -113,8 +112,8 @@ class ContractDoc:
         if not quote:
             return None
         return SourceSpan(
-            chunk_id=chunk.id, source=self.source, section_path=shown_section_path(chunk.meta.get("section_path", ""), chunk.meta.get("title", "")),
-            clause_no=self.clause_no_at(s), page_start=self.page_at(s), quote=quote,
+            chunk_id=chunk.id, source=self.source, clause_no=self.clause_no_at(s), page_start=self.page_at(s), quote=quote,
+            section_path=shown_section_path(chunk.meta.get("section_path", ""), chunk.meta.get("title", "")),
         )
 
 
