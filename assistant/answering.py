@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import answertype, extractive, followup
+from assistant import amounts, answertype, extractive, followup
 from assistant.answertype import not_a_document_question
 from assistant.citation_label import clause_label, quote_offset, quoted_clause
 from assistant.config import Settings
@@ -29,6 +29,9 @@ REFUSAL = "The documents don't cover this."
 TYPE_BONUS = 0.08
 # How much closer an untyped sentence may be before the typed one no longer counts as the answer.
 TYPE_MARGIN = 0.15
+# Added to a unit whose stated range contains the amount of money the question asks about (half
+# for an open range such as "over 2,000"): enough to beat a sentence that only shares its words.
+AMOUNT_BONUS = 0.3
 NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
 _CITE = re.compile(r"\[(\d{1,3})\]")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
@@ -214,6 +217,7 @@ class Answerer:
 
     def _score(self, question: str, candidates: list[_Candidate], kind: answertype.Kind | None = None) -> None:
         q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
+        amount = amounts.asked_amount(question)
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
             vectors = self.embedder.embed([question] + [c.display[:400] for c in candidates])
@@ -225,6 +229,10 @@ class Answerer:
             c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3))
             if kind is not None and answertype.gives(c.display, kind):
                 c.score += TYPE_BONUS
+            if amount is not None:
+                # The row whose range holds the asked amount answers "who approves $3,500?"
+                # though it shares no word with it.
+                c.score += AMOUNT_BONUS * amounts.placement(c.display, amount)
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:

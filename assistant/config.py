@@ -77,6 +77,9 @@ class RetrievalSettings(_Strict):
     # lexical_weight is multiplied by this when the query cites an exact reference ("Section 14.3",
     # a quoted phrase, an id like KB0042137): the model can't tell 14.3 from 14.4, BM25 can.
     exact_reference_boost: float = Field(default=2.0, ge=1.0)
+    # A query about an amount of money re-reads this many of the best candidates for a range that
+    # contains it (assistant/amounts.py).
+    amount_candidates: int = Field(default=30, ge=0, le=200)
     doc_weight: float = Field(default=1.0, ge=0)  # boost for chunks of documents the query names
     route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
     route_margin: float = Field(default=1.25, ge=1.0)  # top doc must beat the next by this ratio to search inside it

@@ -11,6 +11,7 @@ import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant import amounts
 from assistant.config import Settings
 from assistant.lexical import LexicalIndex, Tokenizer
 from assistant.models import DocumentInfo, SearchFilters, SearchResult
@@ -248,6 +249,9 @@ class Retriever:
             for cid, hit in hits.items():
                 hit.score += boost.get((hit.collection, self._source_of(hit, cid)), 0.0)
 
+        amount = amounts.asked_amount(query)
+        if amount is not None:
+            self._add_placing(hits, amount)
         ranked = sorted(hits.items(), key=lambda kv: -kv[1].score)[:k]
         self._fill_text(ranked)
         return [self._result(cid, hit) for cid, hit in ranked if hit.chunk is not None]
@@ -272,6 +276,21 @@ class Retriever:
         self._add_ranked(hits, inside, cfg.dense_weight, dense=True)
         inside_lex = self._lexical(question, [doc.collection], cfg.in_doc_candidates, doc_types, [doc.source])
         self._add_ranked(hits, inside_lex, cfg.lexical_weight)
+
+    def _add_placing(self, hits: dict[str, _Hit], amount: float) -> None:
+        """The query asks about an amount of money ("who approves a $3,500 refund?"): the passages
+        among the best candidates whose ranges contain it ("2,000.01 to 5,000.00") are a third
+        ranked list. The row that answers shares no word with the question, so the other two
+        lists alone leave it out of the top k."""
+        cfg = self.settings.retrieval
+        best = sorted(hits.items(), key=lambda kv: -kv[1].score)[: cfg.amount_candidates]
+        self._fill_text(best)
+        placing = [(cid, amounts.placement(hit.chunk.text, amount), hit.collection)
+                   for cid, hit in best if hit.chunk is not None]
+        # A bounded range ("2,000.01 to 5,000.00") before an open one ("over 2,000"); ties keep the
+        # fused order (sort is stable).
+        ranked = sorted((p for p in placing if p[1] > 0), key=lambda p: -p[1])
+        self._add_ranked(hits, ranked, cfg.lexical_weight)
 
     # -- candidate lists --------------------------------------------------------------------
     def _dense(self, vector, collections: list[str], n: int, where: dict | None) -> list[tuple[StoredChunk, str]]:
