@@ -13,14 +13,17 @@ from __future__ import annotations
 import math
 import re
 
-_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
-_CURRENCY_WORD = r"(?:usd|eur|gbp|cad|aud|dollars?|euros?|pounds?|bucks)"
+from assistant.contracts.quantities import AMOUNT_NUMBER as _NUMBER
+from assistant.contracts.quantities import MULTIPLIERS
+
+_CODES = "usd|eur|gbp|cad|aud"
+_CODE = rf"(?:{_CODES})"
+_CURRENCY_WORD = rf"(?:{_CODES}|dollars?|euros?|pounds?|bucks)"
 _SYMBOL = r"[$€£]"
-_SCALE = {"k": 1e3, "m": 1e6, "thousand": 1e3, "million": 1e6}
 
 # "$3,500", "USD 750", "750 dollars", "$3.5k".
 _ASKED = re.compile(
-    rf"(?:{_SYMBOL}\s?|\b(?:usd|eur|gbp|cad|aud)\s?)(?P<a>{_NUMBER})(?:\s?(?P<sa>k|m|thousand|million)\b)?|"
+    rf"(?:{_SYMBOL}\s?|\b{_CODE}\s?)(?P<a>{_NUMBER})(?:\s?(?P<sa>k|m|thousand|million)\b)?|"
     rf"\b(?P<b>{_NUMBER})(?:\s?(?P<sb>k|m|thousand|million))?\s?{_CURRENCY_WORD}\b", re.I)
 # Words before the asked amount that move it just past the boundary a table states:
 # "over $500" is not in "150.01 to 500.00", "under $500" is.
@@ -29,7 +32,7 @@ _BELOW_BEFORE = re.compile(r"\b(?:under|below|less than|lower than)\s*$", re.I)
 _STEP = 0.01  # one cent: "over $500" is the row that starts at 500.01
 
 # A figure in a passage, with an optional currency before or after it.
-_FIG = rf"(?:{_SYMBOL}\s?|\b(?:usd|eur|gbp|cad|aud)\s?)?({_NUMBER})(?:\s?(k|m)\b)?(?:\s?{_CURRENCY_WORD}\b)?"
+_FIG = rf"(?:{_SYMBOL}\s?|\b{_CODE}\s?)?({_NUMBER})(?:\s?(k|m)\b)?(?:\s?{_CURRENCY_WORD}\b)?"
 # What follows a figure that makes it something other than money.
 _NOT_MONEY_AFTER = re.compile(
     r"\s*(?:%|percent|per ?cent|percentage|(?:business |calendar |working )?(?:seconds?|secs?|minutes?|mins?|hours?|"
@@ -42,11 +45,11 @@ _AT_LEAST = re.compile(rf"\b(?P<w>over|above|more than|greater than|exceeding|in
 _OPEN_AFTER = re.compile(rf"{_FIG}\s*(?P<w>\+|or more|and above|and over|or greater|or higher|or less|and below|"
                          rf"and under|or lower)", re.I)
 _STRICT = ("less than", "under", "below", "lower than", "over", "above", "more than", "greater than", "exceeding",
-           "in excess of")
+           "in excess of", "<", ">")
 
 
 def _value(number: str, scale: str | None) -> float:
-    return float(number.replace(",", "")) * _SCALE.get((scale or "").lower(), 1.0)
+    return float(number.replace(",", "")) * MULTIPLIERS.get((scale or "").lower(), 1.0)
 
 
 def asked_amount(question: str) -> float | None:
@@ -65,22 +68,21 @@ def asked_amount(question: str) -> float | None:
     return amount
 
 
-def _money(text: str, m: re.Match, number_group: int) -> bool:
+def _money(text: str, m: re.Match, number_group: int, names_currency: bool) -> bool:
     """Whether the figure in `number_group` of `m` is an amount of money: it carries a currency
     ("USD 300", "$55"), cents ("150.01") or thousands separators ("5,000"), or the text names a
-    currency elsewhere ("Exception value (USD): 500 to 2000") and the figure is not a count of
-    something ("3 or more refunds")."""
+    currency elsewhere (`names_currency`: "Exception value (USD): 500 to 2000") and the figure is
+    not a count of something ("3 or more refunds")."""
     number = m.group(number_group)
     start, end = m.start(number_group), m.end(number_group)
     if re.fullmatch(r"[\d,]*\.\d\d", number) or "," in number:
         return True
-    if re.search(rf"(?:{_SYMBOL}|\b(?:usd|eur|gbp|cad|aud))\s?$", text[max(0, start - 5):start], re.I):
+    if re.search(rf"(?:{_SYMBOL}|\b{_CODE})\s?$", text[max(0, start - 5):start], re.I):
         return True
     if re.match(rf"\s?(?:[km]\b\s?)?{_CURRENCY_WORD}\b", text[end:end + 14], re.I):
         return True
-    names_currency = re.search(rf"{_SYMBOL}|\b(?:usd|eur|gbp|cad|aud)\b", text, re.I)
     counts_something = re.match(r"\s*(?:or (?:more|less|fewer)|and (?:above|over|below|under))?\s*[a-z]", text[end:], re.I)
-    return bool(names_currency) and float(number.replace(",", "")) >= 10 and not counts_something
+    return names_currency and float(number.replace(",", "")) >= 10 and not counts_something
 
 
 def ranges(text: str) -> list[tuple[float, float]]:
@@ -89,6 +91,7 @@ def ranges(text: str) -> list[tuple[float, float]]:
     durations, multiples or counts are no amounts."""
     out: list[tuple[float, float]] = []
     taken: list[tuple[int, int]] = []
+    names_currency = bool(re.search(rf"{_SYMBOL}|\b{_CODE}\b", text, re.I))
 
     def after(m: re.Match, number_group: int) -> int:
         return m.end(number_group + 1) if m.group(number_group + 1) is not None else m.end(number_group)
@@ -96,7 +99,7 @@ def ranges(text: str) -> list[tuple[float, float]]:
     for m in _BETWEEN.finditer(text):
         low, high = _value(m.group(1), m.group(2)), _value(m.group(3), m.group(4))
         if (low < high and not _NOT_MONEY_AFTER.match(text, after(m, 1)) and not _NOT_MONEY_AFTER.match(text, after(m, 3))
-                and (_money(text, m, 1) or _money(text, m, 3))):
+                and (_money(text, m, 1, names_currency) or _money(text, m, 3, names_currency))):
             out.append((low, high))
             taken.append(m.span())
     for pattern, below in ((_AT_MOST, True), (_AT_LEAST, False)):
@@ -105,16 +108,16 @@ def ranges(text: str) -> list[tuple[float, float]]:
             group = 2 if m.group("w") else 5
             if any(s <= m.start(group) < e for s, e in taken):
                 continue  # "from 150 to 500" is one bounded range, not also "from 150" onwards
-            if _NOT_MONEY_AFTER.match(text, after(m, group)) or not _money(text, m, group):
+            if _NOT_MONEY_AFTER.match(text, after(m, group)) or not _money(text, m, group, names_currency):
                 continue
             value = _value(m.group(group), m.group(group + 1))
-            strict = word in _STRICT or word in ("<", ">")
+            strict = word in _STRICT
             if below:
                 out.append((0.0, value - (_STEP / 2 if strict else 0.0)))
             else:
                 out.append((value + (_STEP / 2 if strict else 0.0), math.inf))
     for m in _OPEN_AFTER.finditer(text):
-        if any(s <= m.start(1) < e for s, e in taken) or not _money(text, m, 1):
+        if any(s <= m.start(1) < e for s, e in taken) or not _money(text, m, 1, names_currency):
             continue
         value = _value(m.group(1), m.group(2))
         if m.group("w").lower().endswith(("less", "below", "under", "lower")):

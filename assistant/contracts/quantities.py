@@ -122,8 +122,12 @@ def percents(text: str) -> list[tuple[float, int, int]]:
     return out
 
 
+# A written amount: "5,000.00", "3500", "3.5".
+AMOUNT_NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
+# What a multiplier after an amount stands for ("$3.5k", "USD 2 million").
+MULTIPLIERS = {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3, "billion": 1e9}
 MONEY = re.compile(
-    r"(?P<cur>USD|US\$|U\.S\.\s?\$|\$|EUR|€|GBP|£)\s?(?P<amt>\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?)"
+    rf"(?P<cur>USD|US\$|U\.S\.\s?\$|\$|EUR|€|GBP|£)\s?(?P<amt>{AMOUNT_NUMBER})"
     r"(?:\s?(?P<mult>million|thousand|billion|m\b|k\b))?",
     re.IGNORECASE,
 )
@@ -136,7 +140,7 @@ def money(text: str) -> list[tuple[float, str, int, int]]:
     for m in MONEY.finditer(text):
         amount = float(m.group("amt").replace(",", ""))
         mult = (m.group("mult") or "").lower()
-        amount *= {"million": 1e6, "m": 1e6, "thousand": 1e3, "k": 1e3, "billion": 1e9}.get(mult, 1)
+        amount *= MULTIPLIERS.get(mult, 1)
         out.append((amount, _CURRENCY.get(m.group("cur").lower().replace(" ", ""), m.group("cur").upper()), m.start(), m.end()))
     return out
 

@@ -117,9 +117,10 @@ def test_retrieval_brings_the_table_row_that_places_the_amount(sample_service):
     assert any("2,000.01 to 5,000.00" in r.text for r in found)
     # Without the amount list the paraphrase ("sign off" for "approve") leaves that chunk out of the
     # 8: the purpose and scope sections, the exception codes and a contract clause fill them.
-    sample_service.settings.retrieval.amount_candidates = 0
+    settings = sample_service.settings.retrieval
+    saved, settings.amount_candidates = settings.amount_candidates, 0
     try:
         without = sample_service.search(question, admin(), k=8).results
     finally:
-        sample_service.settings.retrieval.amount_candidates = 30
+        settings.amount_candidates = saved  # the session's shared service
     assert not any("2,000.01 to 5,000.00" in r.text for r in without)
