@@ -146,7 +146,7 @@ class Answerer:
         pool = results[:4]
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
-            for u in extractive.units(r.text):
+            for u in extractive.units(r.text, table_header=r.table_header):
                 if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3:
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
         if not candidates:

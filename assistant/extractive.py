@@ -55,11 +55,17 @@ def _cells(line: str) -> list[str]:
     return [clean(c) for c in inner.split("|")]
 
 
-def units(text: str) -> list[Unit]:
+def units(text: str, table_header: str = "") -> list[Unit]:
+    """`table_header`: the header row of a table the text starts in the middle of (the chunker
+    records it): the leading rows are labelled with it instead of guessing a header among them."""
     out: list[Unit] = []
     header: list[str] | None = None
     pos = 0
     lines = text.split("\n")
+    first_line = next((x for x in lines if x.strip()), "")
+    continued = bool(table_header) and first_line.strip().count("|") >= 2
+    if continued:
+        header = _cells(table_header)
     para_start, para_lines = None, []
 
     def flush_paragraph():
@@ -108,8 +114,9 @@ def units(text: str) -> list[Unit]:
             # A chunk that starts mid-table begins with a *data* row: taking it for the header
             # dropped that row from the answer units and mislabelled every row after it, so a
             # Word/HTML first row counts as the header only when its cells read as labels.
-            if _TABLE_SEP.match(nxt) or (first_of_run and not stripped.startswith("|") and i + 1 < len(lines)
-                                         and nxt.count("|") >= 2 and _looks_like_header(cells)):
+            continues_table = continued and not out and first_of_run
+            if _TABLE_SEP.match(nxt) or (first_of_run and not continues_table and not stripped.startswith("|")
+                                         and i + 1 < len(lines) and nxt.count("|") >= 2 and _looks_like_header(cells)):
                 header = cells
                 continue
             if header and len(header) == len(cells):

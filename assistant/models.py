@@ -42,6 +42,8 @@ class ChunkMeta(BaseModel):
     page_breaks: str = ""
     char_start: int
     char_end: int
+    # Header row of the table the chunk starts in the middle of (ChunkDraft.table_header).
+    table_header: str = ""
     ordinal: int  # position of the chunk in its document
     content_sha256: str
     effective_date: str = ""
@@ -102,6 +104,9 @@ class SearchResult(BaseModel):
     # Where later pages begin inside the chunk (ChunkMeta.page_breaks): lets a citation give the
     # page of its quote. Internal: not part of the search response.
     page_breaks: str = Field(default="", exclude=True)
+    # The column names of a table the chunk starts in the middle of (ChunkMeta.table_header), so
+    # an answer quoting its rows can label their cells. Internal, like page_breaks.
+    table_header: str = Field(default="", exclude=True)
 
     @classmethod
     def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
@@ -115,7 +120,7 @@ class SearchResult(BaseModel):
             page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
             char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
             clause_no=m.get("clause_no", ""), collection=collection, dense_score=dense_score,
-            page_breaks=m.get("page_breaks", ""), **extra,
+            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""), **extra,
         )
 
 

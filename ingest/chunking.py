@@ -68,6 +68,9 @@ class ChunkDraft:
     embed_text: str  # context header + body: what the model sees
     tokens: int
     page_breaks: list[int] = field(default_factory=list)  # where pages after page_start begin
+    # The header row of the table the chunk starts in the middle of ("" otherwise): its body
+    # begins with data rows, and an answer quoting them needs the column names.
+    table_header: str = ""
 
 
 @dataclass
@@ -111,7 +114,11 @@ class Chunker:
                     context = header + th + "\n"
                     if self.count(context) > self.max // 2:
                         context = header
-                drafts.extend(self._emit(doc, span_blocks, clause, section, context, self.max - self.count(context)))
+                emitted = self._emit(doc, span_blocks, clause, section, context, self.max - self.count(context))
+                if th:
+                    for draft in emitted:
+                        draft.table_header = th
+                drafts.extend(emitted)
         return drafts
 
     # -- structure --------------------------------------------------------------------------

@@ -34,7 +34,7 @@ from ingest.redaction import redact
 
 log = logging.getLogger("bpo.ingest")
 
-CHUNKER_VERSION = "9"  # bump when chunking output changes for the same input
+CHUNKER_VERSION = "10"  # bump when chunking output changes for the same input
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
 
 
@@ -243,7 +243,7 @@ class Ingestor:
                 doc_id=row.doc_id, source=row.source, doc_type=row.doc_type, collection=row.collection,
                 audience=",".join(sorted(roles)), title=row.title, section_path=d.section_path, clause_no=d.clause_no,
                 page_start=d.page_start, page_end=d.page_end, page_breaks=",".join(map(str, d.page_breaks)),
-                char_start=d.char_start, char_end=d.char_end,
+                char_start=d.char_start, char_end=d.char_end, table_header=d.table_header,
                 ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
                 effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at,
             ).model_dump())

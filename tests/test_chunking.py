@@ -139,6 +139,20 @@ def test_table_rows_are_never_split(count):
     assert len(chunks) > 1 and bodies
 
 
+def test_a_chunk_that_continues_a_table_records_its_header_row(count):
+    header = "| Metric | Target | Credit |"
+    rows = [(BlockKind.table_row, f"| Metric {i} | Target {i}% of contacts answered within {i} minutes | 5% credit |", 0)
+            for i in range(40)]
+    doc = _doc([(BlockKind.heading, "SLA Schedule", 1), (BlockKind.table_row, header, 0)] + rows
+               + [(BlockKind.heading, "Notes", 1), (BlockKind.paragraph, "Credits are capped.", 0)])
+    chunks = Chunker(count, 100, 254).chunk(doc, "SOW")
+    tabled = [c for c in chunks if "| Metric" in c.body]
+    assert len(tabled) > 1
+    assert tabled[0].table_header == ""  # it holds the header itself
+    assert all(c.table_header == header and c.embed_text.count(header) == 1 for c in tabled[1:])
+    assert [c.table_header for c in chunks if "capped" in c.body] == [""]
+
+
 def test_every_chunk_fits_the_model_window(count):
     words = " ".join(f"word{i}" for i in range(3000))  # one giant paragraph, no sentence ends
     doc = _doc([(BlockKind.paragraph, words, 0)])

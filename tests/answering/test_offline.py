@@ -121,6 +121,35 @@ def test_a_mid_table_word_row_is_an_answer_unit_not_a_header():
     assert len(labelled) == 2 and labelled[0].display.startswith("Metric: Chargeback Response Timeliness; Definition:")
 
 
+def test_a_chunk_that_starts_mid_table_labels_its_rows_with_the_recorded_header():
+    # The chunker records the header row of the table a chunk continues (ChunkMeta.table_header).
+    chunk = ("| 2,000.01 to 5,000.00 | Customer Care Manager | 2 business days |\n"
+             "| Over 5,000.00 | Finance Controller | 3 business days |\n\nAfter the table.")
+    header = "| Exception value (USD) | Approver | Decision time limit |"
+    rows = [u for u in units(chunk, table_header=header) if u.kind == "row"]
+    assert [r.display for r in rows] == [
+        "Exception value (USD): 2,000.01 to 5,000.00; Approver: Customer Care Manager; Decision time limit: 2 business days",
+        "Exception value (USD): Over 5,000.00; Approver: Finance Controller; Decision time limit: 3 business days"]
+    assert all(chunk[r.start:r.end] == r.raw for r in rows)  # quotes stay verbatim
+    # A Word row that reads like labels is still a data row when the header is known.
+    word = "Escalation | Team Lead | Shift Manager\nSecurity | Duty Officer | CISO"
+    labelled = units(word, table_header="Trigger | First contact | Then")
+    assert [u.display.split(";")[0] for u in labelled] == ["Trigger: Escalation", "Trigger: Security"]
+    # A header for a chunk that does not start with a row is ignored.
+    assert [u.display for u in units("Intro text here.\n\n| a | b |", table_header="| X | Y |")][0] == "Intro text here."
+
+
+def test_an_answer_from_a_continued_table_names_the_columns(sample_service):
+    # The refund SOP's approval table runs into a second chunk; its rows used to be quoted as bare
+    # cells ("2,000.01 to 5,000.00; Northbeam Customer Care Manager; ...").
+    answer = sample_service.ask("A customer is asking for a $4,200 refund outside policy. Who has to sign off on that?",
+                                admin())
+    first = answer.answer.split("[1]")[0]
+    assert "Approver: Northbeam Customer Care Manager" in first and "Decision time limit: 2 business days" in first, answer.answer
+    assert "2,000.01 to 5,000.00" in answer.citations[0].quote
+    assert_well_cited(sample_service, answer)
+
+
 def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is_not():
     # A PDF chunk across pages 2-3: the blanked running header and "Page 3" sit mid-sentence.
     chunk = ("6.3 Processor shall not disclose Customer's Personal Data without Customer's prior written approval,\n\n\n"
