@@ -128,10 +128,13 @@ def ranges(text: str) -> list[tuple[float, float]]:
 
 
 def placement(text: str, amount: float) -> float:
-    """How well `text` places `amount`: 1.0 when a bounded range it states contains it, 0.5 when
-    only one open above does ("over 2,000": true of every larger amount too), 0.0 when none does."""
+    """How well `text` places `amount`: 1.0 when a bracket it states contains it ("500.01 to
+    2,000.00"), 0.5 when only a one-sided range does, 0.0 when none does. A one-sided range is
+    true of every larger amount ("over 2,000") or every smaller one ("team leads may approve up to
+    USD 1,000", a rule for one kind of customer): a bracket that holds the amount is the more
+    specific answer."""
     best = 0.0
     for low, high in ranges(text):
         if low <= amount <= high:
-            best = max(best, 1.0 if high != math.inf else 0.5)
+            best = max(best, 1.0 if 0.0 < low and high != math.inf else 0.5)
     return best

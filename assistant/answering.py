@@ -153,7 +153,8 @@ class Answerer:
             return self.refusal(results)
         candidates = candidates[:60]
         kind = answertype.expected(question)
-        self._score(question, candidates, kind)
+        amount = amounts.asked_amount(question)
+        self._score(question, candidates, kind, amount)
         candidates = _answers_not_prompts(candidates)
         if not candidates:
             return self.refusal(results)
@@ -172,7 +173,10 @@ class Answerer:
             # them would read as an answer and isn't one.
             return self.refusal(results, reason=f"no passage states {kind.value}",
                                 detail=f"The closest passages don't state {kind.value} for it.")
-        chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text)
+        # Asked about one amount, the next row of a threshold table is another bracket, not the
+        # rest of the answer.
+        follows = None if amount is None else (lambda c: c.kind != "row" or amounts.placement(c.display, amount) > 0)
+        chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text, follows)
         chosen = _without_dangling_lead_ins(chosen)
         numbers: dict[int, int] = {}
         quotes: dict[int, _Candidate] = {}
@@ -215,9 +219,10 @@ class Answerer:
         label = r.title + (f" ({where})" if where and where != r.title else "")
         return f"According to {label}: "
 
-    def _score(self, question: str, candidates: list[_Candidate], kind: answertype.Kind | None = None) -> None:
+    def _score(self, question: str, candidates: list[_Candidate], kind: answertype.Kind | None = None,
+               amount: float | None = None) -> None:
+        """`amount`: the amount of money the question is about (amounts.asked_amount)."""
         q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
-        amount = amounts.asked_amount(question)
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
             vectors = self.embedder.embed([question] + [c.display[:400] for c in candidates])
@@ -317,14 +322,14 @@ class Answerer:
 
 
 def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: list[_Candidate],
-                       text: str) -> list[_Candidate]:
+                       text: str, belongs=None) -> list[_Candidate]:
     """The unit closest to the question is often the one that restates it ("Updates should occur
     as often as necessary..."); the fact tends to come next ("We recommend 30 minute intervals").
     So the unit after the best one joins the answer, and a lead-in that ends with ':' (the best unit
     or the next one) brings the items it introduces (up to three): quoted alone it says nothing.
     Only from the best passage, and after the answer-kind check, so what follows never turns a
     refusal into an answer. (Measured in evals/RESULTS.md run 6: phrase rate up 8 questions of 97
-    on dev, 1 of 45 held-out, 1 of 44 on the sample.)"""
+    on dev, 1 of 45 held-out, 1 of 44 on the sample.) `belongs`: whether a following unit may join."""
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
     if best.display.rstrip().endswith(":"):
@@ -335,7 +340,7 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
         extra = after[:1]
     # Not past a heading: the next section's first step is not this one's.
     extra = [c for c in extra if not extractive.MARKDOWN_HEADING.search(text, best.end, c.start)]
-    added = [c for c in extra if c not in chosen]
+    added = [c for c in extra if c not in chosen and (belongs is None or belongs(c))]
     while added and added[-1].display.rstrip().endswith(":"):
         added.pop()  # a lead-in with none of its items would end the answer on "...include:"
     if not added:

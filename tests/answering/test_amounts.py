@@ -46,6 +46,9 @@ def test_a_bounded_range_places_an_amount_better_than_an_open_one():
     assert placement("2,000.01 to 5,000.00", 3500) == 1.0
     assert placement("all credits over USD 2,000 are audited", 3500) == 0.5  # true of any larger amount too
     assert placement("150.01 to 500.00", 3500) == 0.0
+    # A ceiling is one-sided too: true of every smaller amount.
+    assert placement("Team leads may approve exceptions up to USD 1,000.", 800) == 0.5
+    assert placement("500.01 to 2,000.00 | Shift Operations Manager", 800) == 1.0
 
 
 # Written for these tests: the approval table is the only place that says who approves which amount,
@@ -124,3 +127,14 @@ def test_retrieval_brings_the_table_row_that_places_the_amount(sample_service):
     finally:
         settings.amount_candidates = saved  # the session's shared service
     assert not any("2,000.01 to 5,000.00" in r.text for r in without)
+
+
+def test_the_bracket_beats_a_special_case_ceiling_and_the_next_row_stays_out(sample_service):
+    # The bundled refund SOP says "Team leads may approve exceptions up to USD 1,000" for Summit
+    # members only; its table's "500.01 to 2,000.00" row is the rule for everyone. Both hold $800,
+    # and the bracket is the specific answer. The table's next row is another bracket, not the rest
+    # of this one's answer.
+    answer = sample_service.ask("who approves an $800 refund exception?", admin())
+    assert "500.01 to 2,000.00" in answer.citations[0].quote, answer.answer
+    assert "Approver: Lumen Shift Operations Manager" in answer.answer
+    assert "2,000.01 to 5,000.00" not in answer.answer and "up to USD 1,000" not in answer.answer, answer.answer
