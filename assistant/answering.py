@@ -32,6 +32,10 @@ TYPE_MARGIN = 0.15
 # Added to a unit whose stated range contains the amount of money the question asks about (half
 # for an open range such as "over 2,000"): enough to beat a sentence that only shares its words.
 AMOUNT_BONUS = 0.3
+# Added to a table row whose first cell the question names ("SEV-2", "RX-LATE", "Email Response
+# Time"): in a table keyed by severity, code or metric that row is the one about it, while the
+# closest sentence often just shares the code ("A SEV-1 is resolved when...").
+ROW_KEY_BONUS = 0.2
 NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
 _CITE = re.compile(r"\[(\d{1,3})\]")
 _QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
@@ -234,6 +238,8 @@ class Answerer:
             c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3))
             if kind is not None and answertype.gives(c.display, kind):
                 c.score += TYPE_BONUS
+            if c.kind == "row" and _names_the_row(question, c.text):
+                c.score += ROW_KEY_BONUS
             if amount is not None:
                 # The row whose range holds the asked amount answers "who approves $3,500?"
                 # though it shares no word with it.
@@ -391,6 +397,15 @@ def _is_heading_line(display: str) -> bool:
     if not 1 <= len(words) <= 7 or re.search(r"[,;:()\d]", text):
         return False
     return all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS)
+
+
+def _names_the_row(question: str, raw: str) -> bool:
+    """Whether the question names the row's key (its first cell) as a whole term. A key must have
+    letters and three characters: "Yes", "1" or "-" name nothing."""
+    key = extractive.row_key(raw).lower()
+    if len(key) < 3 or not re.search(r"[a-z]", key):
+        return False
+    return re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question.lower().replace("’", "'")) is not None
 
 
 def _figures(text: str) -> set[str]:

@@ -162,6 +162,12 @@ def _continues_after_gap(para_lines: list[str], lines: list[str], i: int) -> boo
     return bool(re.match(r"\s*[a-z]", following)) and not _LIST_ITEM.match(following) and following.count("|") < 2
 
 
+def row_key(raw: str) -> str:
+    """The first cell of a table row: what the row is about in a table keyed by severity, code,
+    tier or metric ("SEV-1", "RX-LATE", "Email Response Time")."""
+    return _cells(raw)[0] if raw.count("|") >= 1 else ""
+
+
 def _looks_like_header(cells: list[str]) -> bool:
     """Header cells are short labels: no sentence ending, no figures (a data row has them)."""
     return all(c and len(c) <= 40 and not c.endswith(".") and not re.search(r"\d", c) for c in cells)

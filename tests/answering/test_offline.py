@@ -150,6 +150,30 @@ def test_an_answer_from_a_continued_table_names_the_columns(sample_service):
     assert_well_cited(sample_service, answer)
 
 
+@pytest.mark.parametrize(("question", "row", "named"), [
+    ("what's the update cadence for a SEV-2?", "| SEV-2 | Shift Manager | Every 60 minutes |", True),
+    ("what's the update cadence for a SEV-2?", "| SEV-1 | Shift Manager | Every 30 minutes |", False),
+    ("is SEV-10 a thing?", "| SEV-1 | Shift Manager | Every 30 minutes |", False),  # a whole term only
+    ("what does RX-LATE mean?", "RX-LATE | Return outside the return window", True),
+    ("what is the target for email response time?", "| Email Response Time | 95% within 24 hours |", True),
+    ("is the answer yes?", "| Yes | Escalate |", True),
+    ("is it in 1 day?", "| 1 | Escalate |", False),  # no letters: a figure names no row
+])
+def test_a_question_names_a_row_by_its_first_cell(question, row, named):
+    from assistant.answering import _names_the_row
+
+    assert _names_the_row(question, row) is named
+
+
+def test_the_row_a_question_names_beats_a_sentence_that_shares_its_code(sample_service):
+    # "A SEV-1 is resolved when chat wait time has stayed below 5 minutes..." (5.4) is closer to the
+    # question than the paging table's SEV-1 row, which is the answer.
+    answer = sample_service.ask("who do I call first when a SEV-1 chat backlog starts?", admin())
+    assert "4. Who to Page" in answer.citations[0].section_path, answer.answer
+    assert "Severity: SEV-1; Page immediately: Lumen Level 1 on-call Shift Operations Manager" in answer.answer
+    assert_well_cited(sample_service, answer)
+
+
 def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is_not():
     # A PDF chunk across pages 2-3: the blanked running header and "Page 3" sit mid-sentence.
     chunk = ("6.3 Processor shall not disclose Customer's Personal Data without Customer's prior written approval,\n\n\n"
