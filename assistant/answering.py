@@ -399,11 +399,15 @@ def _is_heading_line(display: str) -> bool:
     return all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS)
 
 
+_GENERIC_CELLS = frozenset("yes no n/a none all any other total same".split())
+
+
 def _names_the_row(question: str, raw: str) -> bool:
     """Whether the question names the row's key (its first cell) as a whole term. A key must have
-    letters and three characters: "Yes", "1" or "-" name nothing."""
+    letters and three characters, and not be a generic value: "1", "-", "Yes" or "Total" name
+    nothing."""
     key = extractive.row_key(raw).lower()
-    if len(key) < 3 or not re.search(r"[a-z]", key):
+    if len(key) < 3 or not re.search(r"[a-z]", key) or key in _GENERIC_CELLS:
         return False
     return re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question.lower().replace("’", "'")) is not None
 
