@@ -17,10 +17,10 @@ import numpy as np
 
 from assistant import amounts, answertype, extractive, followup
 from assistant.answertype import not_a_document_question
-from assistant.citation_label import clause_label, quote_offset, quoted_clause
+from assistant.citation_label import clause_label, quote_place
 from assistant.config import Settings
 from assistant.llm import invoke_text
-from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn, page_of_offset
+from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
 REFUSAL = "The documents don't cover this."
@@ -247,12 +247,9 @@ class Answerer:
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
-        # The page and the clause or step of the quote itself: a chunk can run across a page break
-        # and hold several clauses (17 -> 17.2) or steps.
-        at = quote_offset(quote, r.text)
-        page = page_of_offset(r.page_start, r.page_breaks, r.char_start + at)
+        page, clause_no = quote_place(r, quote)
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
-                        section_path=r.section_path, page_start=page, title=r.title, clause_no=quoted_clause(r, at),
+                        section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
                         doc_type=r.doc_type, collection=r.collection)
 
     # -- LLM, verified ----------------------------------------------------------------------

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.models import CONTRACT_DOC_TYPES
+from assistant.models import CONTRACT_DOC_TYPES, page_of_offset
 from ingest.chunking import clause_number
 
 # Documents whose numbered lines are procedure steps, not clauses.
@@ -40,6 +40,13 @@ def quote_offset(quote: str, text: str) -> int:
     words = quote.split()
     m = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
     return m.start() if m else 0
+
+
+def quote_place(result, quote: str) -> tuple[int | None, str]:
+    """The page and the clause or step of `quote` itself inside `result` (a SearchResult): a chunk
+    can run across a page break and hold several clauses (17 -> 17.2) or steps."""
+    at = quote_offset(quote, result.text)
+    return page_of_offset(result.page_start, result.page_breaks, result.char_start + at), quoted_clause(result, at)
 
 
 # A numbered step opening a line: "7. If the value...", "7) Check..." (nested sub-steps are indented).

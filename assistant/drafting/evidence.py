@@ -7,9 +7,9 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import normalise, split_sentences
-from assistant.citation_label import quote_offset, quoted_clause
+from assistant.citation_label import quote_place
 from assistant.contracts.sla_models import SourceSpan
-from assistant.models import Caller, Citation, SearchFilters, SearchResult, page_of_offset
+from assistant.models import Caller, Citation, SearchFilters, SearchResult
 
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*•]\s+|\d{1,2}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
@@ -68,13 +68,10 @@ class Evidence:
             self._numbers[key] = n
             self._texts[n] = result.text
             self.retrieved.setdefault(result.chunk_id, result)
-            at = quote_offset(quote, result.text)
-            # The page and clause of the quote itself: a chunk can run across a page break and
-            # hold several clauses or steps.
-            page = page_of_offset(result.page_start, result.page_breaks, result.char_start + at)
+            page, clause_no = quote_place(result, quote)
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
                                            section_path=result.section_path, page_start=page, title=result.title,
-                                           clause_no=quoted_clause(result, at), doc_type=result.doc_type))
+                                           clause_no=clause_no, doc_type=result.doc_type))
         return marker(self._numbers[key])
 
     def cite_span(self, span: SourceSpan | None) -> str:
