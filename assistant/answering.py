@@ -67,6 +67,11 @@ class _Candidate:
     display: str = ""
     kind: str = "sentence"  # extractive.Unit.kind: sentence | item | row
 
+    @property
+    def is_lead_in(self) -> bool:
+        """It ends with ':' ("The Deputy is expected to:"): it introduces the units after it."""
+        return self.display.rstrip().endswith(":")
+
 
 class Answerer:
     def __init__(self, settings: Settings, chat_model=None, embedder=None):
@@ -146,7 +151,6 @@ class Answerer:
 
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
-
         pool = results[:4]
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
@@ -189,7 +193,7 @@ class Answerer:
             n = numbers.setdefault(c.result_index, len(numbers) + 1)
             quotes.setdefault(c.result_index, c)
             sentence = c.display.rstrip()
-            if sentence.endswith(":") and following is not None and following.result_index == c.result_index:
+            if c.is_lead_in and following is not None and following.result_index == c.result_index:
                 parts.append(sentence)  # a lead-in reads on into its items, which carry the citation
                 continue
             if not sentence.endswith((".", "!", "?")):
@@ -335,16 +339,16 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     on dev, 1 of 45 held-out, 1 of 44 on the sample.) `belongs`: whether a following unit may join."""
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
-    if best.display.rstrip().endswith(":"):
+    if best.is_lead_in:
         extra = after[:3]
-    elif after and after[0].display.rstrip().endswith(":"):
+    elif after and after[0].is_lead_in:
         extra = after[:4]  # "The Deputy is expected to:" and the first three things
     else:
         extra = after[:1]
     # Not past a heading: the next section's first step is not this one's.
     extra = [c for c in extra if not extractive.MARKDOWN_HEADING.search(text, best.end, c.start)]
     added = [c for c in extra if c not in chosen and (belongs is None or belongs(c))]
-    while added and added[-1].display.rstrip().endswith(":"):
+    while added and added[-1].is_lead_in:
         added.pop()  # a lead-in with none of its items would end the answer on "...include:"
     if not added:
         return chosen
@@ -356,7 +360,7 @@ def _without_dangling_lead_ins(chosen: list[_Candidate]) -> list[_Candidate]:
     stays only when it is all there is."""
     if len(chosen) == 1:
         return chosen
-    return [c for k, c in enumerate(chosen) if not c.display.rstrip().endswith(":")
+    return [c for k, c in enumerate(chosen) if not c.is_lead_in
             or (k + 1 < len(chosen) and chosen[k + 1].result_index == c.result_index)]
 
 
@@ -371,7 +375,7 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
         following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
         # Numbered items count too: a PDF heading "14. Exit and Transition Assistance" reads as one.
         heading = _is_heading_line(c.display) and (c.kind == "sentence" or (c.kind == "item" and c.text[:1].isdigit()))
-        if c.display.rstrip().endswith(":") and following is None:
+        if c.is_lead_in and following is None:
             continue
         if not (c.display.rstrip().endswith("?") or heading):
             kept.append(c)
