@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 
 class AuditEvent(BaseModel):
     at: str = Field(default_factory=lambda: datetime.now(timezone.utc).isoformat(timespec="milliseconds"))
-    action: str  # search | ask | clauses | draft | upload | delete | ingest
+    action: str  # search | ask | clauses | draft | upload | delete | ingest | adapt
     caller: str
     roles: list[str]
     surface: str

