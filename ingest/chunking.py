@@ -56,6 +56,12 @@ def heading_label(raw: str) -> str:
     return " ".join(text.split())[:200]
 
 
+def context_header(title: str, path: list[str]) -> str:
+    """The line embedded before a chunk's body: "Title > Section > Subsection" (the title once)."""
+    parts = [title] + [p for p in path if p and p != title]
+    return " > ".join(parts) + "\n"
+
+
 @dataclass
 class ChunkDraft:
     char_start: int
@@ -98,11 +104,11 @@ class Chunker:
     def chunk(self, doc: ParsedDocument, title: str) -> list[ChunkDraft]:
         drafts: list[ChunkDraft] = []
         for section in self._sections(doc):
-            header = self._header(title, section.path)
+            header = context_header(title, section.path)
             budget = self.max - self.count(header)
             # A pathological header (deeply nested long headings) must not starve the body.
             if budget < self.max // 3:
-                header = self._header(title, section.path[-1:])
+                header = context_header(title, section.path[-1:])
                 budget = self.max - self.count(header)
             units = self._units(doc, section)
             table_header = self._table_headers(doc, section)
@@ -257,11 +263,6 @@ class Chunker:
         return merged
 
     # -- output -----------------------------------------------------------------------------
-    @staticmethod
-    def _header(title: str, path: list[str]) -> str:
-        parts = [title] + [p for p in path if p and p != title]
-        return " > ".join(parts) + "\n"
-
     def _draft(self, doc: ParsedDocument, start: int, end: int, clause: str, section: _Section, header: str) -> ChunkDraft:
         # Trim surrounding whitespace so offsets point at the body itself.
         raw = doc.text[start:end]

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from assistant.extractive import split_sentences
-from ingest.chunking import Chunker
+from ingest.chunking import context_header
 
 MIN_CHUNK_WORDS = 8  # shorter chunks (a heading, a signature line) have no sentence to pull out
 MIN_QUERY_WORDS = 6  # a sentence this short is rarely what anyone would search for
@@ -42,7 +42,7 @@ def training_pairs(chunks: Iterable, seed: int = 13) -> list[TrainingPair]:
     for c in chunks:
         text, meta = c.text.strip(), c.meta
         title, section = meta.get("title") or "", meta.get("section_path") or ""
-        header = Chunker._header(title, section.split(" > ") if section else []).strip()
+        header = context_header(title, section.split(" > ") if section else []).strip()
         if section and section != title and per_heading[(meta["doc_id"], section)] <= SPECIFIC_HEADING_MAX_CHUNKS:
             pairs.append(TrainingPair(header, text, meta["doc_id"], c.id, "heading"))
         sentences = [text[s:e].strip() for s, e in split_sentences(text, line_breaks_end=True)]
