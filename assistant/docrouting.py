@@ -27,6 +27,9 @@ class RoutedDoc:
     collection: str
     score: float
     naming_tokens: frozenset[str] = frozenset()  # query tokens that identify this document
+    # Those of them its text writes as names: what the search inside the document leaves out
+    # of the question (a topic word that happens to be rare stays: it is what is asked about).
+    name_tokens: frozenset[str] = frozenset()
 
 
 # A query token "names" a document when it occurs in that document's profile and in few others,
@@ -47,6 +50,8 @@ class _Profiles:
     bm25: object | None
     tokens: list[frozenset[str]]
     df: dict[str, int]
+    names: list[frozenset[str]]  # per profile: tokens its opening text writes as names (see name_tokens)
+    titles: list[frozenset[str]]  # per profile: tokens of its title and file name
 
 
 class DocRouter:
@@ -70,18 +75,22 @@ class DocRouter:
             cached = self._cache.get(collection)
             if cached is not None and cached.key == key:
                 return cached
-            texts: dict[str, list[str]] = {}
+            headings: dict[str, list[str]] = {}  # title and file name
+            bodies: dict[str, list[str]] = {}  # opening chunks
             for chunk in self.store.get_where(collection, {"ordinal": {"$lt": PROFILE_CHUNKS}}):
                 m = chunk.meta
                 source = m.get("source", "")
-                if source not in texts:
+                if source not in headings:
                     name = re.sub(r"[^A-Za-z0-9]+", " ", source.rsplit("/", 1)[-1])
-                    texts[source] = [m.get("title", ""), name]
-                texts[source].append(chunk.text)
-            sources = sorted(texts)
+                    headings[source], bodies[source] = [m.get("title", ""), name], []
+                bodies[source].append(chunk.text)
+            sources = sorted(headings)
             bm25 = None
-            corpus = [self.tok("\n".join(texts[s]), split_identifiers=True) or ["\u2205"] for s in sources]
+            corpus = [self.tok("\n".join(headings[s] + bodies[s]), split_identifiers=True) or ["\u2205"]
+                      for s in sources]
             token_sets = [frozenset(toks) for toks in corpus]
+            titles = [frozenset(self.tok(" ".join(headings[s]), split_identifiers=True)) for s in sources]
+            names = [name_tokens("\n".join(bodies[s]), self.tok) for s in sources]
             df: dict[str, int] = {}
             for toks in token_sets:
                 for t in toks:
@@ -91,7 +100,7 @@ class DocRouter:
 
                 bm25 = bm25s.BM25()
                 bm25.index(corpus, show_progress=False)
-            cached = _Profiles(key, sources, bm25, token_sets, df)
+            cached = _Profiles(key, sources, bm25, token_sets, df, names, titles)
             self._cache[collection] = cached
             return cached
 
@@ -119,9 +128,27 @@ class DocRouter:
                 if scores[i] <= 0:
                     continue
                 naming = frozenset(t for t in rare if t in prof.tokens[i] and spread[t] <= spread_limit)
-                found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming))
+                # Rare topic words alone ("on-call load and pain", "outbound ... approval") don't
+                # name a document: a document is named by its title, its file name or a name its
+                # text writes as one (a party, a product, an alert).
+                if not naming & (prof.names[i] | prof.titles[i]):
+                    naming = frozenset()
+                found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming, naming & prof.names[i]))
         found.sort(key=lambda d: -d.score)
         return found[:n]
+
+
+_WORD = re.compile(r"[^\W_]+")
+
+
+def name_tokens(text: str, tok: Tokenizer) -> frozenset[str]:
+    """The tokens of the words `text` writes only as names: capitalised wherever they occur.
+    "between Deltathree, Inc. and PrimeCall" gives deltathre, inc, primecal; a runbook that writes
+    "on-call load" and "## Load" gives nothing for "load": it is also an everyday word there."""
+    words = _WORD.findall(text)
+    capitalised = [w for w in words if not w.islower() and not w.isdigit()]  # "PrimeCall", "PLC", "On2"
+    written_lower = set(tok(" ".join(w for w in words if w.islower() or w.isdigit())))
+    return frozenset(t for t in tok(" ".join(capitalised)) if t not in written_lower)
 
 
 def residual_query(query: str, naming: frozenset[str], tok: Tokenizer) -> str:

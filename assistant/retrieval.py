@@ -265,7 +265,7 @@ class Retriever:
         from assistant.docrouting import residual_query
 
         cfg = self.settings.retrieval
-        question = residual_query(query, doc.naming_tokens, self.lexical.tokenizer)
+        question = residual_query(query, doc.name_tokens, self.lexical.tokenizer)
         vector = self.embedder.embed_query(question)
         where = {"source": doc.source} if not doc_types else {"$and": [{"source": doc.source}, {"doc_type": {"$in": doc_types}}]}
         for cid, hit in hits.items():

@@ -239,6 +239,11 @@ def parties(j: int) -> tuple[str, str]:
 # the later text (service levels, ordinal >= 2) of many others: rare among profiles, common in text.
 EVERYDAY_OPENING_DOC = 5
 EVERYDAY_TEXT_DOCS = [0, 2, 4, 7, 9, 12, 14, 17, 19, 21]
+# Topic words that only one agreement's opening uses, always in lower case: rare everywhere, yet
+# not names, so they don't name that agreement (a runbook's "on-call load and pain").
+LOWERCASE_TOPIC_DOC = 8
+LOWERCASE_TOPIC = ("After onboarding, every escalated complaint is triaged by the quality desk and closed "
+                   "within one fortnight.")
 NOTICE_DAYS = {j: 15 + 5 * j for j in range(AGREEMENTS)}  # every agreement's termination period differs
 
 
@@ -252,6 +257,8 @@ def agreement_text(j: int) -> str:
                 "order form.")
     if j == EVERYDAY_OPENING_DOC:
         services += " Onboarding includes a total of ninety minutes of product training for each agent."
+    if j == LOWERCASE_TOPIC_DOC:
+        services += " " + LOWERCASE_TOPIC
     if j in EVERYDAY_TEXT_DOCS:
         levels = (f"Priority tickets are acknowledged within {10 + j} minutes, and the total of unanswered "
                   "tickets is reported every week.")

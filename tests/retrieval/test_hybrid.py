@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.docrouting import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_SPREAD_FACTOR
+from assistant.docrouting import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_SPREAD_FACTOR, name_tokens, residual_query
 from assistant.lexical import LexicalIndex, Tokenizer
 from assistant.models import SearchFilters, shown_section_path
 from assistant.retrieval import Retriever, _where
 from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
-    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, agreement_source, indexed_corpus,
-    invented_word, parties,
+    AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, LOWERCASE_TOPIC_DOC, agreement_source,
+    indexed_corpus, invented_word, parties,
 )
 
 ALL = ["contracts", "restricted", "runbooks"]  # every collection of the mixed corpus (admin reads all)
@@ -324,6 +324,46 @@ def test_party_names_still_name_a_document_alongside_everyday_words(agreements):
     assert routed[0].naming_tokens == frozenset(tok(f"{provider} {client}")) | {"train"}
     services = agreements.the_chunk(agreement_source(EVERYDAY_OPENING_DOC), "2. Services")
     assert services in ids(agreements.retriever.search(query, ["contracts"], 8))[:3]
+    # The search inside the agreement drops only the names: "training" is what is asked about.
+    assert routed[0].name_tokens == frozenset(tok(f"{provider} {client}"))
+    residual = residual_query(query, routed[0].name_tokens, tok)
+    assert "training" in residual and provider.split()[0] not in residual and client.split()[0] not in residual
+
+
+def test_rare_topic_words_written_in_lower_case_name_no_document(agreements):
+    """Two words that only one agreement's opening uses ("triaged", "fortnight") but always in lower
+    case are a topic, not a name: the query is not routed into that agreement (a runbook question
+    about "on-call load and pain" was pulled into the one page that opens with those words)."""
+    router, tok = agreements.retriever.router, agreements.service.lexical.tokenizer
+    query = "Within how many fortnights must a triaged complaint be closed?"
+    topic = {"fortnight", "triag"}
+    assert topic <= set(tok(query))
+    doc = agreement_source(LOWERCASE_TOPIC_DOC)
+    # Preconditions: rare among profiles and across all text, so rarity alone would name the document.
+    prof = router._profiles("contracts")
+    limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
+    i = prof.sources.index(doc)
+    assert all(t in prof.tokens[i] and prof.df[t] <= limit for t in topic)
+    assert agreements.service.lexical.get("contracts").document_counts(topic) == {t: 1 for t in topic}
+    assert len(topic) >= agreements.retriever.settings.retrieval.route_min_naming
+
+    routed = router.route(query, ["contracts"], n=3)
+    assert routed[0].source == doc  # the profile BM25 ranks it first...
+    assert routed[0].naming_tokens == frozenset() and routed[0].name_tokens == frozenset()  # ...but it is not named
+    services = agreements.the_chunk(doc, "2. Services")
+    assert services == ids(agreements.retriever.search(query, ["contracts"], 8))[0]  # found as a topic
+
+
+@pytest.mark.parametrize(("text", "names"), [
+    ('This Agreement is made between Deltathree, Inc. and PrimeCall ("PrimeCall").', {"agreement", "deltathre", "inc", "primecal"}),
+    # A word the text also writes in lower case is an everyday word there, whatever its headings say.
+    ("## Load and Pain\nOn-call load is expected; anything over it is on-call pain.", set()),
+    ("Rubicon Software Group plc and the plc's auditors", {"rubicon", "softwar", "group"}),
+    ("RUBICON SOFTWARE GROUP PLC", {"rubicon", "softwar", "group", "plc"}),  # all capitals: all names
+    ("the 2023 pricing annex, section 4.2", set()),  # numbers are never names
+])
+def test_name_tokens_are_the_words_a_text_writes_only_capitalised(text, names):
+    assert name_tokens(text, Tokenizer()) == names
 
 
 # ============================================================================================
