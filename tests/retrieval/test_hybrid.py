@@ -286,6 +286,15 @@ def test_the_answer_inside_a_named_agreement_ranks_in_the_top_3(agreements, j):
     assert termination in top3
 
 
+def _rare_in_profile(router, source: str, tokens: set[str]) -> int:
+    """Assert that `tokens` are in `source`'s profile and rare among profiles; return the rarity limit."""
+    prof = router._profiles("contracts")
+    limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
+    i = prof.sources.index(source)
+    assert all(t in prof.tokens[i] and prof.df[t] <= limit for t in tokens)
+    return limit
+
+
 def test_everyday_words_rare_among_openings_but_common_in_text_name_no_document(agreements):
     """'minutes' and 'total' are in the opening chunks of one agreement only (rare among profiles)
     but in the service-level text of many: they must not count as naming that agreement."""
@@ -295,10 +304,7 @@ def test_everyday_words_rare_among_openings_but_common_in_text_name_no_document(
     assert everyday <= set(tok(query))
     opening_doc = agreement_source(EVERYDAY_OPENING_DOC)
     # Preconditions: by profile rarity alone (the old rule) these words would name the document...
-    prof = router._profiles("contracts")
-    limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
-    i = prof.sources.index(opening_doc)
-    assert all(t in prof.tokens[i] and prof.df[t] <= limit for t in everyday)
+    limit = _rare_in_profile(router, opening_doc, everyday)
     # ...but across all chunk text they are spread over many documents.
     spread = agreements.service.lexical.get("contracts").document_counts(everyday)
     assert spread == {t: len(EVERYDAY_TEXT_DOCS) + 1 for t in everyday}
@@ -340,10 +346,7 @@ def test_rare_topic_words_written_in_lower_case_name_no_document(agreements):
     assert topic <= set(tok(query))
     doc = agreement_source(LOWERCASE_TOPIC_DOC)
     # Preconditions: rare among profiles and across all text, so rarity alone would name the document.
-    prof = router._profiles("contracts")
-    limit = max(1, int(NAMING_MAX_DF * len(prof.sources)))
-    i = prof.sources.index(doc)
-    assert all(t in prof.tokens[i] and prof.df[t] <= limit for t in topic)
+    _rare_in_profile(router, doc, topic)
     assert agreements.service.lexical.get("contracts").document_counts(topic) == {t: 1 for t in topic}
     assert len(topic) >= agreements.retriever.settings.retrieval.route_min_naming
 
