@@ -144,7 +144,10 @@ _WORD = re.compile(r"[^\W_]+")
 def name_tokens(text: str, tok: Tokenizer) -> frozenset[str]:
     """The tokens of the words `text` writes only as names: capitalised wherever they occur.
     "between Deltathree, Inc. and PrimeCall" gives deltathre, inc, primecal; a runbook that writes
-    "on-call load" and "## Load" gives nothing for "load": it is also an everyday word there."""
+    "on-call load" and "## Load" gives nothing for "load": it is also an everyday word there.
+    A word seen only at the start of a sentence passes too; it still has to be rare to name anything.
+    Text in capitals throughout (an old contract) makes every word a name: the rule then adds nothing
+    to rarity, as before it existed."""
     words = _WORD.findall(text)
     capitalised = [w for w in words if not w.islower() and not w.isdigit()]  # "PrimeCall", "PLC", "On2"
     written_lower = set(tok(" ".join(w for w in words if w.islower() or w.isdigit())))
