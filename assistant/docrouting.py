@@ -51,7 +51,7 @@ class _Profiles:
     tokens: list[frozenset[str]]
     df: dict[str, int]
     names: list[frozenset[str]]  # per profile: tokens its opening text writes as names (see name_tokens)
-    titles: list[frozenset[str]]  # per profile: tokens of its title and file name
+    identifying: list[frozenset[str]]  # per profile: those and the tokens of its title and file name
 
 
 class DocRouter:
@@ -86,11 +86,14 @@ class DocRouter:
                 bodies[source].append(chunk.text)
             sources = sorted(headings)
             bm25 = None
-            corpus = [self.tok("\n".join(headings[s] + bodies[s]), split_identifiers=True) or ["\u2205"]
-                      for s in sources]
+            # No token spans a line break, so the profile's tokens are its headings' then its body's.
+            heading_tokens = [self.tok("\n".join(headings[s]), split_identifiers=True) for s in sources]
+            corpus = [(h + self.tok("\n".join(bodies[s]), split_identifiers=True)) or ["\u2205"]
+                      for s, h in zip(sources, heading_tokens)]
             token_sets = [frozenset(toks) for toks in corpus]
-            titles = [frozenset(self.tok(" ".join(headings[s]), split_identifiers=True)) for s in sources]
             names = [name_tokens("\n".join(bodies[s]), self.tok) for s in sources]
+            # A document is named by its title, its file name or a name its text writes as one.
+            identifying = [frozenset(h) | n for h, n in zip(heading_tokens, names)]
             df: dict[str, int] = {}
             for toks in token_sets:
                 for t in toks:
@@ -100,7 +103,7 @@ class DocRouter:
 
                 bm25 = bm25s.BM25()
                 bm25.index(corpus, show_progress=False)
-            cached = _Profiles(key, sources, bm25, token_sets, df, names, titles)
+            cached = _Profiles(key, sources, bm25, token_sets, df, names, identifying)
             self._cache[collection] = cached
             return cached
 
@@ -129,9 +132,9 @@ class DocRouter:
                     continue
                 naming = frozenset(t for t in rare if t in prof.tokens[i] and spread[t] <= spread_limit)
                 # Rare topic words alone ("on-call load and pain", "outbound ... approval") don't
-                # name a document: a document is named by its title, its file name or a name its
-                # text writes as one (a party, a product, an alert).
-                if not naming & (prof.names[i] | prof.titles[i]):
+                # name a document: one of them must identify it (title, file name, a party,
+                # product or alert name).
+                if not naming & prof.identifying[i]:
                     naming = frozenset()
                 found.append(RoutedDoc(prof.sources[i], name, float(scores[i]), naming, naming & prof.names[i]))
         found.sort(key=lambda d: -d.score)
