@@ -64,6 +64,7 @@ def fine_tune(base_dir: Path, base_name: str, pairs: Sequence[TrainingPair], out
         raise ValueError(f"{len(pairs)} training pairs make no batch; index more documents first")
 
     model = SentenceTransformer(str(base_dir), device="cpu", local_files_only=True)
+    window = model.max_seq_length  # training shortens it (QUERY_TOKENS, PASSAGE_TOKENS); saved as it was
     model.train()
     optimizer = torch.optim.AdamW(model.parameters(), lr=options.learning_rate)
     warmup = max(1, len(plan) // 10)
@@ -92,7 +93,7 @@ def fine_tune(base_dir: Path, base_name: str, pairs: Sequence[TrainingPair], out
             progress(step + 1, len(plan), running)
 
     model.eval()
-    model.max_seq_length = 256
+    model.max_seq_length = window
     out_dir.mkdir(parents=True, exist_ok=True)
     model.save(str(out_dir))
     report = AdaptReport(model_path=str(out_dir), base_model=base_name, pairs=len(pairs), steps=len(plan),
