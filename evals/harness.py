@@ -14,7 +14,7 @@ import os
 import platform
 import subprocess
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -31,11 +31,12 @@ for _var, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("H
     os.environ.setdefault(_var, _value)
 
 
-def eval_caller():
+def eval_caller(roles: Iterable[str] | None = None):
+    """Who the evals search as: admin (every collection) unless `roles` says otherwise."""
     from assistant.config import ADMIN_ROLE
     from assistant.models import Caller
 
-    return Caller(id="eval", roles=frozenset({ADMIN_ROLE}), surface="eval")
+    return Caller(id="eval", roles=frozenset(roles or {ADMIN_ROLE}), surface="eval")
 
 
 def load_eval_settings(config: Path | None = None, home: Path | None = None):
@@ -174,6 +175,8 @@ class EvalRun:
             "retrieval": s.retrieval.model_dump(),
             "answering": s.answering.model_dump(),
             "llm": s.llm.provider,
+            "roles": sorted(self.caller.roles),
+            "collections": self.service.access.readable(self.caller),
             "git": git_revision(),
             "home": str(s.home),
             "ingest_seconds": round(self.ingest_seconds, 1),
@@ -192,8 +195,13 @@ class EvalRun:
 
 
 def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = None, embedder=None,
-             ingest: bool = True, progress: Callable[[str, int], None] | None = None) -> EvalRun:
-    """Build the service over a cached eval home for `corpus` and bring the index up to date."""
+             ingest: bool = True, progress: Callable[[str, int], None] | None = None,
+             roles: Iterable[str] | None = None) -> EvalRun:
+    """Build the service over a cached eval home for `corpus` and bring the index up to date.
+
+    `roles`: search as a caller with these roles (default admin), to measure what that audience
+    sees; the corpus is always ingested whole, so every role's run shares one home.
+    """
     from filelock import FileLock
 
     from assistant.embedding import Embedder
@@ -217,12 +225,17 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     settings.home = home  # BPO_ASSISTANT_HOME must not redirect an eval
     (home / HOME_INFO).write_text(json.dumps(bits, indent=1) + "\n", encoding="utf-8")
     service = AssistantService.build(settings, embedder=embedder)
-    run = EvalRun(corpus=corpus, settings=settings, service=service, caller=eval_caller(),
+    run = EvalRun(corpus=corpus, settings=settings, service=service, caller=eval_caller(roles),
                   files=corpus_files(corpus, settings))
+    if not service.access.readable(run.caller):
+        run.close()
+        known = ", ".join(sorted(service.access.known_roles()))
+        raise InvalidInput(f"role {', '.join(sorted(run.caller.roles))} reads no collection under this config "
+                           f"(roles: {known})")
     if ingest:
         started = time.perf_counter()
         with FileLock(str(home / ".ingest.lock")):
-            run.ingest_summary = service.ingest(corpus, run.caller, progress=progress)
+            run.ingest_summary = service.ingest(corpus, eval_caller(), progress=progress)
         run.ingest_seconds = time.perf_counter() - started
     return run
 

@@ -4,7 +4,8 @@ Each question (JSONL: id, question, source, must_contain) is a hit at rank r whe
 comes from `source` and its text contains `must_contain` (case-insensitive, whitespace-collapsed).
 Reports recall@1, recall@5, recall@k and MRR@k. For misses it also says whether the phrase is in
 any single chunk of the source at all ("reachable"): a phrase cut by a chunk boundary can never
-be a hit, whatever the ranking.
+be a hit, whatever the ranking. Run as a role (`bpo-assistant --as ROLE eval process`), a miss
+whose source the role may not read counts as "not_readable".
 """
 
 from __future__ import annotations
@@ -24,10 +25,11 @@ def hit_rank(results: list, source: str, phrase: str) -> int | None:
     return next((i for i, r in enumerate(results, 1) if is_hit(r, source, phrase)), None)
 
 
-def reachable(run: EvalRun, source: str, phrase: str) -> bool | None:
-    """Whether some stored chunk of `source` contains the phrase; None if the source isn't indexed."""
+def reachable(run: EvalRun, source: str, phrase: str, collections: list[str] | None = None) -> bool | None:
+    """Whether some stored chunk of `source` in `collections` (default: all) contains the phrase;
+    None if the source isn't indexed there."""
     store, chunks = run.service.store, []
-    for name in store.collection_names():
+    for name in store.collection_names() if collections is None else collections:
         chunks.extend(store.get_where(name, {"source": source}))
     if not chunks:
         return None
@@ -37,6 +39,7 @@ def reachable(run: EvalRun, source: str, phrase: str) -> bool | None:
 def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = None) -> dict:
     rows_in = read_jsonl(questions)[: limit or None]
     depth = max(k, 5)
+    readable = run.service.access.readable(run.caller)
     rows = []
     for q in rows_in:
         results = run.search(q["question"], depth)
@@ -45,7 +48,10 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
                "rank": rank, "source_rank": next((i for i, r in enumerate(results, 1) if r.source == q["source"]), None),
                "top_sources": [r.source for r in results[:3]]}
         if rank is None or rank > k:
-            row["reachable"] = reachable(run, q["source"], q["must_contain"])
+            row["reachable"] = reachable(run, q["source"], q["must_contain"], readable)
+            # Indexed, but in a collection the caller's roles can't read (e.g. --as bpo_agent on a
+            # contract question): a correct miss, not a ranking fault.
+            row["forbidden"] = row["reachable"] is None and reachable(run, q["source"], q["must_contain"]) is not None
         rows.append(row)
     n = len(rows) or 1
 
@@ -63,7 +69,8 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
         "targets": [{"metric": m, "target": t, "value": metrics.get(m), "met": None if metrics.get(m) is None
                      else metrics[m] >= t} for m, t in TARGETS.items()],
         "unreachable": sum(1 for r in misses if r.get("reachable") is False),
-        "not_indexed": sum(1 for r in misses if r.get("reachable") is None),
+        "not_indexed": sum(1 for r in misses if r.get("reachable") is None and not r.get("forbidden")),
+        "not_readable": sum(1 for r in misses if r.get("forbidden")),
         "misses": misses,
         "per_question": rows,
     }

@@ -75,8 +75,9 @@ def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, s
             elif event == "file":
                 bar.advance(task, n)
 
-        return ev.harness.open_run(corpus, home=home, config=_state(ctx).config, ingest=not skip_ingest,
-                                   progress=progress)
+        state = _state(ctx)
+        return ev.harness.open_run(corpus, home=home, config=state.config, ingest=not skip_ingest,
+                                   progress=progress, roles=state.caller.roles)
 
 
 def _require(path: Path, what: str) -> Path:
@@ -122,6 +123,7 @@ def print_meta(meta: dict) -> None:
               f"v{meta['chunker_version']}", highlight=False)
     out.print(f"[bold]retrieval[/bold] {meta['retrieval']}  [bold]answering[/bold] {meta['answering']} "
               f"llm={meta['llm']}", highlight=False)
+    out.print(f"[bold]as[/bold] {','.join(meta['roles'])} (reads {', '.join(meta['collections'])})", highlight=False)
     out.print(f"[bold]git[/bold] {meta['git']}  [bold]home[/bold] {meta['home']}  ingest={ingest} "
               f"({meta['ingest_seconds']} s)  at {meta['at']}", highlight=False)
     for note in meta.get("notes", []):
@@ -192,7 +194,9 @@ def print_process(rep: dict) -> None:
         table.add_column(name, justify="right")
     table.add_column("misses", justify="right")
     table.add_column("unreachable", justify="right")
-    table.add_row(*[_f(v) for v in rep["metrics"].values()], str(len(rep["misses"])), str(rep["unreachable"]))
+    table.add_column("not readable by role", justify="right")
+    table.add_row(*[_f(v) for v in rep["metrics"].values()], str(len(rep["misses"])), str(rep["unreachable"]),
+                  str(rep["not_readable"]))
     out.print(table)
     _targets_line(rep["targets"])
     if rep["misses"]:
@@ -200,7 +204,8 @@ def print_process(rep: dict) -> None:
         for col in ("id", "rank", "source rank", "reachable", "top source", "question"):
             t2.add_column(col)
         for m in rep["misses"][:10]:
-            t2.add_row(m["id"], _f(m["rank"]), _f(m["source_rank"]), _f(m.get("reachable")),
+            t2.add_row(m["id"], _f(m["rank"]), _f(m["source_rank"]),
+                       "not readable" if m.get("forbidden") else _f(m.get("reachable")),
                        (m["top_sources"] or ["-"])[0][-45:], m["question"][:70])
         out.print(t2)
 

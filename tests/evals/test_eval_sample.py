@@ -127,3 +127,34 @@ def test_ceilings_on_known_gold(sample_corpus, sample_home, gold):
     rep = cli_json("eval", "legalbench", str(sample_corpus), "--home", str(sample_home), "--k-list", "1", "--skip-ingest")
     assert rep["ceiling"]["gold_chars_in_chunks"] == pytest.approx(1.0)  # gold spans were cut from chunks
     assert rep["ceiling"]["precision@1_best_chunk"] == pytest.approx(rep["metrics"]["1"]["precision"])
+
+
+def test_process_as_a_role_searches_only_what_it_reads(sample_run, sample_corpus, sample_home, gold):
+    """`--as bpo_agent`: the eval measures what a vendor agent gets. The contract question can't be
+    answered from the runbooks, and no contract passage reaches any result list."""
+    asked = {"notice period to terminate the agreement for convenience": None, LB_QUERIES[0]: None}
+    for q in asked:
+        asked[q] = sample_run.search(q, 1)[0]
+    contract, runbook = asked.values()
+    assert contract.source.startswith("contracts/") and runbook.source.startswith("runbooks/")
+    questions = write_jsonl(sample_corpus.parent / "role-questions.jsonl", [
+        {"id": f"r{i}", "question": q, "source": hit.source, "must_contain": " ".join(hit.text.split()[:6])}
+        for i, (q, hit) in enumerate(asked.items())])
+    args = ("eval", "process", str(sample_corpus), "--home", str(sample_home), "--questions", str(questions),
+            "--skip-ingest")
+    admin = cli_json(*args)
+    agent = cli_json("--as", "bpo_agent", *args)
+    assert admin["meta"]["roles"] == ["admin"] and "contracts" in admin["meta"]["collections"]
+    assert agent["meta"]["roles"] == ["bpo_agent"] and agent["meta"]["collections"] == ["runbooks"]
+    assert admin["metrics"]["recall@1"] == 1.0
+    by_source = {row["source"]: row for row in agent["per_question"]}
+    assert by_source[runbook.source]["rank"] == 1 and by_source[contract.source]["rank"] is None
+    assert by_source[contract.source]["forbidden"] and agent["not_readable"] == 1 and agent["not_indexed"] == 0
+    assert all(s.startswith("runbooks/") for row in agent["per_question"] for s in row["top_sources"])
+
+
+def test_process_as_a_role_that_reads_nothing_is_a_one_line_error(sample_corpus, sample_home, gold):
+    result = CliRunner().invoke(app, ["--as", "nobody", "eval", "process", str(sample_corpus), "--home",
+                                      str(sample_home), "--questions", str(gold["questions"]), "--skip-ingest"])
+    assert result.exit_code != 0
+    assert "role nobody reads no collection" in str(result.exception)
