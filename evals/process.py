@@ -51,7 +51,7 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
             row["reachable"] = reachable(run, q["source"], q["must_contain"], readable)
             # Indexed, but in a collection the caller's roles can't read (e.g. --as bpo_agent on a
             # contract question): a correct miss, not a ranking fault.
-            row["forbidden"] = row["reachable"] is None and reachable(run, q["source"], q["must_contain"]) is not None
+            row["not_readable"] = row["reachable"] is None and reachable(run, q["source"], q["must_contain"]) is not None
         rows.append(row)
     n = len(rows) or 1
 
@@ -69,8 +69,8 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
         "targets": [{"metric": m, "target": t, "value": metrics.get(m), "met": None if metrics.get(m) is None
                      else metrics[m] >= t} for m, t in TARGETS.items()],
         "unreachable": sum(1 for r in misses if r.get("reachable") is False),
-        "not_indexed": sum(1 for r in misses if r.get("reachable") is None and not r.get("forbidden")),
-        "not_readable": sum(1 for r in misses if r.get("forbidden")),
+        "not_indexed": sum(1 for r in misses if r.get("reachable") is None and not r.get("not_readable")),
+        "not_readable": sum(1 for r in misses if r.get("not_readable")),
         "misses": misses,
         "per_question": rows,
     }

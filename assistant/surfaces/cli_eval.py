@@ -205,7 +205,7 @@ def print_process(rep: dict) -> None:
             t2.add_column(col)
         for m in rep["misses"][:10]:
             t2.add_row(m["id"], _f(m["rank"]), _f(m["source_rank"]),
-                       "not readable" if m.get("forbidden") else _f(m.get("reachable")),
+                       "not readable" if m.get("not_readable") else _f(m.get("reachable")),
                        (m["top_sources"] or ["-"])[0][-45:], m["question"][:70])
         out.print(t2)
 

@@ -149,7 +149,7 @@ def test_process_as_a_role_searches_only_what_it_reads(sample_run, sample_corpus
     assert admin["metrics"]["recall@1"] == 1.0
     by_source = {row["source"]: row for row in agent["per_question"]}
     assert by_source[runbook.source]["rank"] == 1 and by_source[contract.source]["rank"] is None
-    assert by_source[contract.source]["forbidden"] and agent["not_readable"] == 1 and agent["not_indexed"] == 0
+    assert by_source[contract.source]["not_readable"] and agent["not_readable"] == 1 and agent["not_indexed"] == 0
     assert all(s.startswith("runbooks/") for row in agent["per_question"] for s in row["top_sources"])
 
 
