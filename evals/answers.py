@@ -2,6 +2,8 @@
 
 - refusal accuracy: out-of-corpus questions answered with grounded == false;
 - false-refusal rate: answerable (process) questions answered with grounded == false;
+  run as a role, questions whose source the role may not read count as unanswerable (kind
+  "not_readable");
 - citation validity: every citation points at a chunk that was retrieved for the question (the
   same search `ask` runs: same question, the configured k) and whose stored text, re-fetched from
   the store by chunk id, contains the quote; and every [n] marker in the answer has a citation;
@@ -63,8 +65,13 @@ def _ask(run: EvalRun, question: str) -> tuple[object, list]:
 
 def run_answers(run: EvalRun, questions: Path, out_of_corpus: Path, calibrate: bool = False,
                 limit: int | None = None) -> dict:
-    answerable = read_jsonl(questions)[: limit or None]
-    unanswerable = read_jsonl(out_of_corpus)[: limit or None]
+    asked = read_jsonl(questions)[: limit or None]
+    # Run as a role (`--as`), a question about a document the role may not read has no answer for
+    # it: the right reply is a refusal, so it joins the unanswerable set under its own kind.
+    readable = run.readable_sources()
+    answerable = [q for q in asked if readable.get(q["source"]) is not False]
+    hidden = [{**q, "kind": "not_readable"} for q in asked if readable.get(q["source"]) is False]
+    unanswerable = read_jsonl(out_of_corpus)[: limit or None] + hidden
     rows_a, rows_u = [], []
     cites_total = cites_bad = 0
     for q in answerable:
@@ -108,7 +115,7 @@ def run_answers(run: EvalRun, questions: Path, out_of_corpus: Path, calibrate: b
         kinds.setdefault(r["kind"] or "-", []).append(r)
     report = {
         "eval": "answers", "questions_file": str(questions), "out_of_corpus_file": str(out_of_corpus),
-        "answerable": len(rows_a), "unanswerable": len(rows_u),
+        "answerable": len(rows_a), "unanswerable": len(rows_u), "not_readable": len(hidden),
         "threshold": run.settings.answering.min_dense_score, "mode": run.service.answerer.mode,
         "metrics": metrics,
         "refusal_by_kind": {k: sum(not r["grounded"] for r in v) / len(v) for k, v in sorted(kinds.items())},

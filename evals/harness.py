@@ -150,6 +150,14 @@ class EvalRun:
         root = str(self.corpus.resolve())
         return [r for r in self.service.catalog.all() if r.root == root]
 
+    def readable_sources(self) -> dict[str, bool]:
+        """source -> whether the caller's roles may read it, for every document of this corpus.
+
+        A question about a document the role may not read has, for that role, no answer: the
+        evals count it as such rather than as a ranking or refusal fault."""
+        readable = set(self.service.access.readable(self.caller))
+        return {row.source: row.collection in readable for row in self.documents()}
+
     def chunk_spans(self) -> dict[str, list[tuple[int, int]]]:
         """source -> (char_start, char_end) of every stored chunk: what retrieval could ever return."""
         out: dict[str, list[tuple[int, int]]] = {}

@@ -25,11 +25,10 @@ def hit_rank(results: list, source: str, phrase: str) -> int | None:
     return next((i for i, r in enumerate(results, 1) if is_hit(r, source, phrase)), None)
 
 
-def reachable(run: EvalRun, source: str, phrase: str, collections: list[str] | None = None) -> bool | None:
-    """Whether some stored chunk of `source` in `collections` (default: all) contains the phrase;
-    None if the source isn't indexed there."""
+def reachable(run: EvalRun, source: str, phrase: str) -> bool | None:
+    """Whether some stored chunk of `source` contains the phrase; None if the source isn't indexed."""
     store, chunks = run.service.store, []
-    for name in store.collection_names() if collections is None else collections:
+    for name in store.collection_names():
         chunks.extend(store.get_where(name, {"source": source}))
     if not chunks:
         return None
@@ -39,7 +38,7 @@ def reachable(run: EvalRun, source: str, phrase: str, collections: list[str] | N
 def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = None) -> dict:
     rows_in = read_jsonl(questions)[: limit or None]
     depth = max(k, 5)
-    readable = run.service.access.readable(run.caller)
+    readable = run.readable_sources()
     rows = []
     for q in rows_in:
         results = run.search(q["question"], depth)
@@ -48,10 +47,10 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
                "rank": rank, "source_rank": next((i for i, r in enumerate(results, 1) if r.source == q["source"]), None),
                "top_sources": [r.source for r in results[:3]]}
         if rank is None or rank > k:
-            row["reachable"] = reachable(run, q["source"], q["must_contain"], readable)
+            row["reachable"] = reachable(run, q["source"], q["must_contain"])
             # Indexed, but in a collection the caller's roles can't read (e.g. --as bpo_agent on a
             # contract question): a correct miss, not a ranking fault.
-            row["not_readable"] = row["reachable"] is None and reachable(run, q["source"], q["must_contain"]) is not None
+            row["not_readable"] = readable.get(q["source"]) is False
         rows.append(row)
     n = len(rows) or 1
 
@@ -68,8 +67,8 @@ def run_process(run: EvalRun, questions: Path, k: int = 5, limit: int | None = N
         "metrics": metrics,
         "targets": [{"metric": m, "target": t, "value": metrics.get(m), "met": None if metrics.get(m) is None
                      else metrics[m] >= t} for m, t in TARGETS.items()],
-        "unreachable": sum(1 for r in misses if r.get("reachable") is False),
-        "not_indexed": sum(1 for r in misses if r.get("reachable") is None and not r.get("not_readable")),
+        "unreachable": sum(1 for r in misses if r.get("reachable") is False and not r.get("not_readable")),
+        "not_indexed": sum(1 for r in misses if r.get("reachable") is None),
         "not_readable": sum(1 for r in misses if r.get("not_readable")),
         "misses": misses,
         "per_question": rows,

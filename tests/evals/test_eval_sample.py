@@ -152,6 +152,15 @@ def test_process_as_a_role_searches_only_what_it_reads(sample_run, sample_corpus
     assert by_source[contract.source]["not_readable"] and agent["not_readable"] == 1 and agent["not_indexed"] == 0
     assert all(s.startswith("runbooks/") for row in agent["per_question"] for s in row["top_sources"])
 
+    # The answers eval: for the vendor agent the contract question is one to refuse, not to answer.
+    answers = ("eval", "answers", str(sample_corpus), "--home", str(sample_home), "--questions", str(questions),
+               "--out-of-corpus", str(gold["ooc"]), "--skip-ingest")
+    admin_answers = cli_json(*answers)
+    agent_answers = cli_json("--as", "bpo_agent", *answers)
+    assert (admin_answers["answerable"], admin_answers["not_readable"]) == (2, 0)
+    assert (agent_answers["answerable"], agent_answers["unanswerable"]) == (1, len(OOC) + 1)
+    assert agent_answers["not_readable"] == 1 and "not_readable" in agent_answers["refusal_by_kind"]
+
 
 def test_process_as_a_role_that_reads_nothing_is_a_one_line_error(sample_corpus, sample_home, gold):
     result = CliRunner().invoke(app, ["--as", "nobody", "eval", "process", str(sample_corpus), "--home",
