@@ -212,7 +212,8 @@ def print_process(rep: dict) -> None:
 
 def print_answers(rep: dict) -> None:
     m = rep["metrics"]
-    table = Table(title=f"Answers ({rep['answerable']} answerable, {rep['unanswerable']} out-of-corpus; "
+    hidden = f", {rep['not_readable']} of them not readable by the role" if rep.get("not_readable") else ""
+    table = Table(title=f"Answers ({rep['answerable']} answerable, {rep['unanswerable']} out-of-corpus{hidden}; "
                         f"{rep['mode']}, min_dense_score={rep['threshold']})")
     for col in ("refusal acc.", "false refusals", "citation validity", "citations", "answers w/ problems",
                 "phrase rate", "phrase (answered)", "right source cited"):
