@@ -212,6 +212,8 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     """
     from filelock import FileLock
 
+    from assistant.access import AccessPolicy
+    from assistant.config import ADMIN_ROLE
     from assistant.embedding import Embedder
     from assistant.errors import InvalidInput
     from assistant.service import AssistantService
@@ -220,6 +222,13 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     if not corpus.is_dir():
         raise InvalidInput(f"corpus folder not found: {corpus}")
     settings = load_eval_settings(config)
+    # Before any home is seeded or store opened: a role that reads nothing costs nothing. Admin
+    # reads every collection, including ones only the ingest will create.
+    caller = eval_caller(roles)
+    policy = AccessPolicy(settings)
+    if ADMIN_ROLE not in caller.roles and not policy.readable(caller):
+        raise InvalidInput(f"role {', '.join(sorted(caller.roles))} reads no collection under this config "
+                           f"(roles: {', '.join(sorted(policy.known_roles()))})")
     if embedder is None:
         embedder = Embedder.from_settings(settings.embedding, cache_dir=HOMES.parent / "models")
     bits = {"corpus": str(corpus), **pipeline_bits(settings, embedder.fingerprint)}
@@ -233,13 +242,8 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     settings.home = home  # BPO_ASSISTANT_HOME must not redirect an eval
     (home / HOME_INFO).write_text(json.dumps(bits, indent=1) + "\n", encoding="utf-8")
     service = AssistantService.build(settings, embedder=embedder)
-    run = EvalRun(corpus=corpus, settings=settings, service=service, caller=eval_caller(roles),
+    run = EvalRun(corpus=corpus, settings=settings, service=service, caller=caller,
                   files=corpus_files(corpus, settings))
-    if not service.access.readable(run.caller):
-        run.close()
-        known = ", ".join(sorted(service.access.known_roles()))
-        raise InvalidInput(f"role {', '.join(sorted(run.caller.roles))} reads no collection under this config "
-                           f"(roles: {known})")
     if ingest:
         started = time.perf_counter()
         with FileLock(str(home / ".ingest.lock")):

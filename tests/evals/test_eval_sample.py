@@ -162,8 +162,10 @@ def test_process_as_a_role_searches_only_what_it_reads(sample_run, sample_corpus
     assert agent_answers["not_readable"] == 1 and "not_readable" in agent_answers["refusal_by_kind"]
 
 
-def test_process_as_a_role_that_reads_nothing_is_a_one_line_error(sample_corpus, sample_home, gold):
+def test_process_as_a_role_that_reads_nothing_is_a_one_line_error(sample_corpus, tmp_path, gold):
+    home = tmp_path / "never-made"
     result = CliRunner().invoke(app, ["--as", "nobody", "eval", "process", str(sample_corpus), "--home",
-                                      str(sample_home), "--questions", str(gold["questions"]), "--skip-ingest"])
+                                      str(home), "--questions", str(gold["questions"]), "--skip-ingest"])
     assert result.exit_code != 0
     assert "role nobody reads no collection" in str(result.exception)
+    assert not home.exists()  # refused before any eval home or store was made
