@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
@@ -170,12 +170,34 @@ class DocumentInfo(BaseModel):
     version: str = ""
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A file name or path as valid, one-line UTF-8: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) and control characters become backslash escapes. Used as `source`, so a
+    name JSON, Chroma and a log line can carry, the same on every run."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system decoding made (e.g. from JSON)
+        raw = name.encode("utf-8", "surrogatepass")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class FileOutcome(BaseModel):
     source: str
-    status: Literal["indexed", "unchanged", "removed", "failed"]
+    # skipped: deliberately not read (excluded, a link leaving the root, a FIFO...); failed: could
+    # not be read or parsed (what was indexed from it before is kept).
+    status: Literal["indexed", "unchanged", "removed", "skipped", "failed"]
     chunks: int = 0
     embedded: int = 0
     reason: str | None = None
+
+    @field_validator("source", "reason")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        return None if value is None else printable(value)
 
 
 class IngestSummary(BaseModel):
@@ -184,6 +206,11 @@ class IngestSummary(BaseModel):
     chunks_written: int = 0  # chunks embedded and written (new or changed content)
     texts_embedded: int = 0
     seconds: float = 0.0
+
+    @field_validator("root")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        return printable(value)
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)

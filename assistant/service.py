@@ -3,6 +3,7 @@ dependencies; no module-level clients or models."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -22,6 +23,7 @@ from assistant.models import (
 from assistant.retrieval import LexicalIndexes, Retriever
 from assistant.store import VectorStore, make_client
 from ingest.pipeline import Ingestor
+from ingest.walk import within
 from ingest.redaction import redact
 
 MAX_QUESTION_CHARS = 4000
@@ -184,6 +186,11 @@ class AssistantService:
             raise UnsupportedMedia(f"unsupported file type: {Path(rel).suffix or '(none)'}")
         root = self.settings.home / "uploads"
         target = root / rel
+        root.mkdir(parents=True, exist_ok=True)
+        # A link planted under uploads/ must not carry the write (or the read of the previous
+        # version) outside: checked before anything is created or read.
+        if not within(os.path.realpath(target), os.path.realpath(root)):
+            raise InvalidInput("the upload path leads outside the uploads folder (a symlink)")
         target.parent.mkdir(parents=True, exist_ok=True)
         # The earlier upload under this name (bounded by max_upload_bytes) comes back if the new one
         # can't be indexed or another ingest holds the lock: the index still describes it.

@@ -102,20 +102,22 @@ def ingest(ctx: typer.Context, path: Path = typer.Argument(..., help="folder (re
 
 def _ingest_table(summary) -> None:
     table = Table(title=f"Ingest of {summary.root}")
-    for col in ("files", "indexed", "unchanged", "removed", "failed", "chunks written", "texts embedded", "seconds"):
+    for col in ("files", "indexed", "unchanged", "removed", "skipped", "failed", "chunks written", "texts embedded", "seconds"):
         table.add_column(col, justify="right")
     table.add_row(str(len(summary.files)), str(summary.count("indexed")), str(summary.count("unchanged")),
-                  str(summary.count("removed")), str(summary.count("failed")), str(summary.chunks_written),
-                  str(summary.texts_embedded), f"{summary.seconds:.1f}")
+                  str(summary.count("removed")), str(summary.count("skipped")), str(summary.count("failed")),
+                  str(summary.chunks_written), str(summary.texts_embedded), f"{summary.seconds:.1f}")
     out.print(table)
-    failed = [f for f in summary.files if f.status == "failed"]
-    if failed:
-        ft = Table(title="Failed files (nothing previously indexed from them was removed)")
-        ft.add_column("file")
-        ft.add_column("reason")
-        for f in failed:
-            ft.add_row(f.source, f.reason or "")
-        out.print(ft)
+    for status, title in (("skipped", "Skipped (not read)"),
+                          ("failed", "Failed files (nothing previously indexed from them was removed)")):
+        rows = [f for f in summary.files if f.status == status]
+        if rows:
+            listing = Table(title=title)
+            listing.add_column("file")
+            listing.add_column("reason")
+            for f in rows:
+                listing.add_row(Text(f.source), Text(f.reason or ""))  # names are not Rich markup
+            out.print(listing)
 
 
 def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None) -> SearchFilters | None:
