@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.access import AccessPolicy
-from assistant.audit import AuditEvent, AuditLog
+from assistant.audit import AuditEvent, AuditLog, events_for
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
 from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
@@ -160,6 +160,10 @@ class AssistantService:
         # stored. The catalog still tells the root of the documents it has (chunks don't keep it).
         roots = {r.doc_id: r.root for r in rows}
         return [d.model_copy(update={"root": roots.get(d.doc_id, "")}) for d in self.lexical.documents(collections)]
+
+    def audit_events(self, caller: Caller, since=None) -> list[AuditEvent]:
+        """The audit log as this caller may read it (assistant.audit.events_for)."""
+        return events_for(self.audit.read(since), caller.id, caller.surface, set(caller.roles), self.access.can_manage(caller))
 
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:

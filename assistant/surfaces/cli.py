@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -247,10 +247,11 @@ def delete(ctx: typer.Context,
 @app.command()
 def audit(ctx: typer.Context, since: str = typer.Option("1d", "--since", help="ISO time or a span like 30m, 12h, 7d"),
           as_json: bool = typer.Option(False, "--json")):
-    """Print the audit log (who asked what, as which role, which chunks came back)."""
+    """Print the audit log: all of it as admin, otherwise only your own events (--as ROLE)."""
+    from assistant.audit import parse_since
+
     state = _state(ctx)
-    start = _parse_since(since)
-    events = state.service.audit.read(start)
+    events = state.service.audit_events(state.caller, parse_since(since))
     if as_json:
         sys.stdout.write(json.dumps({"events": [e.model_dump() for e in events]}) + "\n")
         return
@@ -258,20 +259,9 @@ def audit(ctx: typer.Context, since: str = typer.Option("1d", "--since", help="I
     for col in ("at", "action", "caller", "roles", "surface", "question", "chunks", "grounded"):
         table.add_column(col)
     for e in events:
-        table.add_row(e.at, e.action, e.caller, ",".join(e.roles), e.surface, e.question[:60], str(len(e.chunk_ids)),
+        table.add_row(e.at, e.action, e.caller, ",".join(e.roles), e.surface, Text(e.question[:60]), str(len(e.chunk_ids)),
                       "" if e.grounded is None else str(e.grounded))
     out.print(table)
-
-
-def _parse_since(value: str) -> datetime:
-    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    if value and value[-1] in units and value[:-1].isdigit():
-        return datetime.now(timezone.utc) - timedelta(**{units[value[-1]]: int(value[:-1])})
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise AssistantError(f"--since: expected an ISO time or a span like 12h, got {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @app.command()

@@ -27,7 +27,7 @@ from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
-from assistant.surfaces.http_routes import ask, documents, health, search
+from assistant.surfaces.http_routes import ask, audit, documents, health, search
 
 log = logging.getLogger("assistant.http")
 
@@ -48,7 +48,7 @@ carries `X-Request-ID` (send your own to correlate)."""
 def create_app(service: AssistantService) -> FastAPI:
     """One app per service. Reads BPO_API_KEYS now (not at import), so tests and workers configure it."""
     app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION,
-                  openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "health")])
+                  openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
     app.state.service = service
     app.state.api_keys = KeyRing.from_env(os.environ)
     app.state.metrics = HttpMetrics()
@@ -69,7 +69,7 @@ def create_app(service: AssistantService) -> FastAPI:
 def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     auth = [Depends(get_caller)]  # every /v1 route needs a key even if its module forgets CallerDep
-    for module in (search, ask, documents):
+    for module in (search, ask, documents, audit):
         app.include_router(module.router, dependencies=auth)
     for name in OPTIONAL_ROUTERS:
         module = _optional_module(f"assistant.surfaces.http_routes.{name}")
