@@ -23,6 +23,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError
+from assistant.locks import claim_embedded_home
 from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
@@ -49,6 +50,9 @@ def create_app(service: AssistantService) -> FastAPI:
     """One app per service. Reads BPO_API_KEYS now (not at import), so tests and workers configure it."""
     app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION,
                   openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
+    if service.settings.store.mode == "embedded":
+        # Uploads and re-scans write the store: no other process may, while this one serves it.
+        claim_embedded_home(service.settings.home, "server")
     app.state.service = service
     app.state.api_keys = KeyRing.from_env(os.environ)
     app.state.metrics = HttpMetrics()
