@@ -22,9 +22,10 @@ from assistant.models import (
 )
 from assistant.retrieval import LexicalIndexes, Retriever
 from assistant.store import VectorStore, make_client
+from assistant.text_input import require_clean
 from ingest.pipeline import Ingestor
-from ingest.walk import within
 from ingest.redaction import redact
+from ingest.walk import within
 
 MAX_QUESTION_CHARS = 4000
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -82,6 +83,10 @@ class AssistantService:
         query = (query or "").strip()
         if not query:
             raise InvalidInput("the query is empty")
+        # The CLI and Slack reach here without an HTTP model: text that is not text stops here too.
+        require_clean("query", query)
+        if filters:
+            require_clean("filter", *(filters.source or []), *(filters.collection or []))
         if len(query) > MAX_QUESTION_CHARS:
             raise InvalidInput(f"the query is longer than {MAX_QUESTION_CHARS} characters")
         k = k or self.settings.retrieval.k

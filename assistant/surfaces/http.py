@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import uuid
+from contextlib import asynccontextmanager
 from types import ModuleType
 
 from fastapi import Depends, FastAPI, Request
@@ -23,7 +24,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError
-from assistant.locks import claim_embedded_home
+from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
@@ -48,11 +49,8 @@ carries `X-Request-ID` (send your own to correlate)."""
 
 def create_app(service: AssistantService) -> FastAPI:
     """One app per service. Reads BPO_API_KEYS now (not at import), so tests and workers configure it."""
-    app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION,
+    app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION, lifespan=_serving(service),
                   openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
-    if service.settings.store.mode == "embedded":
-        # Uploads and re-scans write the store: no other process may, while this one serves it.
-        claim_embedded_home(service.settings.home, "server")
     app.state.service = service
     app.state.api_keys = KeyRing.from_env(os.environ)
     app.state.metrics = HttpMetrics()
@@ -66,6 +64,23 @@ def create_app(service: AssistantService) -> FastAPI:
     _mount_slack(app, service)
     _ensure_request_log_visible()
     return app
+
+
+def _serving(service: AssistantService):
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Uploads and re-scans write the store: while this process serves an embedded store, no
+        # other process may write it (a server that cannot claim it does not start).
+        embedded = service.settings.store.mode == "embedded"
+        if embedded:
+            claim_embedded_home(service.settings.home, "server")
+        try:
+            yield
+        finally:
+            if embedded:
+                release_embedded_home(service.settings.home)
+
+    return lifespan
 
 
 # -- routers --------------------------------------------------------------------------------

@@ -3,6 +3,7 @@ whose in-memory index another process made stale gets a clear 503, never a 500."
 
 from __future__ import annotations
 
+import asyncio
 import os
 import subprocess
 import sys
@@ -39,7 +40,7 @@ def test_a_cli_ingest_into_a_home_a_running_server_holds_is_refused_naming_the_s
     svc = build_service(tmp_path / "home", HashEmbedder())
     svc.ingest(corpus, admin())
     write_files(corpus, {"runbooks/beta.md": "# Beta\n\nBeta steps for wombat returns.\n"})
-    with live_app(svc) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+    with live_app(svc, lifespan="on") as server, httpx.Client(base_url=server.url, timeout=60) as http:
         run = _cli_ingest(tmp_path / "home", corpus)
         assert run.returncode == 1
         message = run.stderr.strip().splitlines()[-1]
@@ -48,7 +49,8 @@ def test_a_cli_ingest_into_a_home_a_running_server_holds_is_refused_naming_the_s
         assert {d.source for d in svc.documents(admin())} == {"runbooks/alpha.md"}  # nothing was written
         upload = {"file": ("runbooks/gamma.md", b"# Gamma\n\nGamma steps.\n", "text/markdown")}
         assert http.post("/v1/documents", files=upload, headers=auth("admin")).status_code == 201  # the server may write
-    release_embedded_home(tmp_path / "home")
+    run = _cli_ingest(tmp_path / "home", corpus)  # the server has stopped: its claim went with it
+    assert run.returncode == 0, run.stderr[-2000:]
     svc.catalog.close()
 
 
@@ -59,8 +61,9 @@ def test_a_server_does_not_start_on_a_home_another_process_is_writing(tmp_path):
     holder = subprocess.Popen([sys.executable, "-c", _CLAIM, str(tmp_path / "home")], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
         assert holder.stdout.readline().strip() == "held"
+        app = create_app(svc)
         with pytest.raises(HomeInUse, match=rf"ingest \(pid {holder.pid} since .+\): try again when it has finished"):
-            create_app(svc)
+            asyncio.run(_start(app))
         with pytest.raises(HomeInUse):
             svc.ingest(write_files(tmp_path / "corpus", CORPUS), admin())
     finally:
@@ -80,7 +83,7 @@ def test_a_reader_whose_index_another_process_changed_gets_a_503_not_a_500(tmp_p
     child = subprocess.run([sys.executable, "-c", _INGEST.format(repo=str(REPO)), str(tmp_path / "home"), str(corpus)],
                            cwd=REPO, capture_output=True, text=True, timeout=300)
     assert '"indexed"' in child.stdout, child.stderr[-2000:]
-    with live_app(svc) as server, httpx.Client(base_url=server.url, timeout=60) as http:
+    with live_app(svc, lifespan="on") as server, httpx.Client(base_url=server.url, timeout=60) as http:
         r = http.post("/v1/search", json={"query": "wombat returns", "filters": {"source": ["runbooks/beta.md"]}},
                       headers=auth("admin"))
         assert r.status_code == 503, r.text
@@ -88,5 +91,9 @@ def test_a_reader_whose_index_another_process_changed_gets_a_503_not_a_500(tmp_p
         unknown = http.post("/v1/search", json={"query": "alpha", "filters": {"source": ["runbooks/nope.md"]}},
                             headers=auth("admin"))
         assert unknown.status_code == 200 and unknown.json()["results"] == []
-    release_embedded_home(tmp_path / "home")
     svc.catalog.close()
+
+
+async def _start(app) -> None:
+    async with app.router.lifespan_context(app):
+        pass

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import Annotated
+
 from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from assistant.audit import AuditEvent, parse_since
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.text_input import CleanStr
 
-router = APIRouter(prefix="/v1", tags=["audit"])
+router = APIRouter(prefix="/v1", tags=["audit"], max_body_size=0)  # a GET: no body
 
 
 class AuditEvents(BaseModel):
@@ -25,6 +28,6 @@ _EXAMPLE = {"events": [{"at": "2026-05-01T10:00:00.000+00:00", "action": "ask", 
                         "any other key reads only the events it made itself.",
             responses={200: {"content": {"application/json": {"example": _EXAMPLE}}}, **error_responses(401, 422)})
 def audit(service: ServiceDep, caller: CallerDep,
-          since: str = Query(default="1d", min_length=1, max_length=64, description="ISO time or a span: 30m, 12h, 7d")
+          since: Annotated[CleanStr, Query(min_length=1, max_length=64, description="ISO time or a span: 30m, 12h, 7d")] = "1d",
           ) -> AuditEvents:
     return AuditEvents(events=service.audit_events(caller, parse_since(since)))
