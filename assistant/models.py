@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+from assistant.safe_text import safe_markdown, safe_quote_markdown
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
@@ -49,6 +51,9 @@ class ChunkMeta(BaseModel):
     effective_date: str = ""
     version: str = ""
     ingested_at: str
+    # The chunk reads as instructions to an assistant (ingest/instructions.py): a possible prompt
+    # injection, kept searchable but never an answer's only evidence.
+    instruction_like: bool = False
 
 
 def page_of_offset(page_start: int | None, page_breaks: str, offset: int) -> int | None:
@@ -107,6 +112,7 @@ class SearchResult(BaseModel):
     # The column names of a table the chunk starts in the middle of (ChunkMeta.table_header), so
     # an answer quoting its rows can label their cells. Internal, like page_breaks.
     table_header: str = Field(default="", exclude=True)
+    instruction_like: bool = False  # ChunkMeta.instruction_like: text addressed to a model, not to people
 
     @classmethod
     def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
@@ -120,7 +126,8 @@ class SearchResult(BaseModel):
             page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
             char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
             clause_no=m.get("clause_no", ""), collection=collection, dense_score=dense_score,
-            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""), **extra,
+            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""),
+            instruction_like=bool(m.get("instruction_like", False)), **extra,
         )
 
 
@@ -132,13 +139,18 @@ class Citation(BaseModel):
     n: int  # the [n] marker used in the answer text
     chunk_id: str
     source: str
-    quote: str
+    quote: str  # verbatim: a substring of the chunk's text, whitespace and all
     section_path: str
     page_start: int | None
     title: str = ""
     clause_no: str = ""
     doc_type: DocType | None = None
     collection: str = ""  # the access partition it came from (Slack keeps restricted answers private)
+
+    @computed_field(description="the quote for display: Markdown with links defanged, HTML and mentions inert")
+    @property
+    def quote_markdown(self) -> str:
+        return safe_quote_markdown(self.quote)
 
 
 class Turn(BaseModel):
@@ -155,6 +167,11 @@ class Answer(BaseModel):
     closest_sources: list[str] = Field(default_factory=list)  # named on refusal
     mode: Literal["extractive", "llm"] = "extractive"
     flagged: list[str] = Field(default_factory=list)  # sentences dropped by citation verification
+
+    @computed_field(description="the answer for display: Markdown with links defanged, HTML and mentions inert")
+    @property
+    def answer_markdown(self) -> str:
+        return safe_markdown(self.answer)
 
 
 class DocumentInfo(BaseModel):

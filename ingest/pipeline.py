@@ -28,6 +28,7 @@ from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.locks import ingest_lock
 from assistant.models import ChunkMeta, FileOutcome, IngestSummary, printable
+from ingest import instructions
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
@@ -105,7 +106,7 @@ class Ingestor:
         parts = [
             self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
             collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
-            *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators),
+            *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators), f"instructions-{instructions.VERSION}",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -250,6 +251,7 @@ class Ingestor:
                 char_start=d.char_start, char_end=d.char_end, table_header=d.table_header,
                 ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
                 effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at,
+                instruction_like=instructions.reads_as_instructions(d.body),
             ).model_dump())
         return _Prepared(
             source=row.source, doc_id=row.doc_id, collection=row.collection, row=row, ids=ids,
