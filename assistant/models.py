@@ -210,6 +210,7 @@ class FileOutcome(BaseModel):
     chunks: int = 0
     embedded: int = 0
     reason: str | None = None
+    seconds: float | None = None  # hashing, parsing and chunking the file (embedding is batched across files)
 
     @field_validator("source", "reason")
     @classmethod

@@ -82,6 +82,7 @@ class _Prepared:
     metas: list[dict]
     missing: list[int] = field(default_factory=list)  # indexes of chunks that need embedding
     existing: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 class Ingestor:
@@ -191,13 +192,16 @@ class Ingestor:
                 yield src, fut.result()
 
     def _prepare(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker) -> _Prepared | FileOutcome:
+        started = time.perf_counter()
         try:
-            return self._prepare_unsafe(path, source, root_key, real_root, parser)
+            result = self._prepare_unsafe(path, source, root_key, real_root, parser)
         except LoaderError as exc:
-            return FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            result = FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a library failure must not end the batch
             log.warning("event=ingest_file_error source=%s error=%s", source, type(exc).__name__)
-            return FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
+            result = FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
 
     def _prepare_unsafe(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker) -> _Prepared | FileOutcome:
         problem = refusal(path, real_root)
@@ -272,7 +276,8 @@ class Ingestor:
             self._commit(p, mine)
             changed.add(p.collection)
             summary.chunks_written += len(p.missing)
-            summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing)))
+            summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing),
+                                             seconds=p.seconds))
             progress("file", 1)
             progress("chunks", len(p.missing))
 
