@@ -279,8 +279,11 @@ def _load(url: str, home: Path, config: Path, uploads: list[Path], clients: int,
     deadline = time.monotonic() + seconds
     with httpx.Client(base_url=url, timeout=300) as http:
         for path in uploads:
-            r = http.post("/v1/documents", files={"file": (f"runbooks/{path.name}", path.read_bytes())}, headers=_h("admin"))
-            upload_row.check(r.status_code in (201, 409, 413, 415, 422), f"upload {path.name} -> {r.status_code}")
+            try:
+                r = http.post("/v1/documents", files={"file": (f"runbooks/{path.name}", path.read_bytes())}, headers=_h("admin"))
+                upload_row.check(r.status_code in (201, 409, 413, 415, 422), f"upload {path.name} -> {r.status_code}")
+            except httpx.HTTPError as exc:
+                upload_row.check(False, f"upload {path.name} -> {type(exc).__name__}")
     refused = cli(home, config, "ingest", str(REPO / "samples" / "corpus"))
     writer = Row("load", "second writer refused")
     writer.check(refused.returncode == 1 and b"being written by server" in refused.stderr,
