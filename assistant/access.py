@@ -30,6 +30,11 @@ class AccessPolicy:
     def readable_by_roles(self, roles: set[str]) -> list[str]:
         return self.readable(Caller(roles=frozenset(roles)))
 
+    def limited(self, caller: Caller) -> bool:
+        """Whether some collection is closed to the caller (a refusal then says the answer may be
+        in documents outside their access)."""
+        return bool((set(self.settings.collections) | set(self._known())) - set(self.readable(caller)))
+
     def can_read(self, caller: Caller, collection: str) -> bool:
         return collection in self.readable(caller)
 

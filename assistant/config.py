@@ -91,8 +91,27 @@ class RetrievalSettings(_Strict):
     route_min_naming: int = Field(default=2, ge=1)  # identifying words a query needs to count as naming a document
 
 
+class JudgeSettings(_Strict):
+    """The passage judge (assistant/judge.py): a cross-encoder that re-scores the best fused
+    candidates. Its order is fused with the hybrid order, never used alone: on its own it ranks
+    contract preambles (which repeat the parties a question names) above the clause asked about."""
+
+    enabled: bool = True  # ask always uses it when enabled; search when asked to (rerank)
+    candidates: int = Field(default=20, ge=1, le=100)  # fused candidates it re-scores
+    max_tokens: int = Field(default=192, ge=32, le=512)  # question + passage word pieces per pair
+    # The fusion: judge logit - prior_weight * ln(hybrid rank). A passage must out-score one the
+    # hybrid order put r times higher by prior_weight * ln(r) logits (1.5: ~1 logit per doubling).
+    prior_weight: float = Field(default=1.5, ge=0, le=20)
+    rerank_search: bool = False  # search reranks by default (off: search stays under 60 ms)
+    threads: int | None = Field(default=None, ge=1, le=64)  # ONNX Runtime intra-op threads
+
+
 class AnsweringSettings(_Strict):
-    min_dense_score: float = 0.35  # refusal threshold (calibrated in evals/)
+    # Refusal thresholds (assistant/refusal.py), calibrated on the dev questions (evals/RESULTS.md).
+    min_dense_score: float = Field(default=0.35, ge=-1.0, le=1.0)  # best cosine similarity of any retrieved passage
+    min_judge_score: float = Field(default=-5.0, ge=-20.0, le=20.0)  # best passage-judge logit over the top passages
+    min_unit_score: float = Field(default=-7.0, ge=-20.0, le=20.0)  # judge logit of the sentence chosen to answer
+    min_support_score: float = Field(default=0.0, ge=-20.0, le=20.0)  # judge logit: cited passage vs an LLM's sentence
     # Also refuse when the question names something (identifier, capitalised name) that no
     # readable document mentions: see assistant/coverage.py.
     refuse_unknown_terms: bool = True
@@ -142,6 +161,7 @@ class Settings(_Strict):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
+    judge: JudgeSettings = Field(default_factory=JudgeSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)

@@ -27,6 +27,7 @@ from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.locks import ingest_lock
 from assistant.models import ChunkMeta, FileOutcome, IngestSummary
+from ingest import fingerprint
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
@@ -160,9 +161,20 @@ class Ingestor:
                     self._remove(row)
                     changed.add(row.collection)
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
+        self.link_duplicates()
         if changed:
             self.on_collection_changed(changed)
         return summary
+
+    def link_duplicates(self) -> None:
+        """Point each near-duplicate copy at the preferred copy of its group (catalog
+        `duplicate_of`), over every indexed document: a new copy may duplicate an old one."""
+        rows = {r.doc_id: r for r in self.catalog.all()}
+        wanted = {doc_id: "" for doc_id in rows}
+        for group in fingerprint.groups({doc_id: r.sketch for doc_id, r in rows.items()}):
+            preferred = min(group, key=lambda d: fingerprint.preference(rows[d].source, rows[d].ingested_at))
+            wanted.update({d: preferred for d in group if d != preferred})
+        self.catalog.set_duplicates({d: t for d, t in wanted.items() if rows[d].duplicate_of != t})
 
     def _walk(self, root: Path) -> list[Path]:
         out = []
@@ -209,7 +221,9 @@ class Ingestor:
         except OSError as exc:
             return FileOutcome(source=source, status="failed", reason=f"cannot read file: {exc.strerror or exc}")
         old = self.catalog.get(doc_id)
-        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection:
+        # A row from before documents had sketches is parsed once more to get one (no re-embedding:
+        # its chunk ids are unchanged).
+        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch:
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
         parsed = load_document(path)
         text, _ = redact(parsed.text, self.settings.redaction)
@@ -225,7 +239,7 @@ class Ingestor:
         row = CatalogRow(
             doc_id=doc_id, root=root_key, source=source, collection=collection, doc_type=doc_type, title=title,
             chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
-            file_sha256=sha, pipeline_key=key,
+            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text),
         )
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
@@ -320,6 +334,7 @@ class Ingestor:
         if row is None:
             return None
         self._remove(row)
+        self.link_duplicates()  # its copies may now be the preferred ones
         self.on_collection_changed({row.collection})
         return row
 

@@ -129,10 +129,13 @@ def search(ctx: typer.Context, query: str, k: int = typer.Option(8, "--k", min=1
            as_json: bool = typer.Option(False, "--json"),
            doc_type: Optional[list[str]] = typer.Option(None, "--doc-type"),
            source: Optional[list[str]] = typer.Option(None, "--source"),
-           collection: Optional[list[str]] = typer.Option(None, "--collection")):
+           collection: Optional[list[str]] = typer.Option(None, "--collection"),
+           rerank: Optional[bool] = typer.Option(None, "--rerank/--no-rerank",
+                                                 help="re-score the best passages with the passage judge (slower, better order; "
+                                                      "default: judge.rerank_search)")):
     """Hybrid search; prints the best passages with their section and page."""
     state = _state(ctx)
-    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection))
+    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection), rerank=rerank)
     if as_json:
         _print_json(response)
         return
@@ -208,19 +211,27 @@ _WIDE_DOCUMENTS_TABLE = 110
 
 def _documents_table(docs: list[DocumentInfo], width: int) -> Table:
     id_width = max((len(d.doc_id) for d in docs), default=6)
+    sources = {d.doc_id: d.source for d in docs}
+
+    def source_cell(d: DocumentInfo) -> Text:
+        cell = Text(d.source)
+        if d.duplicate_of in sources:  # results cite the other copy
+            cell += Text(f"\ncopy of {sources[d.duplicate_of]}", style="dim")
+        return cell
+
     table = Table()
     table.add_column("doc_id", no_wrap=True, min_width=id_width)
     if width < _WIDE_DOCUMENTS_TABLE:
         table.add_column("document", overflow="fold")
         for d in docs:
             details = f"{d.doc_type} · {d.collection} · {d.chunks} chunks · {_short_time(d.ingested_at)}"
-            table.add_row(d.doc_id, Text(d.source) + Text("\n" + details, style="dim"))
+            table.add_row(d.doc_id, source_cell(d) + Text("\n" + details, style="dim"))
         return table
     table.add_column("source", overflow="fold")
     for col in ("type", "collection", "chunks", "ingested (UTC)"):
         table.add_column(col, no_wrap=True, justify="right" if col == "chunks" else "left")
     for d in docs:
-        table.add_row(d.doc_id, Text(d.source), d.doc_type, d.collection, str(d.chunks), _short_time(d.ingested_at))
+        table.add_row(d.doc_id, source_cell(d), d.doc_type, d.collection, str(d.chunks), _short_time(d.ingested_at))
     return table
 
 

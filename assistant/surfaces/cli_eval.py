@@ -33,6 +33,7 @@ HomeOpt = typer.Option(None, "--home", help="eval home (default: evals/out/homes
 JsonOpt = typer.Option(False, "--json", help="print one JSON object")
 SkipOpt = typer.Option(False, "--skip-ingest", help="use the home as it is (no incremental re-ingest)")
 SaveOpt = typer.Option(None, "--save", help="also write the JSON report to this file")
+RerankOpt = typer.Option(False, "--rerank", help="search through the passage judge, as ask does")
 
 
 def _evals():
@@ -60,7 +61,7 @@ def _parse_ks(value: str) -> list[int]:
     return ks
 
 
-def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool):
+def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool, rerank: bool = False):
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     ev = _evals()
@@ -76,8 +77,10 @@ def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, s
                 bar.advance(task, n)
 
         state = _state(ctx)
-        return ev.harness.open_run(corpus, home=home, config=state.config, ingest=not skip_ingest,
-                                   progress=progress, roles=state.caller.roles)
+        run = ev.harness.open_run(corpus, home=home, config=state.config, ingest=not skip_ingest,
+                                  progress=progress, roles=state.caller.roles)
+    run.rerank = rerank
+    return run
 
 
 def _require(path: Path, what: str) -> Path:
@@ -123,6 +126,8 @@ def print_meta(meta: dict) -> None:
               f"v{meta['chunker_version']}", highlight=False)
     out.print(f"[bold]retrieval[/bold] {meta['retrieval']}  [bold]answering[/bold] {meta['answering']} "
               f"llm={meta['llm']}", highlight=False)
+    if meta.get("judge") is not None:
+        out.print(f"[bold]judge[/bold] {meta['judge']}  search reranked={meta.get('rerank', False)}", highlight=False)
     out.print(f"[bold]as[/bold] {','.join(meta['roles'])} (reads {', '.join(meta['collections'])})", highlight=False)
     out.print(f"[bold]git[/bold] {meta['git']}  [bold]home[/bold] {meta['home']}  ingest={ingest} "
               f"({meta['ingest_seconds']} s)  at {meta['at']}", highlight=False)
@@ -256,9 +261,9 @@ def print_calibration(cal: dict) -> None:
 
 
 def _run_and_report(ctx: typer.Context, corpus: Path, home: Optional[Path], as_json: bool, skip_ingest: bool,
-                    save: Optional[Path], evaluate, printer) -> None:
+                    save: Optional[Path], evaluate, printer, rerank: bool = False) -> None:
     """Open the eval home for CORPUS, run `evaluate(run)`, then save and print its report with the run's metadata."""
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    run = _open(ctx, corpus, home, as_json, skip_ingest, rerank)
     try:
         rep = evaluate(run)
         payload = {"meta": run.metadata(), **rep}
@@ -277,27 +282,27 @@ def legalbench_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
                    limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N queries only"),
                    only_txt: bool = typer.Option(False, "--only-txt", help="retrieve from .txt documents only"),
                    home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-                   save: Optional[Path] = SaveOpt):
+                   save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """LegalBench-RAG (CUAD subset): character precision/recall at k over the whole index."""
     ks = _parse_ks(k_list)
     ev = _evals()
     _require(corpus / ev.legalbench.QUERIES_FILE, "LegalBench-RAG queries")
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.legalbench.run_legalbench(run, ks, limit, only_txt), print_legalbench)
+                    lambda run: ev.legalbench.run_legalbench(run, ks, limit, only_txt), print_legalbench, rerank)
 
 
 @eval_app.command("cuad")
 def cuad_cmd(ctx: typer.Context, corpus: Path = CorpusArg, k_list: str = typer.Option("1,5,10", "--k-list"),
              limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N contracts only"),
              home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-             save: Optional[Path] = SaveOpt):
+             save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """CUAD clause categories: recall/hit at k of gold spans, retrieval restricted to the contract."""
     ks = _parse_ks(k_list)
     ev = _evals()
     _require(corpus / ev.cuad.ANNOTATIONS_FILE, "CUAD annotations")
     _require(corpus / ev.cuad.DESCRIPTIONS_FILE, "CUAD category descriptions")
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.cuad.run_cuad(run, ks, limit), print_cuad)
+                    lambda run: ev.cuad.run_cuad(run, ks, limit), print_cuad, rerank)
 
 
 @eval_app.command("process")
@@ -307,12 +312,12 @@ def process_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
                     help="JSONL: id, question, source, must_contain (default: the evals/questions file matching CORPUS)"),
                 k: int = typer.Option(5, "--k", min=1, max=50), limit: Optional[int] = typer.Option(None, "--limit", min=1),
                 home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-                save: Optional[Path] = SaveOpt):
+                save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """Process questions: recall@1, recall@5 and MRR of a passage from the right file holding the answer."""
     ev = _evals()
     qfile = _questions(corpus, questions)
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.process.run_process(run, qfile, k, limit), print_process)
+                    lambda run: ev.process.run_process(run, qfile, k, limit), print_process, rerank)
 
 
 @eval_app.command("answers")
@@ -336,12 +341,12 @@ def all_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
             questions: Optional[Path] = typer.Option(None, "--questions"),
             out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus"),
             home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-            save: Optional[Path] = SaveOpt):
+            save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """Every eval whose inputs exist for CORPUS (LegalBench both modes, CUAD, process, answers + calibration)."""
     ev = _evals()
     qfile = questions or ev.harness.find_question_file(corpus)
     ooc = out_of_corpus or ev.harness.QUESTIONS / "out_of_corpus.jsonl"
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    run = _open(ctx, corpus, home, as_json, skip_ingest, rerank)
     results: dict[str, dict] = {}
     try:
         if (corpus / ev.legalbench.QUERIES_FILE).is_file():

@@ -7,6 +7,8 @@ once the fix lands they pass, strict xfail turns that into a failure, and the ma
 
 from __future__ import annotations
 
+from tests.conftest import shared_judge
+
 import dataclasses
 import json
 import logging
@@ -235,7 +237,7 @@ def _tiny_service(tmp_path, embedder, files: dict[str, str], **overrides):
         (corpus / rel).write_text(text, encoding="utf-8")
     config = write_config(tmp_path / "config.yaml")
     service = AssistantService.build(load_settings(config, home=str(tmp_path / "home"), **overrides),
-                                     embedder=MemoEmbedder(embedder))
+                                     embedder=MemoEmbedder(embedder), judge=shared_judge())
     summary = service.ingest(corpus, as_roles("admin"))
     assert summary.count("indexed") == len(files), summary
     return service
