@@ -94,8 +94,20 @@ COSINE = _Scale(mate=0.08, other=0.04, type_bonus=TYPE_BONUS, type_margin=TYPE_M
 # amount and the row key keep their bonuses on the judge's scale: an amount in a bounded range outweighs the
 # judge's misreading of a row (8 logits in that example); the row key about ten times the cosine bonus.
 LOGITS = _Scale(mate=0.75, other=0.5, type_bonus=1.0, type_margin=3.0, amount_bonus=10.0, row_key_bonus=1.5)
-# The units an answer quotes stop at this many characters (the best unit always goes in).
-ANSWER_CHARS = 700
+# The prior that picks which units the judge reads: cosine similarity to the question, plus this
+# much for the share of the question's words a unit has, plus this much per rank of its passage
+# above the fourth (retrieval already weighed whole passages).
+SHARED_WORDS_WEIGHT = 0.3
+RANK_PRIOR = 0.04
+# Units considered per answer (the pool's first ones): bounds the MiniLM pass over them.
+MAX_UNITS = 60
+# A unit shorter than this, or with fewer words, is a label or a fragment ("Yes.", "See 4.2"), not an answer.
+MIN_UNIT_CHARS = 12
+MIN_UNIT_WORDS = 3
+# An offline reply stops at about this many characters, its "According to <title> (<section>):"
+# lead and [n] markers included (the best unit always goes in): a Slack reply, not the passage.
+REPLY_CHARS = 800
+_MARKER_CHARS = 5  # " [n]" and a space per quoted unit
 # The passages whose units may answer: the judge stage has already put the best passages first.
 POOL_PASSAGES = 4
 # Units the judge reads, the best by the cheap prior (MiniLM + shared words): each costs a pass
@@ -191,11 +203,11 @@ class Answerer:
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
             for u in extractive.units(r.text, table_header=r.table_header):
-                if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3 and not _is_template(u.display):
+                if _can_answer(u.display):
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
         if not candidates:
             return self._refuse(results)
-        candidates = candidates[:60]
+        candidates = candidates[:MAX_UNITS]
         kind = answertype.expected(question)
         amount = amounts.asked_amount(question)
         self._score(question, candidates, kind, amount)
@@ -208,17 +220,16 @@ class Answerer:
             scale = LOGITS
         best = self._best_unit(candidates, kind, scale)
         unit_score = {"unit": best.judged} if best.judged is not None else {}
-        decline = refusal.weak_unit(self.settings, best.judged)
-        if decline is not None:
-            return _scored(self._refuse(results, decline), unit_score)
         # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
         # they are nearly as good (a second source for the same fact, or its other half).
         limit = self.settings.answering.max_sentences
         mates = [c for c in candidates if c.result_index == best.result_index and c is not best
                  and c.score >= best.score - scale.mate]
-        chosen = _within_budget([best], sorted(mates, key=lambda c: -c.score), limit)
+        # The lead's clause label is not known yet: room is kept for one ("clause 12.2, ").
+        budget = REPLY_CHARS - len(self._lead(pool[best.result_index], "")) - len("clause 00.00.00, ")
+        chosen = _within_budget([best], sorted(mates, key=lambda c: -c.score), limit, budget)
         others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - scale.other]
-        chosen = _within_budget(chosen, sorted(others, key=lambda c: -c.score)[:1], limit)
+        chosen = _within_budget(chosen, sorted(others, key=lambda c: -c.score)[:1], limit, budget)
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
         decline = refusal.missing_figure(kind, [c.display for c in chosen])
         if decline is not None:
@@ -227,7 +238,7 @@ class Answerer:
         # rest of the answer.
         follows = None if amount is None else (lambda c: c.kind != "row" or amounts.placement(c.display, amount) > 0)
         chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text, follows)
-        chosen = _without_dangling_lead_ins(_trimmed(chosen, best))
+        chosen = _without_dangling_lead_ins(_trimmed(chosen, best, budget))
         numbers: dict[int, int] = {}
         quotes: dict[int, _Candidate] = {}
         parts = []
@@ -301,7 +312,8 @@ class Answerer:
             words = set(_WORD.findall(c.display.lower()))
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
-            c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3)) + _bonuses(question, c, kind, amount, COSINE)
+            c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (3 - min(c.result_index, 3))
+                       + _bonuses(question, c, kind, amount, COSINE))
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
@@ -366,7 +378,7 @@ class Answerer:
         the citation quotes. Never a heading line (a heading supports nothing); by the judge when
         there is one, else by shared words."""
         units = [u for u in extractive.units(result.text, table_header=result.table_header)
-                 if not _is_heading_line(u.display) and len(_WORD.findall(u.display.lower())) >= 3]
+                 if not _is_heading_line(u.display) and _can_answer(u.display)]
         if not units:
             return _first_sentence(result.text)
         claim = _CITE.sub(" ", " ".join(sentences))
@@ -424,25 +436,27 @@ def _first_sentence(text: str) -> str:
     return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
 
 
-def _within_budget(chosen: list[_Candidate], extra: list[_Candidate], limit: int) -> list[_Candidate]:
+def _within_budget(chosen: list[_Candidate], extra: list[_Candidate], limit: int, budget: int) -> list[_Candidate]:
     """`chosen` plus the `extra` units, best first, while the reply stays short: at most `limit`
-    units and ANSWER_CHARS characters (a Slack reply, not the passage pasted)."""
+    units and `budget` characters of quoted units."""
     out = list(chosen)
-    size = sum(len(c.display) for c in out)
     for c in extra:
-        if len(out) >= limit or size + len(c.display) > ANSWER_CHARS:
+        if len(out) >= limit or _size(out + [c]) > budget:
             break
         out.append(c)
-        size += len(c.display)
     return out
 
 
-def _trimmed(chosen: list[_Candidate], best: _Candidate) -> list[_Candidate]:
-    """Drops the weakest units other than the best until the reply fits ANSWER_CHARS."""
+def _trimmed(chosen: list[_Candidate], best: _Candidate, budget: int) -> list[_Candidate]:
+    """Drops the weakest units other than the best until the reply fits the budget."""
     out = list(chosen)
-    while len(out) > 1 and sum(len(c.display) for c in out) > ANSWER_CHARS:
+    while len(out) > 1 and _size(out) > budget:
         out.remove(min((c for c in out if c is not best), key=lambda c: c.score))
     return out
+
+
+def _size(units: list[_Candidate]) -> int:
+    return sum(len(c.display) + _MARKER_CHARS for c in units)
 
 
 def _bonuses(question: str, c: _Candidate, kind: answertype.Kind | None, amount: float | None, scale: _Scale) -> float:
@@ -458,6 +472,11 @@ def _bonuses(question: str, c: _Candidate, kind: answertype.Kind | None, amount:
 
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]|<[^<>\n]{1,40}>|\{\{[^{}\n]{1,40}\}\}|_{4,}")
+
+
+def _can_answer(display: str) -> bool:
+    return (len(display) >= MIN_UNIT_CHARS and len(_WORD.findall(display.lower())) >= MIN_UNIT_WORDS
+            and not _is_template(display))
 
 
 def _is_template(display: str) -> bool:

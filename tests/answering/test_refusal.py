@@ -15,12 +15,16 @@ def result(source: str, judge: float | None = 2.0, dense: float = 0.6) -> Search
                         collection="runbooks", dense_score=dense, judge_score=judge)
 
 
-def test_weak_judge_evidence_declines(tmp_path):
+def test_weak_judge_evidence_declines_unless_the_passage_is_very_close(tmp_path):
     settings = make_settings(tmp_path)
-    weak = [result("a", judge=settings.answering.min_judge_score - 1), result("b", judge=-11.0)]
-    strong = weak + [result("c", judge=settings.answering.min_judge_score + 1)]
+    dense = refusal.JUDGE_DOUBT_BELOW_DENSE - 0.05
+    weak = [result("a", judge=settings.answering.min_judge_score - 1, dense=dense), result("b", judge=-11.0, dense=dense)]
+    strong = weak + [result("c", judge=settings.answering.min_judge_score + 1, dense=dense)]
     assert refusal.weak_evidence(settings, weak, []).reason.startswith("weak evidence: judge")
     assert refusal.weak_evidence(settings, strong, []) is None
+    # The judge misreads some passages the embedding finds very close (alert runbooks): no decline.
+    close = [result("a", judge=settings.answering.min_judge_score - 1, dense=refusal.JUDGE_DOUBT_BELOW_DENSE + 0.1)]
+    assert refusal.weak_evidence(settings, close, []) is None
 
 
 def test_a_passage_far_from_the_question_declines_whatever_the_judge_says(tmp_path):
