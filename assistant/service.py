@@ -15,16 +15,17 @@ from assistant.access import AccessPolicy
 from assistant.audit import AuditEvent, AuditLog
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
-from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
+from assistant.errors import (
+    Forbidden, InvalidInput, NotFound, NothingIndexed, PayloadTooLarge, UnsupportedMedia, clean_question,
+)
+from assistant.lazy import LazyPart
 from assistant.models import (
     Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
 )
 from assistant.retrieval import LexicalIndexes, Retriever
 from assistant.store import VectorStore, make_client
-from ingest.pipeline import Ingestor
 from ingest.redaction import redact
 
-MAX_QUESTION_CHARS = 4000
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -36,18 +37,19 @@ class AssistantService:
     catalog: Catalog
     lexical: LexicalIndexes
     retriever: Retriever
-    ingestor: Ingestor
     access: AccessPolicy
     audit: AuditLog
-    answerer: object | None = None  # assistant.answering.Answerer, wired by build()
-    contracts: object | None = None  # assistant.contracts.api.ContractService
-    drafts: object | None = None  # assistant.drafting.api.DraftingService
+    # Made on first use (or set, e.g. by tests): a command that only reads the catalog or asks a
+    # question never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
+    answerer = LazyPart()  # assistant.answering.Answerer
+    classifier = LazyPart()  # assistant.contracts.classify.ClauseClassifier, shared by ingest and lookup
+    ingestor = LazyPart()  # ingest.pipeline.Ingestor
+    contracts = LazyPart()  # assistant.contracts.api.ContractService
+    drafts = LazyPart()  # assistant.drafting.api.DraftingService
 
     @classmethod
     def build(cls, settings: Settings, embedder=None) -> "AssistantService":
-        from assistant.answering import Answerer
         from assistant.embedding import Embedder
-        from assistant.llm import chat_model_from_settings
 
         home = settings.home
         embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
@@ -55,20 +57,36 @@ class AssistantService:
         catalog = Catalog(home / "catalog.sqlite")
         lexical = LexicalIndexes(home / "lexical", store)
         retriever = Retriever(settings, embedder, store, lexical)
+        access = AccessPolicy(settings, known_collections=store.collection_names)
+        return cls(settings, embedder, store, catalog, lexical, retriever, access, AuditLog(home / "audit.jsonl"))
+
+    def _make_answerer(self):
+        from assistant.answering import Answerer
+        from assistant.llm import chat_model_from_settings
+
+        return Answerer(self.settings, chat_model_from_settings(self.settings.llm), self.embedder)
+
+    def _make_classifier(self):
         from assistant.contracts.classify import ClauseClassifier
 
+        return ClauseClassifier(embedder=self.embedder)
+
+    def _make_ingestor(self):
+        from ingest.pipeline import Ingestor
+
         # Contract chunks get their clause types at ingest; lookup shares the same classifier.
-        classifier = ClauseClassifier(embedder=embedder)
-        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild, annotators=[classifier])
-        access = AccessPolicy(settings, known_collections=store.collection_names)
-        service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
-        service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder)
+        return Ingestor(self.settings, self.embedder, self.store, self.catalog, on_collection_changed=self.lexical.rebuild,
+                        annotators=[self.classifier])
+
+    def _make_contracts(self):
         from assistant.contracts.api import ContractService
+
+        return ContractService(self, classifier=self.classifier)
+
+    def _make_drafts(self):
         from assistant.drafting.api import DraftingService
 
-        service.contracts = ContractService(service, classifier=classifier)
-        service.drafts = DraftingService(service)
-        return service
+        return DraftingService(self)
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None) -> SearchResponse:
@@ -77,25 +95,18 @@ class AssistantService:
         return SearchResponse(results=results)
 
     def _retrieve(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None) -> list[SearchResult]:
-        query = (query or "").strip()
-        if not query:
-            raise InvalidInput("the query is empty")
-        if len(query) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the query is longer than {MAX_QUESTION_CHARS} characters")
+        query = clean_question(query, "query")
         k = k or self.settings.retrieval.k
         if not 1 <= k <= 50:
             raise InvalidInput("k must be between 1 and 50")
+        self._require_indexed()
         collections = self.access.readable(caller)
         self.lexical.ensure(collections)
         return self.retriever.search(query, collections, k, filters)
 
     def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
         """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
-        question = (question or "").strip()
-        if not question:
-            raise InvalidInput("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        question = clean_question(question)
         standalone = self.answerer.standalone_question(question, history or [])
         return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
 
@@ -283,6 +294,12 @@ class AssistantService:
         self.lexical.ensure(self.store.collection_names())
 
     # -- helpers ----------------------------------------------------------------------------
+    def _require_indexed(self) -> None:
+        """NothingIndexed when the store holds no chunk at all, so an empty or misplaced data home
+        says so instead of answering "the documents don't cover this"."""
+        if not any(self.store.count(name) for name in self.store.collection_names()):
+            raise NothingIndexed()
+
     def _require_manage(self, caller: Caller) -> None:
         if not self.access.can_manage(caller):
             raise Forbidden("this role may not change the indexed documents")
