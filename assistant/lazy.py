@@ -8,7 +8,11 @@ import threading
 
 class LazyPart:
     """A data descriptor: reading `obj.name` the first time calls `obj._make_<name>()` once (under
-    a lock shared by the object's parts, as HTTP requests run in threads); assigning sets the part."""
+    a lock shared by the object's parts, as HTTP requests run in threads); assigning sets the part.
+
+    As the default of a dataclass field (`field(default=LazyPart())`) it stays an `__init__`
+    argument, so `dataclasses.replace(obj, name=part)` works: None (or no value) means "make it".
+    """
 
     _lock = threading.RLock()  # re-entrant: making one part may read another
 
@@ -26,4 +30,7 @@ class LazyPart:
         return parts[self.name]
 
     def __set__(self, obj, value) -> None:
-        obj.__dict__[self.name] = value
+        if value is None or value is self:  # the field's default: made on first use
+            obj.__dict__.pop(self.name, None)
+        else:
+            obj.__dict__[self.name] = value

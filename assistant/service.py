@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant.access import AccessPolicy
@@ -39,13 +39,13 @@ class AssistantService:
     retriever: Retriever
     access: AccessPolicy
     audit: AuditLog
-    # Made on first use (or set, e.g. by tests): a command that only reads the catalog or asks a
-    # question never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
-    answerer = LazyPart()  # assistant.answering.Answerer
-    classifier = LazyPart()  # assistant.contracts.classify.ClauseClassifier, shared by ingest and lookup
-    ingestor = LazyPart()  # ingest.pipeline.Ingestor
-    contracts = LazyPart()  # assistant.contracts.api.ContractService
-    drafts = LazyPart()  # assistant.drafting.api.DraftingService
+    # Made on first use unless given: a command that only reads the catalog or asks a question
+    # never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
+    answerer: object = field(default=LazyPart(), repr=False, compare=False)  # assistant.answering.Answerer
+    classifier: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.classify.ClauseClassifier
+    ingestor: object = field(default=LazyPart(), repr=False, compare=False)  # ingest.pipeline.Ingestor
+    contracts: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.api.ContractService
+    drafts: object = field(default=LazyPart(), repr=False, compare=False)  # drafting.api.DraftingService
 
     @classmethod
     def build(cls, settings: Settings, embedder=None) -> "AssistantService":

@@ -162,3 +162,14 @@ def test_serve_with_no_keys_answers_with_the_local_admin_key_shown_once(sample_s
     finally:
         out, err = _stop(proc)
     assert key not in out and key not in err and "admin-api-key" in out
+
+
+# -- validation errors ----------------------------------------------------------------------------
+
+def test_a_validation_error_names_the_field_the_value_and_what_is_allowed(client):
+    r = client.post("/v1/search", json={"query": "refunds", "filters": {"doc_type": ["sopp"]}}, headers=auth("internal"))
+    message = r.json()["error"]["message"]
+    assert r.status_code == 422 and message.startswith("body.filters.doc_type.0 = 'sopp': Input should be 'runbook'")
+    assert all(t in message for t in ("'sop'", "'msa'", "'other'")) and "\n" not in message
+    r = client.post("/v1/search", json={"query": "refunds", "k": 0}, headers=auth("internal"))
+    assert r.json()["error"]["message"] == "body.k = 0: Input should be greater than or equal to 1"
