@@ -394,8 +394,11 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     if ingest_first:
         from assistant.config import ADMIN_ROLE
         from assistant.models import Caller
+        from assistant.surfaces.cli_progress import ingest_progress
 
-        summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"))
+        with ingest_progress(err.console) as progress:
+            summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"),
+                                     progress=progress)
         _ingest_table(summary, service.settings.home)
     keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
     err.print("loading the embedding model...", markup=False, highlight=False)
