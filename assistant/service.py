@@ -99,7 +99,7 @@ class AssistantService:
         k = k or self.settings.retrieval.k
         if not 1 <= k <= 50:
             raise InvalidInput("k must be between 1 and 50")
-        self._require_indexed()
+        self.require_indexed()
         collections = self.access.readable(caller)
         self.lexical.ensure(collections)
         return self.retriever.search(query, collections, k, filters)
@@ -294,11 +294,12 @@ class AssistantService:
         self.lexical.ensure(self.store.collection_names())
 
     # -- helpers ----------------------------------------------------------------------------
-    def _require_indexed(self) -> None:
+    def require_indexed(self, where: str = "") -> None:
         """NothingIndexed when the store holds no chunk at all, so an empty or misplaced data home
-        says so instead of answering "the documents don't cover this"."""
+        says so instead of answering "the documents don't cover this". `where` names it (the CLI
+        does; over HTTP the server's paths stay private)."""
         if not any(self.store.count(name) for name in self.store.collection_names()):
-            raise NothingIndexed()
+            raise NothingIndexed(where)
 
     def _require_manage(self, caller: Caller) -> None:
         if not self.access.can_manage(caller):

@@ -34,10 +34,13 @@ def json_option() -> bool:
     return typer.Option(False, "--json", help=JSON_HELP)
 
 
-# Commands that may start a new data home (the others report a missing one), and commands that
-# embed (their model loads in the background while Chroma opens).
+# Commands that may start a new data home (the others report a missing one), commands that embed
+# (their model loads in the background while Chroma opens), and commands that answer from the
+# index (on an empty one they say so, naming the data home, before doing anything else).
 _CREATES_HOME = frozenset({"ingest", "serve", "slack"})
 _EMBEDS = frozenset({"ingest", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
+_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft",
+                      "adapt"})
 
 
 class _State:
@@ -81,9 +84,10 @@ class _State:
         if self._service is None:
             self.caller  # noqa: B018 - an unknown --as fails before anything is loaded
             settings = self.settings
+            where = f" in {settings.home} (the data home, {settings.home_origin})"
             if settings.store.mode == "embedded" and not (settings.home / "chroma").is_dir():
                 if self.command not in _CREATES_HOME:
-                    raise NothingIndexed(f" in {settings.home} (the data home, {settings.home_origin})")
+                    raise NothingIndexed(where)
                 err.print(f"data home: {settings.home} (new; {settings.home_origin})", markup=False, highlight=False,
                           soft_wrap=True)
             from assistant.embedding import Embedder
@@ -92,7 +96,10 @@ class _State:
             embedder = Embedder.from_settings(settings.embedding, cache_dir=settings.home / "models")
             if self.command in _EMBEDS:
                 embedder.load_in_background()
-            self._service = AssistantService.build(settings, embedder=embedder)
+            service = AssistantService.build(settings, embedder=embedder)
+            if self.command in _ANSWERS:
+                service.require_indexed(where)
+            self._service = service
         return self._service
 
 

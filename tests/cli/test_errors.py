@@ -152,3 +152,14 @@ def test_ingest_into_a_new_home_says_which_home_it_made(tmp_path, monkeypatch, c
     assert str(tmp_path / "home") in " ".join(out.split())  # the summary names it too
     code, out, err = run_cli(monkeypatch, capsys, "ingest", str(tmp_path / "docs"))
     assert code == 0 and "data home:" not in err  # only a new home is announced
+
+
+def test_an_existing_but_empty_home_is_named_too(service_factory, tmp_path, monkeypatch, capsys):
+    home = tmp_path / "empty-home"
+    service_factory(home)  # a data home that exists, with nothing in it
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    err = one_error_line(*run_cli(monkeypatch, capsys, "ask", "who approves a refund?"))
+    assert err == (f"error: nothing is indexed yet in {home} (the data home, set by BPO_ASSISTANT_HOME): "
+                   "run `bpo-assistant ingest PATH`\n")
+    code, out, _ = run_cli(monkeypatch, capsys, "documents", "--json")
+    assert code == 0 and out.strip() == '{"documents": []}'  # a listing of nothing is still a listing
