@@ -7,6 +7,7 @@ queries nothing else, so both the dense and the lexical side see only allowed ch
 from __future__ import annotations
 
 from assistant.config import ADMIN_ROLE, Settings
+from assistant.errors import InvalidInput
 from assistant.models import Caller
 
 
@@ -47,3 +48,12 @@ class AccessPolicy:
         for allowed in self.settings.collections.values():
             roles.update(allowed)
         return roles
+
+    def check_roles(self, roles) -> None:
+        """InvalidInput naming the known roles when a role is unknown: a misspelt role would
+        otherwise read nothing and look like an empty index."""
+        known = self.known_roles()
+        unknown = sorted(r for r in roles if r and r not in known)
+        if unknown:
+            plural = "s" if len(unknown) > 1 else ""
+            raise InvalidInput(f"unknown role{plural} {', '.join(unknown)} (known roles: {', '.join(sorted(known))})")

@@ -8,7 +8,7 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from assistant import followup
@@ -17,16 +17,17 @@ from assistant.audit import AuditEvent, AuditLog
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
 from assistant.duplicates import Duplicates
-from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
+from assistant.errors import (
+    Forbidden, InvalidInput, NotFound, NothingIndexed, PayloadTooLarge, UnsupportedMedia, clean_question,
+)
+from assistant.lazy import LazyPart
 from assistant.models import (
     Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
 )
 from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
 from assistant.store import VectorStore, make_client
-from ingest.pipeline import Ingestor
 from ingest.redaction import redact
 
-MAX_QUESTION_CHARS = 4000
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -38,21 +39,23 @@ class AssistantService:
     catalog: Catalog
     lexical: LexicalIndexes
     retriever: Retriever
-    ingestor: Ingestor
     access: AccessPolicy
     audit: AuditLog
-    answerer: object | None = None  # assistant.answering.Answerer, wired by build()
-    contracts: object | None = None  # assistant.contracts.api.ContractService
-    drafts: object | None = None  # assistant.drafting.api.DraftingService
+    # Made on first use unless given: a command that only reads the catalog or asks a question
+    # never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
+    answerer: object = field(default=LazyPart(), repr=False, compare=False)  # assistant.answering.Answerer
+    classifier: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.classify.ClauseClassifier
+    ingestor: object = field(default=LazyPart(), repr=False, compare=False)  # ingest.pipeline.Ingestor
+    contracts: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.api.ContractService
+    drafts: object = field(default=LazyPart(), repr=False, compare=False)  # drafting.api.DraftingService
 
     @classmethod
     def build(cls, settings: Settings, embedder=None, judge=None) -> "AssistantService":
         """`embedder`, `judge`: already-loaded models to share (tests, eval runs); built from
-        `settings` when not given. With `judge.enabled: false` no judge is used either way."""
-        from assistant.answering import Answerer
+        `settings` when not given (the judge loads on first use). With `judge.enabled: false` no
+        judge is used either way."""
         from assistant.embedding import Embedder
         from assistant.judge import PassageJudge
-        from assistant.llm import chat_model_from_settings
 
         home = settings.home
         embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
@@ -61,20 +64,36 @@ class AssistantService:
         lexical = LexicalIndexes(home / "lexical", store)
         judge = (judge or PassageJudge(threads=settings.judge.threads)) if settings.judge.enabled else None
         retriever = Retriever(settings, embedder, store, lexical, judge=judge, duplicates=Duplicates(catalog))
+        access = AccessPolicy(settings, known_collections=store.collection_names)
+        return cls(settings, embedder, store, catalog, lexical, retriever, access, AuditLog(home / "audit.jsonl"))
+
+    def _make_answerer(self):
+        from assistant.answering import Answerer
+        from assistant.llm import chat_model_from_settings
+
+        return Answerer(self.settings, chat_model_from_settings(self.settings.llm), self.embedder, judge=self.retriever.judge)
+
+    def _make_classifier(self):
         from assistant.contracts.classify import ClauseClassifier
 
+        return ClauseClassifier(embedder=self.embedder)
+
+    def _make_ingestor(self):
+        from ingest.pipeline import Ingestor
+
         # Contract chunks get their clause types at ingest; lookup shares the same classifier.
-        classifier = ClauseClassifier(embedder=embedder)
-        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild, annotators=[classifier])
-        access = AccessPolicy(settings, known_collections=store.collection_names)
-        service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
-        service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder, judge=judge)
+        return Ingestor(self.settings, self.embedder, self.store, self.catalog, on_collection_changed=self.lexical.rebuild,
+                        annotators=[self.classifier])
+
+    def _make_contracts(self):
         from assistant.contracts.api import ContractService
+
+        return ContractService(self, classifier=self.classifier)
+
+    def _make_drafts(self):
         from assistant.drafting.api import DraftingService
 
-        service.contracts = ContractService(service, classifier=classifier)
-        service.drafts = DraftingService(service)
-        return service
+        return DraftingService(self)
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
@@ -91,25 +110,18 @@ class AssistantService:
 
     def _retrieval(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
                    rerank: bool = False) -> Retrieval:
-        query = (query or "").strip()
-        if not query:
-            raise InvalidInput("the query is empty")
-        if len(query) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the query is longer than {MAX_QUESTION_CHARS} characters")
+        query = clean_question(query, "query")
         k = k or self.settings.retrieval.k
         if not 1 <= k <= 50:
             raise InvalidInput("k must be between 1 and 50")
+        self.require_indexed()
         collections = self.access.readable(caller)
         self.lexical.ensure(collections)
         return self.retriever.retrieve(query, collections, k, filters, rerank=rerank)
 
     def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
         """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
-        question = (question or "").strip()
-        if not question:
-            raise InvalidInput("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        question = clean_question(question)
         standalone = self.answerer.standalone_question(question, history or [])
         return question, standalone, self._retrieval(standalone, caller, self.settings.retrieval.k, filters, rerank=True)
 
@@ -297,6 +309,13 @@ class AssistantService:
         self.lexical.ensure(self.store.collection_names())
 
     # -- helpers ----------------------------------------------------------------------------
+    def require_indexed(self, where: str = "") -> None:
+        """NothingIndexed when the store holds no chunk at all, so an empty or misplaced data home
+        says so instead of answering "the documents don't cover this". `where` names it (the CLI
+        does; over HTTP the server's paths stay private)."""
+        if not any(self.store.count(name) for name in self.store.collection_names()):
+            raise NothingIndexed(where)
+
     def _require_manage(self, caller: Caller) -> None:
         if not self.access.can_manage(caller):
             raise Forbidden("this role may not change the indexed documents")

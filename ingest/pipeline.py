@@ -36,7 +36,11 @@ from ingest.redaction import redact
 log = logging.getLogger("bpo.ingest")
 
 CHUNKER_VERSION = "10"  # bump when chunking output changes for the same input
-Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
+Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks", or one of STEP_EVENTS
+# The step under way, so a surface can say what a long wait is (the first model export takes ~30 s):
+# parsing files, exporting or loading the model, embedding n chunks, writing n chunks, updating the
+# keyword index of n collections. The amount is what the step works on (0 when it has none).
+STEP_EVENTS = ("parsing", "export", "loading", "embedding", "writing", "keyword-index")
 
 
 class ChunkAnnotator(Protocol):
@@ -137,6 +141,7 @@ class Ingestor:
         summary = IngestSummary(root=str(root), files=[])
         progress = progress or (lambda event, n: None)
         progress("total", len(files))
+        progress("parsing", len(files))
         self._reset_stale_collections()
         changed: set[str] = set()
         seen: set[str] = set()
@@ -154,6 +159,7 @@ class Ingestor:
             if pending_chunks >= self.batch_chunks:
                 self._flush(pending, summary, changed, progress)
                 pending, pending_chunks = [], 0
+                progress("parsing", len(files) - len(seen))
         self._flush(pending, summary, changed, progress)
         if prune:
             for row in self.catalog.for_root(root_key):
@@ -163,6 +169,7 @@ class Ingestor:
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
         self.link_duplicates()
         if changed:
+            progress("keyword-index", len(changed))
             self.on_collection_changed(changed)
         return summary
 
@@ -270,7 +277,14 @@ class Ingestor:
         if not pending:
             return
         texts = [p.embed_texts[i] for p in pending for i in p.missing]
+        if texts and not getattr(self.embedder, "loaded", True):
+            needs_export = getattr(self.embedder, "needs_export", lambda: False)()
+            progress("export" if needs_export else "loading", 0)
+        if texts:
+            progress("embedding", len(texts))
         vectors = self.embedder.embed(texts)
+        if texts:
+            progress("writing", len(texts))
         summary.texts_embedded += len(texts)
         offset = 0
         for p in pending:

@@ -7,8 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Body
 from pydantic import BaseModel, ConfigDict, Field
 
+from assistant.errors import MAX_QUESTION_CHARS
 from assistant.models import SearchFilters, SearchResponse
-from assistant.service import MAX_QUESTION_CHARS
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
 
 # A query is at most 4,000 characters: a body far larger than that is refused before it is parsed.
@@ -43,7 +43,7 @@ _RESPONSE_EXAMPLE = {"results": [{
              description="Best passages for a query, from the collections the caller's role may read "
                          "(an API key whose roles read nothing gets `{\"results\": []}`).",
              responses={200: {"content": {"application/json": {"example": _RESPONSE_EXAMPLE}}},
-                        **error_responses(401, 422)})
+                        **error_responses(401, 409, 422)})
 def search(body: Annotated[SearchRequest, Body(openapi_examples=_REQUEST_EXAMPLES)],
            service: ServiceDep, caller: CallerDep) -> SearchResponse:
     # Sync on purpose: embedding and Chroma block, so FastAPI runs this in its threadpool.
