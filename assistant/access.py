@@ -7,6 +7,7 @@ queries nothing else, so both the dense and the lexical side see only allowed ch
 from __future__ import annotations
 
 from assistant.config import ADMIN_ROLE, Settings
+from assistant.errors import InvalidInput
 from assistant.models import Caller
 
 
@@ -30,6 +31,11 @@ class AccessPolicy:
     def readable_by_roles(self, roles: set[str]) -> list[str]:
         return self.readable(Caller(roles=frozenset(roles)))
 
+    def limited(self, caller: Caller) -> bool:
+        """Whether some collection is closed to the caller (a refusal then says the answer may be
+        in documents outside their access)."""
+        return bool((set(self.settings.collections) | set(self._known())) - set(self.readable(caller)))
+
     def can_read(self, caller: Caller, collection: str) -> bool:
         return collection in self.readable(caller)
 
@@ -42,3 +48,12 @@ class AccessPolicy:
         for allowed in self.settings.collections.values():
             roles.update(allowed)
         return roles
+
+    def check_roles(self, roles) -> None:
+        """InvalidInput naming the known roles when a role is unknown: a misspelt role would
+        otherwise read nothing and look like an empty index."""
+        known = self.known_roles()
+        unknown = sorted(r for r in roles if r and r not in known)
+        if unknown:
+            plural = "s" if len(unknown) > 1 else ""
+            raise InvalidInput(f"unknown role{plural} {', '.join(unknown)} (known roles: {', '.join(sorted(known))})")

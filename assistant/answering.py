@@ -10,20 +10,20 @@ that are not document questions (write a poem, translate) are refused in both mo
 from __future__ import annotations
 
 import html
+import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import amounts, answertype, extractive, followup
-from assistant.answertype import not_a_document_question
+from assistant import amounts, answertype, extractive, followup, refusal
 from assistant.citation_label import clause_label, quote_place
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
-REFUSAL = "The documents don't cover this."
+REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
 # slightly closer one that doesn't: about one rank step in the semantic score.
 TYPE_BONUS = 0.08
@@ -66,6 +66,7 @@ class _Candidate:
     score: float = 0.0
     display: str = ""
     kind: str = "sentence"  # extractive.Unit.kind: sentence | item | row
+    judged: float | None = None  # the judge's own logit, when it read this unit
 
     @property
     def is_lead_in(self) -> bool:
@@ -73,11 +74,58 @@ class _Candidate:
         return self.display.rstrip().endswith(":")
 
 
+@dataclass(frozen=True)
+class _Scale:
+    """How far apart two unit scores must be to mean something, in the units of the scorer: a
+    cosine-based prior (about 0..1.5) or the judge's logits (about -11..+10)."""
+
+    mate: float  # a unit of the best passage this close to the best joins the answer
+    other: float  # a unit of another passage this close joins it (a second source)
+    type_bonus: float  # added to a unit that states the kind of figure asked for
+    type_margin: float  # how much closer an untyped unit may be before the typed one loses
+    amount_bonus: float  # times amounts.placement: the row whose range holds the asked amount
+    row_key_bonus: float  # a table row whose first cell the question names
+
+
+COSINE = _Scale(mate=0.08, other=0.04, type_bonus=TYPE_BONUS, type_margin=TYPE_MARGIN, amount_bonus=AMOUNT_BONUS,
+                row_key_bonus=ROW_KEY_BONUS)
+# The judge reads words, not ranges: "who signs off on a $2,600 credit?" scores the "Customer
+# Sign-off" paragraph above the table row "1,000.01 to 4,000.00 | Contact Centre Manager", so the
+# amount and the row key keep their bonuses on the judge's scale: an amount in a bounded range outweighs the
+# judge's misreading of a row (8 logits in that example); the row key about ten times the cosine bonus.
+LOGITS = _Scale(mate=0.75, other=0.5, type_bonus=1.0, type_margin=3.0, amount_bonus=10.0, row_key_bonus=1.5)
+# The prior that picks which units the judge reads: cosine similarity to the question, plus this
+# much for the share of the question's words a unit has, plus this much per rank of its passage
+# above the fourth (retrieval already weighed whole passages).
+SHARED_WORDS_WEIGHT = 0.3
+RANK_PRIOR = 0.04
+# Units considered per answer (the pool's first ones): bounds the MiniLM pass over them.
+MAX_UNITS = 60
+# A unit shorter than this, or with fewer words, is a label or a fragment ("Yes.", "See 4.2"), not an answer.
+MIN_UNIT_CHARS = 12
+MIN_UNIT_WORDS = 3
+# An offline reply stops at about this many characters, its "According to <title> (<section>):"
+# lead and [n] markers included (the best unit always goes in): a Slack reply, not the passage.
+REPLY_CHARS = 800
+_MARKER_CHARS = 5  # " [n]" and a space per quoted unit
+# The passages whose units may answer: the judge stage has already put the best passages first.
+POOL_PASSAGES = 4
+# Units the judge reads, the best by the cheap prior (MiniLM + shared words): each costs a pass
+# of the cross-encoder (~5-8 ms for a sentence with its heading).
+UNITS_JUDGED = 12
+# The judge misreads some bare sentences (legal paraphrase: "walk away without cause" for
+# "terminate for convenience"); the prior's order tempers it, as in the passage fusion. Measured
+# on the dev questions: judge alone and prior alone pick the answering unit equally often, the
+# fusion more often (evals/RESULTS.md run 13).
+UNIT_PRIOR_WEIGHT = 1.0
+
+
 class Answerer:
-    def __init__(self, settings: Settings, chat_model=None, embedder=None):
+    def __init__(self, settings: Settings, chat_model=None, embedder=None, judge=None):
         self.settings = settings
         self.chat_model = chat_model
         self.embedder = embedder
+        self.judge = judge  # assistant.judge.PassageJudge: picks the answering unit when set
 
     @property
     def mode(self) -> str:
@@ -100,92 +148,97 @@ class Answerer:
         return followup.rewrite(question, history)
 
     # -- answers ----------------------------------------------------------------------------
-    def is_supported(self, results: list[SearchResult]) -> bool:
-        best = max((r.dense_score or 0.0 for r in results), default=0.0)
-        return best >= self.settings.answering.min_dense_score
+    def answer(self, question: str, results: list[SearchResult], missing: list[str] = (),
+               limited_access: bool = False) -> Answer:
+        """The verified answer, or a refusal (assistant/refusal.py decides which)."""
+        answer = None
+        for kind, payload in self.respond(question, results, missing, limited_access):
+            if kind == "answer":
+                answer = payload
+        return answer
 
-    def refusal(self, results: list[SearchResult], reason: str = "", missing: list[str] | None = None,
-                detail: str = "") -> Answer:
-        """`missing`: names in the question that no readable document mentions (said, and flagged).
-        `detail`: one more sentence for the user (what is missing), said after the refusal."""
-        closest = []
-        for r in results:
-            if r.title and r.title not in closest:
-                closest.append(r.title)
-        closest = closest[:3]
-        text = REFUSAL
-        if missing:
-            text += " They never mention " + ", ".join(f"'{t}'" for t in missing[:3]) + "."
-            reason = reason or "not mentioned in the documents: " + ", ".join(missing)
-        if detail:
-            text += " " + detail
-        if closest:
-            text += " The closest documents are: " + "; ".join(closest) + "."
-        return Answer(answer=text, grounded=False, citations=[], closest_sources=closest, mode=self.mode,
-                      flagged=[reason] if reason else [])
+    def respond(self, question: str, results: list[SearchResult], missing: list[str] = (),
+                limited_access: bool = False, stream: bool = False, named_source: str | None = None,
+                fragment: bool = False):
+        """("delta", text)* then ("answer", Answer). Only an LLM streaming (`stream`) produces
+        deltas: unverified model text; the final answer event is the truth.
 
-    def answer(self, question: str, results: list[SearchResult]) -> Answer:
-        if not_a_document_question(question):
-            return self.refusal(results, reason="not a question about the documents",
-                                detail="This assistant answers from the indexed documents only.")
-        if not results or not self.is_supported(results):
-            return self.refusal(results)
-        if self.chat_model is not None:
-            return self._llm_answer(question, results[: self.settings.answering.max_citations + 2])
-        return self._extractive(question, results)
-
-    def answer_stream(self, question: str, results: list[SearchResult]):
-        """("delta", text)* then ("answer", Answer). Only the LLM path produces deltas."""
-        if self.chat_model is None or not results or not self.is_supported(results) or not_a_document_question(question):
-            yield "answer", self.answer(question, results)
+        `missing`: names in the question no readable document mentions (coverage); `limited_access`:
+        the caller cannot read every collection (said in a refusal, see refusal.py);
+        `named_source`: the document the question names, whose passages alone may answer it;
+        `fragment`: the question is a follow-up fragment with no history to complete it."""
+        passage_scores = [r.judge_score for r in results[: refusal.EVIDENCE_DEPTH] if r.judge_score is not None]
+        scores = {"passage": max(passage_scores)} if passage_scores else {}
+        scores["dense"] = max((r.dense_score or 0.0 for r in results), default=0.0)
+        decline = (refusal.not_about_documents(question, fragment) or refusal.weak_evidence(self.settings, results, list(missing))
+                   or refusal.outside_named_document(results, named_source))
+        if decline is not None:
+            yield "answer", _scored(refusal.for_caller(self._refuse(results, decline), limited_access), scores)
             return
-        from assistant.llm import stream_text
-
+        if named_source is not None:
+            results = [r for r in results if r.source == named_source]
+        if self.chat_model is None:
+            yield "answer", _scored(refusal.for_caller(self._extractive(question, results), limited_access), scores)
+            return
         evidence = results[: self.settings.answering.max_citations + 2]
         system, user = load_prompt("answer").render(evidence=self.evidence_block(evidence), question=question)
-        pieces = []
-        for piece in stream_text(self.chat_model, system, user):
-            pieces.append(piece)
-            yield "delta", piece
-        yield "answer", self.verify("".join(pieces), evidence, question=question)
+        if stream:
+            from assistant.llm import stream_text
+
+            pieces = []
+            for piece in stream_text(self.chat_model, system, user):
+                pieces.append(piece)
+                yield "delta", piece
+            reply = "".join(pieces)
+        else:
+            reply = invoke_text(self.chat_model, system, user)
+        yield "answer", refusal.for_caller(self.verify(reply, evidence, question=question), limited_access)
+
+    def _refuse(self, results: list[SearchResult], decline: refusal.Decline | None = None) -> Answer:
+        return refusal.refusal(results, decline, mode=self.mode)
 
     # -- offline extractive -----------------------------------------------------------------
     def _extractive(self, question: str, results: list[SearchResult]) -> Answer:
-        pool = results[:4]
+        pool = results[:POOL_PASSAGES]
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
             for u in extractive.units(r.text, table_header=r.table_header):
-                if len(u.display) >= 12 and len(_WORD.findall(u.display.lower())) >= 3:
+                if _can_answer(u.display):
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
         if not candidates:
-            return self.refusal(results)
-        candidates = candidates[:60]
+            return self._refuse(results)
+        candidates = candidates[:MAX_UNITS]
         kind = answertype.expected(question)
         amount = amounts.asked_amount(question)
         self._score(question, candidates, kind, amount)
         candidates = _answers_not_prompts(candidates)
         if not candidates:
-            return self.refusal(results)
-        best = self._best_unit(candidates, kind)
+            return self._refuse(results)
+        scale = COSINE
+        if self.judge is not None:
+            self._judge_units(question, candidates, pool, kind, amount)
+            scale = LOGITS
+        best = self._best_unit(candidates, kind, scale)
+        unit_score = {"unit": best.judged} if best.judged is not None else {}
         # The answer comes mainly from the best unit's chunk; other chunks add a unit only when
         # they are nearly as good (a second source for the same fact, or its other half).
         limit = self.settings.answering.max_sentences
         mates = [c for c in candidates if c.result_index == best.result_index and c is not best
-                 and c.score >= best.score - 0.08]
-        chosen = [best] + sorted(mates, key=lambda c: -c.score)[: limit - 1]
-        others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - 0.04]
-        chosen += sorted(others, key=lambda c: -c.score)[: max(0, min(1, limit - len(chosen)))]
+                 and c.score >= best.score - scale.mate]
+        # The lead's clause label is not known yet: room is kept for one ("clause 12.2, ").
+        budget = REPLY_CHARS - len(self._lead(pool[best.result_index], "")) - len("clause 00.00.00, ")
+        chosen = _within_budget([best], sorted(mates, key=lambda c: -c.score), limit, budget)
+        others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - scale.other]
+        chosen = _within_budget(chosen, sorted(others, key=lambda c: -c.score)[:1], limit, budget)
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
-        if kind is not None and not any(answertype.gives(c.display, kind) for c in chosen):
-            # The passages are about the topic but state no figure of the kind asked for: quoting
-            # them would read as an answer and isn't one.
-            return self.refusal(results, reason=f"no passage states {kind.value}",
-                                detail=f"The closest passages don't state {kind.value} for it.")
+        decline = refusal.missing_figure(kind, [c.display for c in chosen])
+        if decline is not None:
+            return _scored(self._refuse(results, decline), unit_score)
         # Asked about one amount, the next row of a threshold table is another bracket, not the
         # rest of the answer.
         follows = None if amount is None else (lambda c: c.kind != "row" or amounts.placement(c.display, amount) > 0)
         chosen = _with_what_follows(best, chosen, candidates, pool[best.result_index].text, follows)
-        chosen = _without_dangling_lead_ins(chosen)
+        chosen = _without_dangling_lead_ins(_trimmed(chosen, best, budget))
         numbers: dict[int, int] = {}
         quotes: dict[int, _Candidate] = {}
         parts = []
@@ -202,10 +255,11 @@ class Answerer:
         citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
         best_citation = next(c for c in citations if c.n == numbers[best.result_index])
         lead = self._lead(pool[best.result_index], best_citation.clause_no)
-        return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive")
+        return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive",
+                      scores=unit_score)
 
     @staticmethod
-    def _best_unit(candidates: list[_Candidate], kind: answertype.Kind | None) -> _Candidate:
+    def _best_unit(candidates: list[_Candidate], kind: answertype.Kind | None, scale: _Scale = COSINE) -> _Candidate:
         best = max(candidates, key=lambda c: c.score)
         if kind is None or answertype.gives(best.display, kind):
             return best
@@ -214,8 +268,27 @@ class Answerer:
         # best passage the margin is wider: that passage is about the topic, so its sentence with
         # the figure answers even when worded further from the question.
         typed = [c for c in candidates if answertype.gives(c.display, kind)
-                 and c.score >= best.score - TYPE_MARGIN * (2 if c.result_index == best.result_index else 1)]
+                 and c.score >= best.score - scale.type_margin * (2 if c.result_index == best.result_index else 1)]
         return max(typed, key=lambda c: c.score) if typed else best
+
+    def _judge_units(self, question: str, candidates: list[_Candidate], pool: list[SearchResult],
+                     kind: answertype.Kind | None, amount: float | None = None) -> None:
+        """Re-score the most promising units with the judge, each read under its section heading
+        (the heading says what a bare sentence is about), fused with their order by the prior as
+        retrieval fuses passages: logit - UNIT_PRIOR_WEIGHT * ln(prior rank). Units it doesn't
+        read rank below every unit it does; they can still join as the unit after the answer."""
+        ranked = sorted(candidates, key=lambda c: -c.score)
+        judged, rest = ranked[:UNITS_JUDGED], ranked[UNITS_JUDGED:]
+        texts = [_unit_context(pool[c.result_index], c.display) for c in judged]
+        scores = self.judge.score(question, texts, max_tokens=self.settings.judge.max_tokens)
+        floor = float(min(scores, default=0.0)) - 100.0
+        for rank, (c, logit) in enumerate(zip(judged, scores), 1):
+            # What the judge makes of the unit, plus what it cannot read (a range holding the
+            # amount asked about, the figure kind): the unit's strength for the refusal rule.
+            c.judged = float(logit) + _bonuses(question, c, kind, amount, LOGITS)
+            c.score = c.judged - UNIT_PRIOR_WEIGHT * math.log(rank)
+        for c in rest:
+            c.score = floor
 
     @staticmethod
     def _lead(r: SearchResult, clause_no: str) -> str:
@@ -239,15 +312,8 @@ class Answerer:
             words = set(_WORD.findall(c.display.lower()))
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
-            c.score = float(sem) + 0.3 * lexical + 0.04 * (3 - min(c.result_index, 3))
-            if kind is not None and answertype.gives(c.display, kind):
-                c.score += TYPE_BONUS
-            if c.kind == "row" and _names_the_row(question, c.text):
-                c.score += ROW_KEY_BONUS
-            if amount is not None:
-                # The row whose range holds the asked amount answers "who approves $3,500?"
-                # though it shares no word with it.
-                c.score += AMOUNT_BONUS * amounts.placement(c.display, amount)
+            c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (3 - min(c.result_index, 3))
+                       + _bonuses(question, c, kind, amount, COSINE))
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
@@ -269,63 +335,165 @@ class Answerer:
             blocks.append(f'<document index="{n}" source="{_attribute(r.source)}" section="{where}">\n{body}\n</document>')
         return "\n".join(blocks)
 
-    def _llm_answer(self, question: str, results: list[SearchResult]) -> Answer:
-        prompt = load_prompt("answer")
-        system, user = prompt.render(evidence=self.evidence_block(results), question=question)
-        reply = invoke_text(self.chat_model, system, user)
-        return self.verify(reply, results, question=question)
-
     def verify(self, reply: str, results: list[SearchResult], question: str | None = None) -> Answer:
         """Keep only sentences whose citations exist and whose quotes occur in the cited chunk.
 
         With `question` (answers), a sentence must also take its figures (amounts, days, rates)
         from its cited chunks or the question: a valid [n] on "the rate is USD 15.40" whose chunk
         never says 15.40 used to pass as grounded (e.g. a reply obeying an instruction injected in
-        a document). Drafts pass no question: their prose also states the incident's own facts.
+        a document). And, with a judge, the cited passage must support the sentence: the judge
+        reads the sentence as the question and the passage as its answer; "free on-site pizza
+        every Friday [1]" citing a clause on updates scores far below any sentence that restates
+        it. Drafts pass no question: their prose also states the incident's own facts.
         """
-        asked = _figures(question) if question is not None else set()
-        known: dict[int, set[str]] = {}
         if NOT_IN_DOCUMENTS in reply or not reply.strip():
-            return self.refusal(results)
+            return self._refuse(results, refusal.Decline("the model found nothing in the passages"))
+        checks = _SentenceChecks(self, results, question)
         kept, flagged = [], []
-        used: dict[int, list[str]] = {}
+        citing: dict[int, list[str]] = {}  # passage number -> the kept sentences citing it
+        quoted: dict[int, list[str]] = {}
         for s, e in split_sentences(reply.strip()):
             sentence = reply.strip()[s:e].strip()
-            numbers = [int(x) for x in _CITE.findall(sentence)]
-            valid = [n for n in numbers if 1 <= n <= len(results)]
-            if not numbers or len(valid) != len(numbers):
+            valid = checks.cited(sentence)
+            if valid is None:
                 flagged.append(sentence)
                 continue
-            quotes = _QUOTE.findall(sentence)
-            if any(not any(normalise(q) in normalise(results[n - 1].text) for n in valid) for q in quotes):
-                flagged.append(sentence)
-                continue
-            if question is not None:
-                for n in valid:
-                    if n not in known:
-                        r = results[n - 1]
-                        known[n] = _figures(f"{r.title} {r.section_path} {r.text}")
-                if not _figures(_CITE.sub(" ", sentence)) <= asked.union(*(known[n] for n in valid)):
-                    flagged.append(sentence)
-                    continue
             kept.append(sentence)
             for n in valid:
-                used.setdefault(n, []).extend(quotes)
+                citing.setdefault(n, []).append(sentence)
+                quoted.setdefault(n, []).extend(q for q in _QUOTE.findall(sentence) if not _is_heading_line(q))
         if not kept:
-            answer = self.refusal(results, reason="the model's reply had no verifiable citation")
+            answer = self._refuse(results, refusal.Decline("no sentence of the model's reply is supported by a passage it cites"))
             answer.flagged = flagged
             return answer
         citations = []
-        for n in sorted(used):
+        for n in sorted(citing):
             r = results[n - 1]
-            quote = used[n][0] if used[n] else self._best_sentence(r.text)
+            quote = quoted[n][0] if quoted[n] else self._supporting_unit(r, citing[n])
             citations.append(self._citation(n, r, quote))
         return Answer(answer=" ".join(kept), grounded=True, citations=citations, mode="llm", flagged=flagged)
 
-    @staticmethod
-    def _best_sentence(text: str) -> str:
-        spans = split_sentences(text)
-        return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+    def _supporting_unit(self, result: SearchResult, sentences: list[str]) -> str:
+        """The sentence, item or row of a cited passage that the model's sentences rest on: what
+        the citation quotes. Never a heading line (a heading supports nothing); by the judge when
+        there is one, else by shared words."""
+        units = [u for u in extractive.units(result.text, table_header=result.table_header)
+                 if not _is_heading_line(u.display) and _can_answer(u.display)]
+        if not units:
+            return _first_sentence(result.text)
+        claim = _CITE.sub(" ", " ".join(sentences))
+        if self.judge is not None:
+            scores = self.judge.score(claim, [u.display for u in units], max_tokens=self.settings.judge.max_tokens)
+            return units[int(np.argmax(scores))].raw
+        words = set(_WORD.findall(claim.lower())) - _STOP
+        return max(units, key=lambda u: len(words & set(_WORD.findall(u.display.lower())))).raw
+
+
+class _SentenceChecks:
+    """The checks one sentence of a model's reply must pass to be kept (Answerer.verify)."""
+
+    def __init__(self, answerer: Answerer, results: list[SearchResult], question: str | None):
+        self.answerer, self.results, self.question = answerer, results, question
+        self.asked = _figures(question) if question is not None else set()
+        self.known: dict[int, set[str]] = {}
+
+    def cited(self, sentence: str) -> list[int] | None:
+        """The passage numbers the sentence cites, or None when it must be dropped."""
+        numbers = [int(x) for x in _CITE.findall(sentence)]
+        valid = [n for n in numbers if 1 <= n <= len(self.results)]
+        if not numbers or len(valid) != len(numbers):
+            return None
+        quotes = _QUOTE.findall(sentence)
+        if any(not any(normalise(q) in normalise(self.results[n - 1].text) for n in valid) for q in quotes):
+            return None
+        if self.question is None:
+            return valid
+        if not self._figures_known(sentence, valid) or not self._supported(sentence, valid):
+            return None
+        return valid
+
+    def _figures_known(self, sentence: str, valid: list[int]) -> bool:
+        for n in valid:
+            if n not in self.known:
+                r = self.results[n - 1]
+                self.known[n] = _figures(f"{r.title} {r.section_path} {r.text}")
+        return _figures(_CITE.sub(" ", sentence)) <= self.asked.union(*(self.known[n] for n in valid))
+
+    def _supported(self, sentence: str, valid: list[int]) -> bool:
+        judge = self.answerer.judge
+        if judge is None:
+            return True
+        from assistant.rerank import judge_text
+
+        claim = _CITE.sub(" ", sentence).strip()
+        scores = judge.score(claim, [judge_text(self.results[n - 1]) for n in valid],
+                             max_tokens=self.answerer.settings.judge.max_tokens)
+        return float(max(scores)) >= self.answerer.settings.answering.min_support_score
+
+
+def _first_sentence(text: str) -> str:
+    spans = split_sentences(text)
+    return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+
+
+def _within_budget(chosen: list[_Candidate], extra: list[_Candidate], limit: int, budget: int) -> list[_Candidate]:
+    """`chosen` plus the `extra` units, best first, while the reply stays short: at most `limit`
+    units and `budget` characters of quoted units."""
+    out = list(chosen)
+    for c in extra:
+        if len(out) >= limit or _size(out + [c]) > budget:
+            break
+        out.append(c)
+    return out
+
+
+def _trimmed(chosen: list[_Candidate], best: _Candidate, budget: int) -> list[_Candidate]:
+    """Drops the weakest units other than the best until the reply fits the budget."""
+    out = list(chosen)
+    while len(out) > 1 and _size(out) > budget:
+        out.remove(min((c for c in out if c is not best), key=lambda c: c.score))
+    return out
+
+
+def _size(units: list[_Candidate]) -> int:
+    return sum(len(c.display) + _MARKER_CHARS for c in units)
+
+
+def _bonuses(question: str, c: _Candidate, kind: answertype.Kind | None, amount: float | None, scale: _Scale) -> float:
+    """What a unit gains for stating the kind of figure asked for, for being the table row the
+    question names, and for holding the asked amount of money in its range ("who approves
+    $3,500?" is answered by the "2,000.01 to 5,000.00" row, which shares no word with it)."""
+    bonus = scale.type_bonus if kind is not None and answertype.gives(c.display, kind) else 0.0
+    if c.kind == "row" and _names_the_row(question, c.text):
+        bonus += scale.row_key_bonus
+    if amount is not None:
+        bonus += scale.amount_bonus * amounts.placement(c.display, amount)
+    return bonus
+
+
+_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]|<[^<>\n]{1,40}>|\{\{[^{}\n]{1,40}\}\}|_{4,}")
+
+
+def _can_answer(display: str) -> bool:
+    return (len(display) >= MIN_UNIT_CHARS and len(_WORD.findall(display.lower())) >= MIN_UNIT_WORDS
+            and not _is_template(display))
+
+
+def _is_template(display: str) -> bool:
+    """A fill-in template ("[SEV-x] Update [number] at [time PT]"): it shows what a message looks
+    like, it states no fact, yet shares every word of a question about that message."""
+    return len(_PLACEHOLDER.findall(display)) >= 2
+
+
+def _scored(answer: Answer, scores: dict[str, float]) -> Answer:
+    answer.scores = {**answer.scores, **{k: round(float(v), 4) for k, v in scores.items()}}
+    return answer
+
+
+def _unit_context(result: SearchResult, display: str) -> str:
+    """A unit as the judge reads it: under the heading of its passage's section."""
+    heading = result.section_path.split(" > ")[-1] if result.section_path else result.title
+    return f"{heading}\n{display}" if heading else display
 
 
 def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: list[_Candidate],

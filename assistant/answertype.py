@@ -51,6 +51,10 @@ _EXPECT: list[tuple[re.Pattern, Kind]] = [
     (re.compile(rf"\bhow (?:long|soon|quickly|fast|late|early)\b|\bhow many (?:\w+ )?{_TIME_UNIT}\b|\bwhat time\b|"
                 rf"\bhow much (?:notice|warning|time|lead time|advance)\b|\bwithin how\b|\bby when\b"), Kind.DURATION),
     (re.compile(r"\bhow often\b|\bhow frequently\b|\bhow many times\b"), Kind.FREQUENCY),
+    # A unit named in the question ("the target MTTR in minutes", "response time (hours)").
+    (re.compile(rf"\bin {_TIME_UNIT}\b|\({_TIME_UNIT}\)"), Kind.DURATION),
+    (re.compile(r"\b(?:in|how many) (?:dollars|euros|pounds|usd|eur|gbp)\b|\bdollar (?:amount|cap|value|limit|figure)\b"),
+     Kind.MONEY),
     (re.compile(r"\bhow much (?:\w+ ){0,3}(?:cost|costs|pay|paid|charge[sd]?|bill(?:ed)?|owe[sd]?|fees?|money)\b|"
                 r"\b(?:price|pricing|fee|fees|hourly rate|bill rate|per-minute rate|per-hour rate|stipend|salary|"
                 r"wage|bonus|payout|reimburse\w*) (?:is|are|do|does|for|of)\b"), Kind.MONEY),

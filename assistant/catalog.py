@@ -32,6 +32,11 @@ CREATE TABLE IF NOT EXISTS documents (
 CREATE INDEX IF NOT EXISTS documents_root ON documents(root);
 CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection);
 """
+# Columns added after the first release: a catalog written before them gains them on open.
+_ADDED_COLUMNS = {
+    "sketch": "TEXT NOT NULL DEFAULT ''",  # ingest/fingerprint.sketch of the document's text
+    "duplicate_of": "TEXT NOT NULL DEFAULT ''",  # doc_id of the preferred near-duplicate copy
+}
 
 
 def sources_named(sources: Iterable[str], name: str) -> list[str]:
@@ -52,6 +57,7 @@ def sources_named(sources: Iterable[str], name: str) -> list[str]:
 class CatalogRow(DocumentInfo):
     file_sha256: str
     pipeline_key: str
+    sketch: str = ""
 
 
 class Catalog:
@@ -60,6 +66,10 @@ class Catalog:
         self._conn = sqlite3.connect(str(path), check_same_thread=False, isolation_level=None, timeout=30)
         self._conn.execute("PRAGMA journal_mode=WAL")
         self._conn.executescript(_SCHEMA)
+        present = {r[1] for r in self._conn.execute("PRAGMA table_info(documents)").fetchall()}
+        for name, decl in _ADDED_COLUMNS.items():
+            if name not in present:
+                self._conn.execute(f"ALTER TABLE documents ADD COLUMN {name} {decl}")
         self._conn.row_factory = sqlite3.Row
         self._lock = threading.Lock()
 
@@ -88,6 +98,12 @@ class Catalog:
         marks = ",".join("?" * len(data))
         with self._lock:
             self._conn.execute(f"INSERT OR REPLACE INTO documents ({cols}) VALUES ({marks})", tuple(data.values()))
+
+    def set_duplicates(self, duplicate_of: dict[str, str]) -> None:
+        """doc_id -> the doc_id of its preferred copy ("" for none), for the rows that changed."""
+        with self._lock:
+            self._conn.executemany("UPDATE documents SET duplicate_of = ? WHERE doc_id = ?",
+                                   [(target, doc_id) for doc_id, target in duplicate_of.items()])
 
     def delete(self, doc_id: str) -> None:
         with self._lock:

@@ -11,15 +11,16 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+
+from assistant.errors import ConfigError, validation_message
 
 ADMIN_ROLE = "admin"
 RESTRICTED_COLLECTION = "restricted"  # files no source rule matches: readable by admin only
 DEFAULT_HOME = ".bpo-assistant"
 
-
-class ConfigError(Exception):
-    """The configuration file is missing, unreadable or invalid (one-line message)."""
+# libyaml's loader when the platform has it: the pure-Python one takes ~0.2 s on the clause taxonomy.
+YamlLoader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 
 
 class _Strict(BaseModel):
@@ -72,32 +73,59 @@ class ChunkingSettings(_Strict):
 
 
 class RetrievalSettings(_Strict):
+    # Every number has a range (README, Configuration): a value outside it is refused at load with
+    # the range named, instead of a search that quietly finds nothing.
     k: int = Field(default=8, ge=1, le=50)
     dense_candidates: int = Field(default=60, ge=1, le=500)
     lexical_candidates: int = Field(default=60, ge=1, le=500)
-    rrf_k: int = Field(default=60, ge=1)
-    dense_weight: float = Field(default=1.0, ge=0)
-    lexical_weight: float = Field(default=1.0, ge=0)
+    rrf_k: int = Field(default=60, ge=1, le=1000)
+    dense_weight: float = Field(default=1.0, ge=0, le=10)
+    lexical_weight: float = Field(default=1.0, ge=0, le=10)
     # lexical_weight is multiplied by this when the query cites an exact reference ("Section 14.3",
     # a quoted phrase, an id like KB0042137): the model can't tell 14.3 from 14.4, BM25 can.
-    exact_reference_boost: float = Field(default=2.0, ge=1.0)
+    exact_reference_boost: float = Field(default=2.0, ge=1.0, le=10)
     # A query about an amount of money re-reads this many of the best candidates for a range that
     # contains it (assistant/amounts.py).
     amount_candidates: int = Field(default=30, ge=0, le=200)
-    doc_weight: float = Field(default=1.0, ge=0)  # boost for chunks of documents the query names
+    doc_weight: float = Field(default=1.0, ge=0, le=10)  # boost for chunks of documents the query names
     route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
-    route_margin: float = Field(default=1.25, ge=1.0)  # top doc must beat the next by this ratio to search inside it
+    route_margin: float = Field(default=1.25, ge=1.0, le=10)  # top doc must beat the next by this ratio to search inside it
     in_doc_candidates: int = Field(default=20, ge=0, le=200)
-    route_min_naming: int = Field(default=2, ge=1)  # identifying words a query needs to count as naming a document
+    route_min_naming: int = Field(default=2, ge=1, le=20)  # identifying words a query needs to count as naming a document
+
+    @model_validator(mode="after")
+    def _something_ranks(self) -> "RetrievalSettings":
+        if self.dense_weight == 0 and self.lexical_weight == 0:
+            raise ValueError("dense_weight and lexical_weight are both 0: nothing would rank (set one above 0)")
+        return self
+
+
+class JudgeSettings(_Strict):
+    """The passage judge (assistant/judge.py): a cross-encoder that re-scores the best fused
+    candidates. Its order is fused with the hybrid order, never used alone: on its own it ranks
+    contract preambles (which repeat the parties a question names) above the clause asked about."""
+
+    enabled: bool = True  # ask always uses it when enabled; search when asked to (rerank)
+    candidates: int = Field(default=12, ge=1, le=100)  # fused candidates it re-scores (12: as good as 20 on dev, 40% cheaper)
+    max_tokens: int = Field(default=192, ge=32, le=512)  # question + passage word pieces per pair
+    # The fusion: judge logit - prior_weight * ln(hybrid rank). A passage must out-score one the
+    # hybrid order put r times higher by prior_weight * ln(r) logits (1.5: ~1 logit per doubling).
+    prior_weight: float = Field(default=1.5, ge=0, le=20)
+    rerank_search: bool = False  # search reranks by default (off: search stays under 60 ms)
+    threads: int | None = Field(default=None, ge=1, le=64)  # ONNX Runtime intra-op threads
 
 
 class AnsweringSettings(_Strict):
-    min_dense_score: float = 0.35  # refusal threshold (calibrated in evals/)
+    # Refusal thresholds (assistant/refusal.py), calibrated on the dev questions (evals/RESULTS.md
+    # run 13; `bpo-assistant eval answers --calibrate` prints the dense one's distribution).
+    min_dense_score: float = Field(default=0.35, ge=0.0, le=1.0)  # best cosine similarity of any retrieved passage
+    min_judge_score: float = Field(default=-5.0, ge=-20.0, le=20.0)  # best passage-judge logit over the top passages
+    min_support_score: float = Field(default=0.0, ge=-20.0, le=20.0)  # judge logit: cited passage vs an LLM's sentence
     # Also refuse when the question names something (identifier, capitalised name) that no
     # readable document mentions: see assistant/coverage.py.
     refuse_unknown_terms: bool = True
-    max_sentences: int = 4
-    max_citations: int = 4
+    max_sentences: int = Field(default=4, ge=1, le=20)
+    max_citations: int = Field(default=4, ge=1, le=20)
 
 
 class LLMSettings(_Strict):
@@ -105,13 +133,19 @@ class LLMSettings(_Strict):
     model: str | None = None
     base_url: str | None = None
     api_key_env: str | None = None  # name of the environment variable holding the key
-    temperature: float = 0.0
-    timeout_s: float = Field(default=30.0, gt=0)
+    temperature: float = Field(default=0.0, ge=0.0, le=2.0)
+    timeout_s: float = Field(default=30.0, gt=0, le=600)
     max_retries: int = Field(default=1, ge=0, le=5)
 
 
 class RedactionSettings(_Strict):
-    secrets: bool = True
+    """What ingest masks before anything is embedded or stored (ingest/redaction.py). A change
+    re-reads every document on the next ingest (it is part of the pipeline key)."""
+
+    secrets: bool = True  # private keys, cloud/API tokens, password=/api_key:/aws_secret_access_key: values
+    cards: bool = True  # payment card numbers that pass the Luhn check
+    national_ids: bool = True  # US SSNs, UK National Insurance numbers, id numbers a label names
+    ibans: bool = True  # bank account numbers in IBAN form that pass the mod-97 check
     emails: bool = False
     phones: bool = False
 
@@ -161,12 +195,15 @@ class Settings(_Strict):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings)
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings)
     answering: AnsweringSettings = Field(default_factory=AnsweringSettings)
+    judge: JudgeSettings = Field(default_factory=JudgeSettings)
     llm: LLMSettings = Field(default_factory=LLMSettings)
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     max_upload_bytes: int = 20 * 1024 * 1024
+    # How the data home was chosen, for messages that name it ("set by BPO_ASSISTANT_HOME", ...).
+    _home_origin: str = PrivateAttr(default="")
 
     @field_validator("sources")
     @classmethod
@@ -179,6 +216,10 @@ class Settings(_Strict):
                 raise ValueError(f"collection '{rule.collection}' is given different roles by two rules")
             seen[rule.collection] = rule.roles
         return rules
+
+    @property
+    def home_origin(self) -> str:
+        return self._home_origin
 
     @property
     def collections(self) -> dict[str, list[str]]:
@@ -208,7 +249,7 @@ def load_settings(config_path: str | os.PathLike | None = None, **overrides) -> 
         if not path.is_file():
             raise ConfigError(f"config file not found: {path}")
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=YamlLoader) or {}
         except (yaml.YAMLError, UnicodeDecodeError) as exc:
             raise ConfigError(f"config file {path} is not valid YAML: {str(exc).splitlines()[0]}") from None
         if not isinstance(data, dict):
@@ -218,13 +259,34 @@ def load_settings(config_path: str | os.PathLike | None = None, **overrides) -> 
     try:
         settings = Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise ConfigError(f"invalid config ({where}): {first['msg']}") from None
+        raise ConfigError(f"invalid config{f' {path}' if path else ''}: {_config_problem(exc)}") from None
     home_env = os.environ.get("BPO_ASSISTANT_HOME")
     home = Path(home_env) if home_env else settings.home
     settings.home = home if home.is_absolute() else (Path.cwd() / home if home_env or path is None else base / home)
+    settings._home_origin = ("set by BPO_ASSISTANT_HOME" if home_env else f"from {path}" if path is not None and "home" in data
+                             else f"beside {path}" if path is not None else "the default ./.bpo-assistant")
     settings.ingest_paths = [p if p.is_absolute() else base / p for p in settings.ingest_paths]
     if settings.embedding.model_path and not settings.embedding.model_path.is_absolute():
         settings.embedding.model_path = base / settings.embedding.model_path
     return settings
+
+
+def _config_problem(exc: ValidationError) -> str:
+    """One line: the setting, the value given and what is allowed (for an unknown key, the known ones)."""
+    first = exc.errors()[0]
+    if first["type"] == "extra_forbidden":
+        parent = _model_at(Settings, first["loc"][:-1])
+        if parent is not None:
+            where = ".".join(str(p) for p in first["loc"])
+            return f"{where}: unknown setting (known here: {', '.join(parent.model_fields)})"
+    return validation_message(exc)
+
+
+def _model_at(model: type[BaseModel], loc: tuple) -> type[BaseModel] | None:
+    for part in loc:
+        field = model.model_fields.get(str(part))
+        annotation = getattr(field, "annotation", None)
+        if not (isinstance(annotation, type) and issubclass(annotation, BaseModel)):
+            return None
+        model = annotation
+    return model

@@ -107,12 +107,29 @@ def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = 
         terms += [(a, tokenizer(a)) for a in acronyms(question) if a not in {t for t, _ in terms}]
     terms = [(t, toks) for t, toks in terms if toks]
     missing: list[str] = []
+    # A prefix written with a hyphen ("non-SEV-1", "pre-approval") is not part of the term.
+    terms = [(t, toks[1:] if len(toks) > 1 and toks[0] in _PREFIXES else toks) for t, toks in terms]
     if terms:
         identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
-        present = known({tok for _, toks in terms for tok in toks}, identifiers)
-        missing = [t for t, toks in terms if any(tok not in present for tok in toks)
+        asked = {tok for _, toks in terms for tok in toks}
+        present = known(asked | {part for tok in asked for part in _alnum_parts(tok)}, identifiers)
+        missing = [t for t, toks in terms if any(not _is_present(tok, present) for tok in toks)
                    and not (_LONG_ACRONYM.fullmatch(t) and spelled_out(t, evidence or []))]
     return missing + [c for c in unmatched_codes(question, evidence) if c not in missing] + unmatched_years(question, evidence)
+
+
+_PREFIXES = frozenset("non pre post sub re anti multi co".split())
+
+
+def _alnum_parts(token: str) -> list[str]:
+    """"sev1" -> ["sev", "1"]: how the documents' "SEV-1" tokenises; one part means no split."""
+    parts = re.findall(r"[a-z]+|\d+", token)
+    return parts if len(parts) > 1 else []
+
+
+def _is_present(token: str, present: set[str]) -> bool:
+    parts = _alnum_parts(token)
+    return token in present or (bool(parts) and all(p in present for p in parts))
 
 
 def unmatched_years(question: str, evidence: list[str] | None) -> list[str]:

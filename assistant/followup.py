@@ -22,6 +22,12 @@ def _shape(token: str) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", token.lower()))
 
 
+def is_fragment(question: str) -> bool:
+    """"and for SEV-2?", "what about chat?": a question that only makes sense after another."""
+    q = question.strip()
+    return bool(_LEAD.match(q)) and len(_CONTENT.findall(_LEAD.sub("", q))) <= 2
+
+
 def rewrite(question: str, history: list[Turn]) -> str:
     previous = next((t.content for t in reversed(history) if t.role == "user"), None)
     if not previous:

@@ -106,6 +106,7 @@ class SearchResult(BaseModel):
     clause_no: str = ""
     collection: str
     dense_score: float | None = None  # cosine similarity when the dense side found it
+    judge_score: float | None = None  # the passage judge's logit, when it re-scored this result
     # Where later pages begin inside the chunk (ChunkMeta.page_breaks): lets a citation give the
     # page of its quote. Internal: not part of the search response.
     page_breaks: str = Field(default="", exclude=True)
@@ -167,6 +168,9 @@ class Answer(BaseModel):
     closest_sources: list[str] = Field(default_factory=list)  # named on refusal
     mode: Literal["extractive", "llm"] = "extractive"
     flagged: list[str] = Field(default_factory=list)  # sentences dropped by citation verification
+    # The judge's scores behind the decision ("passage": best over the top passages, "unit": the
+    # answering sentence). Internal: for calibration and logs, not part of the response.
+    scores: dict[str, float] = Field(default_factory=dict, exclude=True)
 
     @computed_field(description="the answer for display: Markdown with links defanged, HTML and mentions inert")
     @property
@@ -185,6 +189,9 @@ class DocumentInfo(BaseModel):
     ingested_at: str
     effective_date: str = ""
     version: str = ""
+    # The doc_id of the copy results cite when this document is a near-duplicate of another (the
+    # same contract as .txt and .pdf, a re-upload); "" when it is the preferred copy or unique.
+    duplicate_of: str = ""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

@@ -194,6 +194,38 @@ class _Hit:
     dense: float | None = None
 
 
+def _preferred(doc, hidden: dict):
+    """A routed document that is a hidden copy stands for its preferred copy."""
+    target = hidden.get((doc.collection, doc.source))
+    if target is None:
+        return doc
+    import dataclasses
+
+    return dataclasses.replace(doc, collection=target[0], source=target[1])
+
+
+def _first_of_each(docs: list) -> list:
+    seen, out = set(), []
+    for d in docs:
+        if (d.collection, d.source) not in seen:
+            seen.add((d.collection, d.source))
+            out.append(d)
+    return out
+
+
+@dataclass
+class Retrieval:
+    results: list[SearchResult]
+    named_source: str | None = None  # the document the query names (routing sent it inside)
+
+
+@dataclass
+class _Fused:
+    results: list[SearchResult]
+    judge_query: str
+    named_source: str | None = None
+
+
 def _where(filters: SearchFilters | None) -> dict | None:
     if filters is None:
         return None
@@ -208,23 +240,48 @@ def _where(filters: SearchFilters | None) -> dict | None:
 
 
 class Retriever:
-    def __init__(self, settings: Settings, embedder, store: VectorStore, lexical: LexicalIndexes):
+    def __init__(self, settings: Settings, embedder, store: VectorStore, lexical: LexicalIndexes, judge=None,
+                 duplicates=None):
         from assistant.docrouting import DocRouter
 
         self.settings = settings
         self.embedder = embedder
         self.store = store
         self.lexical = lexical
+        self.judge = judge  # assistant.judge.PassageJudge, or None: no judge stage
+        self.duplicates = duplicates  # assistant.duplicates.Duplicates, or None: copies are not collapsed
         self.router = DocRouter(store, lexical)
         self._id_sources: dict[str, tuple[object, dict[str, str]]] = {}
 
-    def search(self, query: str, collections: list[str], k: int, filters: SearchFilters | None = None) -> list[SearchResult]:
+    def search(self, query: str, collections: list[str], k: int, filters: SearchFilters | None = None,
+               rerank: bool = False) -> list[SearchResult]:
+        """The top k for `query` over `collections`; `rerank`: through the judge stage too (when a
+        judge is configured), which re-scores the best `judge.candidates` fused results."""
+        return self.retrieve(query, collections, k, filters, rerank).results
+
+    def retrieve(self, query: str, collections: list[str], k: int, filters: SearchFilters | None = None,
+                 rerank: bool = False) -> Retrieval:
+        """search(), and the document the query names when it was routed into one."""
+        judged = rerank and self.judge is not None and self.settings.judge.enabled
+        depth = max(k, self.settings.judge.candidates) if judged else k
+        fused = self._fused(query, collections, depth, filters)
+        results = fused.results
+        if judged:
+            from assistant.rerank import rerank as judge_stage
+
+            results = judge_stage(fused.judge_query, results, self.judge, self.settings.judge)
+        return Retrieval(results[:k], fused.named_source)
+
+    def _fused(self, query: str, collections: list[str], k: int, filters: SearchFilters | None) -> _Fused:
+        """The hybrid top k; the question the judge should read: the query without the words that
+        name a document when it was routed into one (the judge would otherwise prefer the passage
+        that repeats the names, a contract's preamble); and that document."""
         if filters and filters.collection is not None:
             collections = [c for c in collections if c in set(filters.collection)]
         if not collections or not query.strip():
-            return []  # deny by default: no readable collection means no results, never "no filter"
+            return _Fused([], query)  # deny by default: no readable collection means no results, never "no filter"
         if filters and any(v is not None and not v for v in (filters.doc_type, filters.source)):
-            return []  # an empty allow-list allows nothing, as an empty collection list does
+            return _Fused([], query)  # an empty allow-list allows nothing, as an empty collection list does
         cfg = self.settings.retrieval
         doc_types = list(filters.doc_type) if filters and filters.doc_type else None
         sources = list(filters.source) if filters and filters.source else None
@@ -237,14 +294,22 @@ class Retriever:
         boost = cfg.exact_reference_boost if cites_exact_reference(query) else 1.0
         self._add_ranked(hits, lexical, cfg.lexical_weight * boost)
 
+        hidden = self.duplicates.hidden(collections, sources) if self.duplicates is not None else {}
+        if hidden:
+            # One copy of each passage: the other copies' chunks leave before the ranking.
+            hits = {cid: h for cid, h in hits.items() if (h.collection, self._source_of(h, cid)) not in hidden}
         routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
+        # A copy routed next to its preferred copy is the same document, not a runner-up.
+        routed = _first_of_each([_preferred(d, hidden) for d in routed])
         top = routed[0] if routed else None
         runner_up = routed[1].score if len(routed) > 1 else 0.0
+        judge_query, named = query, None
         # Only a query that clearly names a document is routed: boosting a topical best guess
         # pulls every result into one (often wrong) document for ordinary process questions.
         if top is not None and len(top.naming_tokens) >= cfg.route_min_naming and top.score >= cfg.route_margin * runner_up:
+            named = top.source
             if cfg.in_doc_candidates:
-                self._search_inside(hits, top, query, doc_types)
+                judge_query = self._search_inside(hits, top, query, doc_types)
             boost = {(d.collection, d.source): cfg.doc_weight / (cfg.rrf_k + rank + 1) for rank, d in enumerate(routed[: cfg.route_docs])}
             for cid, hit in hits.items():
                 hit.score += boost.get((hit.collection, self._source_of(hit, cid)), 0.0)
@@ -254,9 +319,9 @@ class Retriever:
             self._add_placing(hits, amount)
         ranked = sorted(hits.items(), key=lambda kv: -kv[1].score)[:k]
         self._fill_text(ranked)
-        return [self._result(cid, hit) for cid, hit in ranked if hit.chunk is not None]
+        return _Fused([self._result(cid, hit) for cid, hit in ranked if hit.chunk is not None], judge_query, named)
 
-    def _search_inside(self, hits: dict[str, _Hit], doc, query: str, doc_types) -> None:
+    def _search_inside(self, hits: dict[str, _Hit], doc, query: str, doc_types) -> str:
         """The query names one document: rank that document's chunks by the rest of the question.
 
         The naming words ("...between Acme Corp and Jane Doe") would otherwise make the preamble
@@ -276,6 +341,7 @@ class Retriever:
         self._add_ranked(hits, inside, cfg.dense_weight, dense=True)
         inside_lex = self._lexical(question, [doc.collection], cfg.in_doc_candidates, doc_types, [doc.source])
         self._add_ranked(hits, inside_lex, cfg.lexical_weight)
+        return question
 
     def _add_placing(self, hits: dict[str, _Hit], amount: float) -> None:
         """The query asks about an amount of money ("who approves a $3,500 refund?"): the passages

@@ -9,25 +9,27 @@ import shutil
 import tempfile
 from collections import Counter
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
+from assistant import followup
 from assistant.access import AccessPolicy
 from assistant.audit import AuditEvent, AuditLog, events_for
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
-from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia
+from assistant.duplicates import Duplicates
+from assistant.errors import (
+    Forbidden, InvalidInput, NotFound, NothingIndexed, PayloadTooLarge, UnsupportedMedia, clean_question,
+)
+from assistant.lazy import LazyPart
 from assistant.models import (
     Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
 )
-from assistant.retrieval import LexicalIndexes, Retriever
+from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
 from assistant.store import VectorStore, make_client
 from assistant.text_input import require_clean
-from ingest.pipeline import Ingestor
 from ingest.redaction import redact
-from ingest.walk import within
 
-MAX_QUESTION_CHARS = 4000
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -39,72 +41,95 @@ class AssistantService:
     catalog: Catalog
     lexical: LexicalIndexes
     retriever: Retriever
-    ingestor: Ingestor
     access: AccessPolicy
     audit: AuditLog
-    answerer: object | None = None  # assistant.answering.Answerer, wired by build()
-    contracts: object | None = None  # assistant.contracts.api.ContractService
-    drafts: object | None = None  # assistant.drafting.api.DraftingService
+    # Made on first use unless given: a command that only reads the catalog or asks a question
+    # never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
+    answerer: object = field(default=LazyPart(), repr=False, compare=False)  # assistant.answering.Answerer
+    classifier: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.classify.ClauseClassifier
+    ingestor: object = field(default=LazyPart(), repr=False, compare=False)  # ingest.pipeline.Ingestor
+    contracts: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.api.ContractService
+    drafts: object = field(default=LazyPart(), repr=False, compare=False)  # drafting.api.DraftingService
 
     @classmethod
-    def build(cls, settings: Settings, embedder=None) -> "AssistantService":
-        from assistant.answering import Answerer
+    def build(cls, settings: Settings, embedder=None, judge=None) -> "AssistantService":
+        """`embedder`, `judge`: already-loaded models to share (tests, eval runs); built from
+        `settings` when not given (the judge loads on first use). With `judge.enabled: false` no
+        judge is used either way."""
         from assistant.embedding import Embedder
-        from assistant.llm import chat_model_from_settings
+        from assistant.judge import PassageJudge
 
         home = settings.home
         embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
         store = VectorStore(make_client(settings, home / "chroma"), embedder.fingerprint)
         catalog = Catalog(home / "catalog.sqlite")
         lexical = LexicalIndexes(home / "lexical", store)
-        retriever = Retriever(settings, embedder, store, lexical)
+        judge = (judge or PassageJudge(threads=settings.judge.threads)) if settings.judge.enabled else None
+        retriever = Retriever(settings, embedder, store, lexical, judge=judge, duplicates=Duplicates(catalog))
+        access = AccessPolicy(settings, known_collections=store.collection_names)
+        return cls(settings, embedder, store, catalog, lexical, retriever, access, AuditLog(home / "audit.jsonl"))
+
+    def _make_answerer(self):
+        from assistant.answering import Answerer
+        from assistant.llm import chat_model_from_settings
+
+        return Answerer(self.settings, chat_model_from_settings(self.settings.llm), self.embedder, judge=self.retriever.judge)
+
+    def _make_classifier(self):
         from assistant.contracts.classify import ClauseClassifier
 
+        return ClauseClassifier(embedder=self.embedder)
+
+    def _make_ingestor(self):
+        from ingest.pipeline import Ingestor
+
         # Contract chunks get their clause types at ingest; lookup shares the same classifier.
-        classifier = ClauseClassifier(embedder=embedder)
-        ingestor = Ingestor(settings, embedder, store, catalog, on_collection_changed=lexical.rebuild, annotators=[classifier])
-        access = AccessPolicy(settings, known_collections=store.collection_names)
-        service = cls(settings, embedder, store, catalog, lexical, retriever, ingestor, access, AuditLog(home / "audit.jsonl"))
-        service.answerer = Answerer(settings, chat_model_from_settings(settings.llm), embedder)
+        return Ingestor(self.settings, self.embedder, self.store, self.catalog, on_collection_changed=self.lexical.rebuild,
+                        annotators=[self.classifier])
+
+    def _make_contracts(self):
         from assistant.contracts.api import ContractService
+
+        return ContractService(self, classifier=self.classifier)
+
+    def _make_drafts(self):
         from assistant.drafting.api import DraftingService
 
-        service.contracts = ContractService(service, classifier=classifier)
-        service.drafts = DraftingService(service)
-        return service
+        return DraftingService(self)
 
     # -- reading ----------------------------------------------------------------------------
-    def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None) -> SearchResponse:
-        results = self._retrieve(query, caller, k, filters)
+    def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
+               rerank: bool | None = None) -> SearchResponse:
+        """`rerank`: through the passage judge (None: as `judge.rerank_search` says)."""
+        rerank = self.settings.judge.rerank_search if rerank is None else rerank
+        results = self._retrieve(query, caller, k, filters, rerank=rerank)
         self._audit("search", caller, query, [r.chunk_id for r in results])
         return SearchResponse(results=results)
 
-    def _retrieve(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None) -> list[SearchResult]:
-        query = (query or "").strip()
-        if not query:
-            raise InvalidInput("the query is empty")
+    def _retrieve(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
+                  rerank: bool = False) -> list[SearchResult]:
+        return self._retrieval(query, caller, k, filters, rerank).results
+
+    def _retrieval(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
+                   rerank: bool = False) -> Retrieval:
+        query = clean_question(query, "query")
         # The CLI and Slack reach here without an HTTP model: text that is not text stops here too.
         require_clean("query", query)
         if filters:
             require_clean("filter", *(filters.source or []), *(filters.collection or []))
-        if len(query) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the query is longer than {MAX_QUESTION_CHARS} characters")
         k = k or self.settings.retrieval.k
         if not 1 <= k <= 50:
             raise InvalidInput("k must be between 1 and 50")
+        self.require_indexed()
         collections = self.access.readable(caller)
         self.lexical.ensure(collections)
-        return self.retriever.search(query, collections, k, filters)
+        return self.retriever.retrieve(query, collections, k, filters, rerank=rerank)
 
     def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
         """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
-        question = (question or "").strip()
-        if not question:
-            raise InvalidInput("the question is empty")
-        if len(question) > MAX_QUESTION_CHARS:
-            raise InvalidInput(f"the question is longer than {MAX_QUESTION_CHARS} characters")
+        question = clean_question(question)
         standalone = self.answerer.standalone_question(question, history or [])
-        return question, standalone, self._retrieve(standalone, caller, self.settings.retrieval.k, filters)
+        return question, standalone, self._retrieval(standalone, caller, self.settings.retrieval.k, filters, rerank=True)
 
     def _unmentioned(self, standalone: str, caller: Caller, results: list[SearchResult]) -> list[str]:
         """Names, identifiers and acronyms no readable document mentions, and codes or years no
@@ -117,40 +142,40 @@ class AssistantService:
         return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
                              evidence=[f"{r.title}\n{r.section_path}\n{r.text}" for r in results])
 
-    def _answer(self, standalone: str, caller: Caller, results: list[SearchResult]) -> Iterator[tuple[str, object]]:
-        missing = self._unmentioned(standalone, caller, results)
-        if missing:
-            yield "answer", self.answerer.refusal(results, missing=missing)
-        else:
-            yield from self.answerer.answer_stream(standalone, results)
-
     def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
-        question, standalone, results = self._evidence(question, caller, history, filters)
-        missing = self._unmentioned(standalone, caller, results)
-        answer = self.answerer.refusal(results, missing=missing) if missing else self.answerer.answer(standalone, results)
-        if standalone != question:
-            answer.standalone_question = standalone
-        self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
+        answer = None
+        for kind, payload in self.ask_stream(question, caller, history, filters, stream=False):
+            if kind == "answer":
+                answer = payload
         return answer
 
     def ask_stream(self, question: str, caller: Caller, history: list[Turn] | None = None,
-                   filters: SearchFilters | None = None) -> Iterator[tuple[str, object]]:
+                   filters: SearchFilters | None = None, stream: bool = True) -> Iterator[tuple[str, object]]:
         """Yields ("delta", text) pieces while an LLM writes, then ("answer", Answer) once verified.
 
         Offline (no LLM) there are no deltas: the verified answer is the only event. Deltas are
         unverified model text; clients must treat the final answer event as the truth.
         """
-        question, standalone, results = self._evidence(question, caller, history, filters)
+        question, standalone, retrieval = self._evidence(question, caller, history, filters)
+        results = retrieval.results
+        missing = self._unmentioned(standalone, caller, results)
         answer = None
-        for kind, payload in self._answer(standalone, caller, results):
+        fragment = not history and followup.is_fragment(question)
+        for kind, payload in self.answerer.respond(standalone, results, missing, self.access.limited(caller),
+                                                   stream=stream, named_source=retrieval.named_source, fragment=fragment):
             if kind == "answer":
                 answer = payload
+                if standalone != question:
+                    answer.standalone_question = standalone
             yield kind, payload
         if answer is not None:
             self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
         docs = self._listed(self.access.readable(caller))
+        # A copy's link names its preferred copy only when the caller may read that one too.
+        ids = {d.doc_id for d in docs}
+        docs = [d if d.duplicate_of in ids or not d.duplicate_of else d.model_copy(update={"duplicate_of": ""}) for d in docs]
         # The ingested root is a server path: only those who manage the index need to see it.
         if self.access.can_manage(caller):
             return docs
@@ -198,6 +223,8 @@ class AssistantService:
         root.mkdir(parents=True, exist_ok=True)
         # A link planted under uploads/ must not carry the write (or the read of the previous
         # version) outside: checked before anything is created or read.
+        from ingest.walk import within
+
         if not within(os.path.realpath(target), os.path.realpath(root)):
             raise InvalidInput("the upload path leads outside the uploads folder (a symlink)")
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -299,6 +326,13 @@ class AssistantService:
         self.lexical.ensure(self.store.collection_names())
 
     # -- helpers ----------------------------------------------------------------------------
+    def require_indexed(self, where: str = "") -> None:
+        """NothingIndexed when the store holds no chunk at all, so an empty or misplaced data home
+        says so instead of answering "the documents don't cover this". `where` names it (the CLI
+        does; over HTTP the server's paths stay private)."""
+        if not any(self.store.count(name) for name in self.store.collection_names()):
+            raise NothingIndexed(where)
+
     def _require_manage(self, caller: Caller) -> None:
         if not self.access.can_manage(caller):
             raise Forbidden("this role may not change the indexed documents")

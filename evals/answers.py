@@ -59,7 +59,8 @@ def citation_problems(run: EvalRun, answer, retrieved: list) -> list[str]:
 
 def _ask(run: EvalRun, question: str) -> tuple[object, list]:
     answer = run.service.ask(question, run.caller)
-    retrieved = run.search(question, run.settings.retrieval.k)
+    # The retrieval ask ran: through the judge stage whenever the service has a judge.
+    retrieved = run.search(question, run.settings.retrieval.k, rerank=True)
     return answer, retrieved
 
 
@@ -86,6 +87,7 @@ def run_answers(run: EvalRun, questions: Path, out_of_corpus: Path, calibrate: b
             "phrase_found": answer.grounded and (phrase in norm_text(answer.answer)
                                                  or any(phrase in norm_text(c.quote) for c in answer.citations)),
             "right_source_cited": any(c.source == q["source"] for c in answer.citations),
+            "scores": answer.scores, "flagged": answer.flagged[:2],
             "citations": len(answer.citations), "problems": problems, "answer": answer.answer[:300],
         })
     for q in unanswerable:
@@ -95,6 +97,7 @@ def run_answers(run: EvalRun, questions: Path, out_of_corpus: Path, calibrate: b
         cites_bad += sum(1 for p in problems if p.startswith("["))
         rows_u.append({"id": q["id"], "question": q["question"], "kind": q.get("kind", ""),
                        "grounded": answer.grounded, "signal": refusal_signal(retrieved),
+                       "scores": answer.scores, "flagged": answer.flagged[:2],
                        "problems": problems, "answer": answer.answer[:300],
                        "top_source": retrieved[0].source if retrieved else None})
 

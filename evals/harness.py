@@ -132,14 +132,17 @@ class EvalRun:
     ingest_summary: object | None = None
     ingest_seconds: float = 0.0
     notes: list[str] = field(default_factory=list)
+    rerank: bool = False  # search through the judge stage (ask always does)
 
-    def search(self, query: str, k: int, filters=None) -> list:
+    def search(self, query: str, k: int, filters=None, rerank: bool | None = None) -> list:
+        """`rerank`: through the judge stage (None: the run's `rerank`, set by --rerank)."""
+        rerank = self.rerank if rerank is None else rerank
         if k <= SERVICE_MAX_K:
-            return self.service.search(query, self.caller, k=k, filters=filters).results
+            return self.service.search(query, self.caller, k=k, filters=filters, rerank=rerank).results
         # Deeper cut-offs (e.g. LegalBench @64) go to the same retriever the service uses.
         collections = self.service.access.readable(self.caller)
         self.service.lexical.ensure(collections)
-        return self.service.retriever.search(query, collections, k, filters)
+        return self.service.retriever.search(query, collections, k, filters, rerank=rerank)
 
     def chunk_count(self) -> int:
         store = self.service.store
@@ -182,6 +185,8 @@ class EvalRun:
             "chunker_version": pipeline_bits(s, self.service.embedder.fingerprint)["chunker_version"],
             "retrieval": s.retrieval.model_dump(),
             "answering": s.answering.model_dump(),
+            "judge": s.judge.model_dump(),
+            "rerank": self.rerank,
             "llm": s.llm.provider,
             "roles": sorted(self.caller.roles),
             "collections": self.service.access.readable(self.caller),
@@ -202,7 +207,7 @@ class EvalRun:
         self.service.catalog.close()
 
 
-def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = None, embedder=None,
+def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = None, embedder=None, judge=None,
              ingest: bool = True, progress: Callable[[str, int], None] | None = None,
              roles: Iterable[str] | None = None) -> EvalRun:
     """Build the service over a cached eval home for `corpus` and bring the index up to date.
@@ -241,7 +246,7 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     settings = load_eval_settings(config, home)
     settings.home = home  # BPO_ASSISTANT_HOME must not redirect an eval
     (home / HOME_INFO).write_text(json.dumps(bits, indent=1) + "\n", encoding="utf-8")
-    service = AssistantService.build(settings, embedder=embedder)
+    service = AssistantService.build(settings, embedder=embedder, judge=judge)
     run = EvalRun(corpus=corpus, settings=settings, service=service, caller=caller,
                   files=corpus_files(corpus, settings))
     if ingest:

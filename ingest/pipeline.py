@@ -28,7 +28,7 @@ from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.locks import ingest_lock
 from assistant.models import ChunkMeta, FileOutcome, IngestSummary, printable
-from ingest import instructions
+from ingest import fingerprint, instructions
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
@@ -38,7 +38,11 @@ from ingest.walk import Walk, refusal, walk_root
 log = logging.getLogger("bpo.ingest")
 
 CHUNKER_VERSION = "10"  # bump when chunking output changes for the same input
-Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks"
+Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks", or one of STEP_EVENTS
+# The step under way, so a surface can say what a long wait is (the first model export takes ~30 s):
+# parsing files, exporting or loading the model, embedding n chunks, writing n chunks, updating the
+# keyword index of n collections. The amount is what the step works on (0 when it has none).
+STEP_EVENTS = ("parsing", "export", "loading", "embedding", "writing", "keyword-index")
 
 
 class ChunkAnnotator(Protocol):
@@ -146,6 +150,7 @@ class Ingestor:
         summary = IngestSummary(root=str(root), files=list(walk.outcomes))
         progress = progress or (lambda event, n: None)
         progress("total", len(walk.files))
+        progress("parsing", len(walk.files))
         self._reset_stale_collections()
         changed: set[str] = set()
         # A source that failed keeps what was indexed from it before; so does a folder that could
@@ -165,6 +170,7 @@ class Ingestor:
             if pending_chunks >= self.batch_chunks:
                 self._flush(pending, summary, changed, progress)
                 pending, pending_chunks = [], 0
+                progress("parsing", len(walk.files) - len(seen))
         self._flush(pending, summary, changed, progress)
         if prune:
             for row in self.catalog.for_root(root_key):
@@ -172,9 +178,21 @@ class Ingestor:
                     self._remove(row)
                     changed.add(row.collection)
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
+        self.link_duplicates()
         if changed:
+            progress("keyword-index", len(changed))
             self.on_collection_changed(changed)
         return summary
+
+    def link_duplicates(self) -> None:
+        """Point each near-duplicate copy at the preferred copy of its group (catalog
+        `duplicate_of`), over every indexed document: a new copy may duplicate an old one."""
+        rows = {r.doc_id: r for r in self.catalog.all()}
+        wanted = {doc_id: "" for doc_id in rows}
+        for group in fingerprint.groups({doc_id: r.sketch for doc_id, r in rows.items()}):
+            preferred = min(group, key=lambda d: fingerprint.preference(rows[d].source, rows[d].ingested_at))
+            wanted.update({d: preferred for d in group if d != preferred})
+        self.catalog.set_duplicates({d: t for d, t in wanted.items() if rows[d].duplicate_of != t})
 
     def _prepare_all(self, root: Path, root_key: str, files: list[tuple[str, Path]],
                      parser: ParseWorker) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
@@ -220,7 +238,9 @@ class Ingestor:
         except OSError as exc:
             return FileOutcome(source=source, status="failed", reason=f"cannot read file: {exc.strerror or exc}")
         old = self.catalog.get(doc_id)
-        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection:
+        # A row from before documents had sketches is parsed once more to get one (no re-embedding:
+        # its chunk ids are unchanged).
+        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch:
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
         deadline = time.monotonic() + limits.file_timeout_s
         parsed = parser.parse(path, real_root)  # loaded and redacted in the child, under the limits
@@ -234,7 +254,7 @@ class Ingestor:
         row = CatalogRow(
             doc_id=doc_id, root=root_key, source=source, collection=collection, doc_type=doc_type, title=title,
             chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
-            file_sha256=sha, pipeline_key=key,
+            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text),
         )
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
@@ -266,7 +286,14 @@ class Ingestor:
         if not pending:
             return
         texts = [p.embed_texts[i] for p in pending for i in p.missing]
+        if texts and not getattr(self.embedder, "loaded", True):
+            needs_export = getattr(self.embedder, "needs_export", lambda: False)()
+            progress("export" if needs_export else "loading", 0)
+        if texts:
+            progress("embedding", len(texts))
         vectors = self.embedder.embed(texts)
+        if texts:
+            progress("writing", len(texts))
         summary.texts_embedded += len(texts)
         offset = 0
         for p in pending:
@@ -331,6 +358,7 @@ class Ingestor:
         if row is None:
             return None
         self._remove(row)
+        self.link_duplicates()  # its copies may now be the preferred ones
         self.on_collection_changed({row.collection})
         return row
 

@@ -60,6 +60,14 @@ def embedder():
     return model
 
 
+@pytest.fixture(scope="session")
+def judge():
+    """The passage judge (cross-encoder), loaded once and shared by every service a test builds."""
+    model = shared_judge()
+    model.load()
+    return model
+
+
 def make_settings(home: Path, **overrides):
     from assistant.config import load_settings
 
@@ -75,10 +83,22 @@ def write_files(root: Path, files: dict[str, str]) -> Path:
     return root
 
 
+_SHARED_JUDGE: list = []
+
+
+def shared_judge():
+    """The session's judge for services built outside the `judge` fixture (it loads in ~1 s)."""
+    if not _SHARED_JUDGE:
+        from assistant.judge import PassageJudge
+
+        _SHARED_JUDGE.append(PassageJudge())
+    return _SHARED_JUDGE[0]
+
+
 def build_service(home: Path, embedder, **overrides):
     from assistant.service import AssistantService
 
-    return AssistantService.build(make_settings(home, **overrides), embedder=embedder)
+    return AssistantService.build(make_settings(home, **overrides), embedder=embedder, judge=shared_judge())
 
 
 @pytest.fixture

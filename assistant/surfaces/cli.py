@@ -1,4 +1,10 @@
-"""`bpo-assistant`: a thin Typer surface over the service. Exit codes: 0 ok, 1 error, 3 partial ingest."""
+"""`bpo-assistant`: a thin Typer surface over the service. Exit codes: 0 ok, 1 error, 3 partial ingest.
+
+At import this module and the command modules it registers load Typer and the standard library
+only: each command imports what it needs (the model runtime, Chroma, FastAPI, bolt, the eval
+harness) in its body, so `--help`, argument errors and bad input answer at once
+(tests/cli/test_startup.py keeps it that way; evals/bench/cli_startup_bench.py measures it).
+"""
 
 from __future__ import annotations
 
@@ -9,49 +15,92 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.markup import escape
-from rich.table import Table
-from rich.text import Text
 
-from assistant.citation_label import clause_label
-from assistant.config import ADMIN_ROLE, ConfigError, load_settings
-from assistant.errors import AssistantError
-from assistant.models import Caller, DocumentInfo, SearchFilters, Turn
+from assistant.errors import AssistantError, ConfigError, NothingIndexed, clean_question
+from assistant.surfaces.cli_console import terminal
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, help="BPO Assistant: cited answers over runbooks, SOPs and contracts.")
-out = Console()
-err = Console(stderr=True)
+# Plain help (no rich panels): it prints no `<bool>` type column and doesn't import rich.
+APP_OPTIONS = {"add_completion": False, "no_args_is_help": True, "rich_markup_mode": None}
+app = typer.Typer(help="BPO Assistant: cited answers over runbooks, SOPs and contracts.", **APP_OPTIONS)
+out = terminal()
+err = terminal(stderr=True)
 
 EXIT_ERROR = 1
 EXIT_PARTIAL = 3
+JSON_HELP = "print one JSON object instead of text"
+
+
+def json_option() -> bool:
+    return typer.Option(False, "--json", help=JSON_HELP)
+
+
+# Commands that may start a new data home (the others report a missing one), commands that embed
+# (their model loads in the background while Chroma opens), and commands that answer from the
+# index (on an empty one they say so, naming the data home, before doing anything else).
+_CREATES_HOME = frozenset({"ingest", "serve", "slack"})
+_EMBEDS = frozenset({"ingest", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
+_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft",
+                      "adapt"})
 
 
 class _State:
-    def __init__(self, config: Optional[Path], role: str):
+    """What the global options chose; settings, caller and service are made on first use."""
+
+    def __init__(self, config: Optional[Path], role: Optional[str], command: Optional[str] = None):
         self.config = config
         self.role = role
+        self.command = command
         self._service = None
         self._settings = None
+        self._caller = None
 
     @property
     def settings(self):
         if self._settings is None:
+            from assistant.config import load_settings
+
             self._settings = load_settings(self.config)
         return self._settings
 
     @property
-    def service(self):
-        if self._service is None:
-            from assistant.service import AssistantService
+    def caller(self):
+        """The --as roles as a Caller; an unknown role is an error naming the known ones."""
+        if self._caller is None:
+            from assistant.access import AccessPolicy
+            from assistant.config import ADMIN_ROLE
+            from assistant.models import Caller
 
-            self._service = AssistantService.build(self.settings)
-        return self._service
+            text = ADMIN_ROLE if self.role is None else self.role
+            roles = frozenset(r.strip() for r in text.split(",") if r.strip())
+            AccessPolicy(self.settings).check_roles(roles)
+            self._caller = Caller(id="cli", roles=roles, surface="cli")
+        return self._caller
 
     @property
-    def caller(self) -> Caller:
-        roles = frozenset(r.strip() for r in self.role.split(",") if r.strip())
-        return Caller(id="cli", roles=roles, surface="cli")
+    def service(self):
+        """The service over the data home. Only ingest and serve start a new home (and say so): for
+        any other command a missing one is reported with where it was looked for, never made
+        empty beside a --config file."""
+        if self._service is None:
+            self.caller  # noqa: B018 - an unknown --as fails before anything is loaded
+            settings = self.settings
+            where = f" in {settings.home} (the data home, {settings.home_origin})"
+            if settings.store.mode == "embedded" and not (settings.home / "chroma").is_dir():
+                if self.command not in _CREATES_HOME:
+                    raise NothingIndexed(where)
+                err.print(f"data home: {settings.home} (new; {settings.home_origin})", markup=False, highlight=False,
+                          soft_wrap=True)
+            from assistant.embedding import Embedder
+            from assistant.service import AssistantService
+
+            embedder = Embedder.from_settings(settings.embedding, cache_dir=settings.home / "models")
+            if self.command in _EMBEDS:
+                embedder.load_in_background()
+            service = AssistantService.build(settings, embedder=embedder)
+            if self.command in _ANSWERS:
+                service.require_indexed(where)
+            self._service = service
+        return self._service
 
 
 def _state(ctx: typer.Context) -> _State:
@@ -61,10 +110,12 @@ def _state(ctx: typer.Context) -> _State:
 @app.callback()
 def main_options(
     ctx: typer.Context,
-    config: Optional[Path] = typer.Option(None, "--config", help="config.yaml (default: $BPO_ASSISTANT_CONFIG or ./config.yaml)"),
-    as_role: str = typer.Option(ADMIN_ROLE, "--as", help="act as this role (comma-separate several); local use defaults to admin"),
+    config: Optional[Path] = typer.Option(None, "--config", metavar="FILE",
+                                          help="config.yaml (default: $BPO_ASSISTANT_CONFIG or ./config.yaml)"),
+    as_role: Optional[str] = typer.Option(None, "--as", metavar="ROLE",
+                                          help="act as this role (comma-separate several); local use defaults to admin"),
 ):
-    ctx.obj = _State(config, as_role)
+    ctx.obj = _State(config, as_role, ctx.invoked_subcommand)
 
 
 def _print_json(model) -> None:
@@ -72,36 +123,32 @@ def _print_json(model) -> None:
 
 
 @app.command()
-def ingest(ctx: typer.Context, path: Path = typer.Argument(..., help="folder (recursive) or file to index"),
-           as_json: bool = typer.Option(False, "--json")):
-    """Index a folder: new and changed files are embedded, unchanged skipped, deleted removed."""
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def ingest(ctx: typer.Context, path: Path = typer.Argument(..., metavar="PATH", help="folder (recursive) or file to index"),
+           as_json: bool = json_option()):
+    """Index a folder (recursively) or one file.
 
+    New and changed files are embedded, unchanged ones skipped, deleted ones removed."""
+    from assistant.surfaces.cli_progress import ingest_progress
+
+    if not path.exists():
+        raise AssistantError(f"{path} does not exist (give a folder or a file to index)")
     state = _state(ctx)
     service = state.service
-    with Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TextColumn("{task.fields[chunks]} chunks"),
-                  TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal, transient=True) as bar:
-        task = bar.add_task("files", total=None, chunks=0)
-
-        def progress(event: str, n: int) -> None:
-            if event == "total":
-                bar.update(task, total=n)
-            elif event == "file":
-                bar.advance(task, n)
-            elif event == "chunks":
-                bar.update(task, chunks=bar.tasks[0].fields["chunks"] + n)
-
+    with ingest_progress(err.console, quiet=as_json) as progress:
         summary = service.ingest(path, state.caller, progress=progress)
     if as_json:
         _print_json(summary)
     else:
-        _ingest_table(summary)
+        _ingest_table(summary, service.settings.home)
     if summary.partial:
         raise typer.Exit(EXIT_PARTIAL)
 
 
-def _ingest_table(summary) -> None:
-    table = Table(title=f"Ingest of {summary.root}")
+def _ingest_table(summary, home: Path) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    table = Table(title=f"Ingest of {summary.root} into {home}")
     for col in ("files", "indexed", "unchanged", "removed", "skipped", "failed", "chunks written", "texts embedded", "seconds"):
         table.add_column(col, justify="right")
     table.add_row(str(len(summary.files)), str(summary.count("indexed")), str(summary.count("unchanged")),
@@ -120,21 +167,42 @@ def _ingest_table(summary) -> None:
             out.print(listing)
 
 
-def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None) -> SearchFilters | None:
+def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None):
     if not (doc_type or source or collection):
         return None
+    from assistant.models import SearchFilters
+
     return SearchFilters(doc_type=doc_type or None, source=source or None, collection=collection or None)
 
 
+# The CLI's own copy of models.DocType (this module must not import pydantic models at start-up);
+# tests/cli/test_startup.py checks the two agree.
+DOC_TYPES = ("runbook", "sop", "msa", "sow", "dpa", "contract", "other")
+
+
+def _doc_types(values: Optional[list[str]]) -> Optional[list[str]]:
+    for value in values or ():
+        if value not in DOC_TYPES:
+            raise typer.BadParameter(f"{value!r} is not a document type (one of: {', '.join(DOC_TYPES)})")
+    return values
+
+
 @app.command()
-def search(ctx: typer.Context, query: str, k: int = typer.Option(8, "--k", min=1, max=50),
-           as_json: bool = typer.Option(False, "--json"),
-           doc_type: Optional[list[str]] = typer.Option(None, "--doc-type"),
-           source: Optional[list[str]] = typer.Option(None, "--source"),
-           collection: Optional[list[str]] = typer.Option(None, "--collection")):
-    """Hybrid search; prints the best passages with their section and page."""
+def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY", help="what to look for"),
+           k: int = typer.Option(8, "--k", min=1, max=50, metavar="K", help="how many passages"),
+           as_json: bool = json_option(),
+           doc_type: Optional[list[str]] = typer.Option(None, "--doc-type", metavar="TYPE", callback=_doc_types,
+                                                        help=f"only this document type ({'|'.join(DOC_TYPES)}); repeatable"),
+           source: Optional[list[str]] = typer.Option(None, "--source", metavar="PATH",
+                                                      help="only this document (its path as indexed); repeatable"),
+           collection: Optional[list[str]] = typer.Option(None, "--collection", metavar="NAME",
+                                                          help="only this collection; repeatable")):
+    """Hybrid search: the best passages with section and page."""
+    from rich.markup import escape
+
+    query = clean_question(query, "query")
     state = _state(ctx)
-    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection))
+    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection), rerank=rerank)
     if as_json:
         _print_json(response)
         return
@@ -148,6 +216,10 @@ def search(ctx: typer.Context, query: str, k: int = typer.Option(8, "--k", min=1
 
 
 def _print_answer(answer) -> None:
+    from rich.text import Text
+
+    from assistant.citation_label import clause_label
+
     out.print(answer.answer, markup=False)
     if not answer.grounded:
         out.print("[yellow](not grounded in the documents)[/yellow]")
@@ -160,8 +232,10 @@ def _print_answer(answer) -> None:
 
 
 @app.command()
-def ask(ctx: typer.Context, question: str, as_json: bool = typer.Option(False, "--json")):
-    """A short answer with numbered citations, or "the documents don't cover this"."""
+def ask(ctx: typer.Context, question: str = typer.Argument(..., metavar="QUESTION", help="the question, in your words"),
+        as_json: bool = json_option()):
+    """A cited answer, or "the documents don't cover this"."""
+    question = clean_question(question)  # an empty question fails before any model loads
     state = _state(ctx)
     answer = state.service.ask(question, state.caller)
     if as_json:
@@ -172,8 +246,13 @@ def ask(ctx: typer.Context, question: str, as_json: bool = typer.Option(False, "
 
 @app.command()
 def chat(ctx: typer.Context):
-    """Interactive questions with follow-ups (history kept for this session). Ctrl-D to leave."""
+    """Ask interactively, with follow-ups (Ctrl-D to leave).
+
+    The history is kept for this session."""
+    from assistant.models import Turn
+
     state = _state(ctx)
+    service = state.service
     history: list[Turn] = []
     while True:
         try:
@@ -184,16 +263,16 @@ def chat(ctx: typer.Context):
         if not question:
             continue
         try:
-            answer = state.service.ask(question, state.caller, history=history)
+            answer = service.ask(question, state.caller, history=history)
         except AssistantError as exc:
-            err.print(f"error: {exc.message}")
+            err.print(f"error: {exc.message}", markup=False, highlight=False)
             continue
         _print_answer(answer)
         history += [Turn(role="user", content=question), Turn(role="assistant", content=answer.answer)]
 
 
 @app.command()
-def documents(ctx: typer.Context, as_json: bool = typer.Option(False, "--json")):
+def documents(ctx: typer.Context, as_json: bool = json_option()):
     """What is indexed (and readable by --as ROLE)."""
     state = _state(ctx)
     docs = state.service.documents(state.caller)
@@ -208,21 +287,32 @@ def documents(ctx: typer.Context, as_json: bool = typer.Option(False, "--json"))
 _WIDE_DOCUMENTS_TABLE = 110
 
 
-def _documents_table(docs: list[DocumentInfo], width: int) -> Table:
+def _documents_table(docs, width: int):
+    from rich.table import Table
+    from rich.text import Text
+
     id_width = max((len(d.doc_id) for d in docs), default=6)
+    sources = {d.doc_id: d.source for d in docs}
+
+    def source_cell(d) -> Text:
+        cell = Text(d.source)
+        if d.duplicate_of in sources:  # results cite the other copy
+            cell += Text(f"\ncopy of {sources[d.duplicate_of]}", style="dim")
+        return cell
+
     table = Table()
     table.add_column("doc_id", no_wrap=True, min_width=id_width)
     if width < _WIDE_DOCUMENTS_TABLE:
         table.add_column("document", overflow="fold")
         for d in docs:
             details = f"{d.doc_type} · {d.collection} · {d.chunks} chunks · {_short_time(d.ingested_at)}"
-            table.add_row(d.doc_id, Text(d.source) + Text("\n" + details, style="dim"))
+            table.add_row(d.doc_id, source_cell(d) + Text("\n" + details, style="dim"))
         return table
     table.add_column("source", overflow="fold")
     for col in ("type", "collection", "chunks", "ingested (UTC)"):
         table.add_column(col, no_wrap=True, justify="right" if col == "chunks" else "left")
     for d in docs:
-        table.add_row(d.doc_id, Text(d.source), d.doc_type, d.collection, str(d.chunks), _short_time(d.ingested_at))
+        table.add_row(d.doc_id, source_cell(d), d.doc_type, d.collection, str(d.chunks), _short_time(d.ingested_at))
     return table
 
 
@@ -237,7 +327,7 @@ def _short_time(iso: str) -> str:
 
 @app.command()
 def delete(ctx: typer.Context,
-           document: str = typer.Argument(..., help="its doc_id, source path or (when unique) file name")):
+           document: str = typer.Argument(..., metavar="DOCUMENT", help="its doc_id, source path or (when unique) file name")):
     """Remove one document's chunks from the index."""
     state = _state(ctx)
     info = state.service.delete_named(document, state.caller)
@@ -245,9 +335,12 @@ def delete(ctx: typer.Context,
 
 
 @app.command()
-def audit(ctx: typer.Context, since: str = typer.Option("1d", "--since", help="ISO time or a span like 30m, 12h, 7d"),
-          as_json: bool = typer.Option(False, "--json")):
-    """Print the audit log: all of it as admin, otherwise only your own events (--as ROLE)."""
+def audit(ctx: typer.Context,
+          since: str = typer.Option("1d", "--since", metavar="WHEN", help="ISO time or a span like 30m, 12h, 7d"),
+          as_json: bool = json_option()):
+    """The audit log: who asked what, as which role (admin sees all, others their own).
+
+    Also which chunks came back and whether the answer was grounded."""
     from assistant.audit import parse_since
 
     state = _state(ctx)
@@ -255,30 +348,71 @@ def audit(ctx: typer.Context, since: str = typer.Option("1d", "--since", help="I
     if as_json:
         sys.stdout.write(json.dumps({"events": [e.model_dump() for e in events]}) + "\n")
         return
+    out.print(_audit_table(events, out.width))
+
+
+# Eight columns fit side by side only on a wide terminal; below this who asked and what came back
+# go on a second line under the question, so nothing is cut to a few characters at 80 columns.
+_WIDE_AUDIT_TABLE = 140
+
+
+def _audit_table(events, width: int):
+    from rich.table import Table
+    from rich.text import Text
+
     table = Table()
-    for col in ("at", "action", "caller", "roles", "surface", "question", "chunks", "grounded"):
-        table.add_column(col)
+    if width < _WIDE_AUDIT_TABLE:
+        table.add_column("at (UTC)", no_wrap=True)
+        table.add_column("action", no_wrap=True)
+        table.add_column("question / who, result", overflow="fold")
+        for e in events:
+            result = f"{len(e.chunk_ids)} chunks" + ("" if e.grounded is None else f", grounded: {_yes_no(e.grounded)}")
+            who = f"{e.caller} ({','.join(e.roles) or 'no role'}) via {e.surface} · {result}"
+            table.add_row(_short_time(e.at), e.action, Text(e.question[:300] or e.detail) + Text("\n" + who, style="dim"))
+        return table
+    for col in ("at (UTC)", "action", "caller", "roles", "surface", "question", "chunks", "grounded"):
+        table.add_column(col, overflow="fold")
     for e in events:
-        table.add_row(e.at, e.action, e.caller, ",".join(e.roles), e.surface, Text(e.question[:60]), str(len(e.chunk_ids)),
-                      "" if e.grounded is None else str(e.grounded))
-    out.print(table)
+        table.add_row(_short_time(e.at), e.action, e.caller, ",".join(e.roles), e.surface, Text(e.question[:300] or e.detail),
+                      str(len(e.chunk_ids)), "" if e.grounded is None else _yes_no(e.grounded))
+    return table
+
+
+def _yes_no(value: bool) -> str:
+    return "yes" if value else "no"
 
 
 @app.command()
-def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host"), port: int = typer.Option(8000, "--port"),
-          ingest_first: Optional[Path] = typer.Option(None, "--ingest", help="index this folder before serving")):
-    """Run the HTTP API (and the Slack HTTP endpoint when Slack is configured) with uvicorn."""
+def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", metavar="HOST", help="address to listen on"),
+          port: int = typer.Option(8000, "--port", min=1, max=65535, metavar="PORT", help="port to listen on"),
+          ingest_first: Optional[Path] = typer.Option(None, "--ingest", metavar="PATH", help="index this folder before serving")):
+    """Serve the HTTP API (and Slack's HTTP endpoint).
+
+    Runs uvicorn; the Slack endpoint is mounted when Slack is configured. Without BPO_API_KEYS a
+    local admin key is made on the first start and printed once."""
+    import os
+
     import uvicorn
 
     from assistant.surfaces.http import create_app
+    from assistant.surfaces.local_key import api_keys_for_serving
 
     state = _state(ctx)
     service = state.service
     if ingest_first:
-        summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"))
-        _ingest_table(summary)
+        from assistant.config import ADMIN_ROLE
+        from assistant.models import Caller
+        from assistant.surfaces.cli_progress import ingest_progress
+
+        with ingest_progress(err.console) as progress:
+            summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"),
+                                     progress=progress)
+        _ingest_table(summary, service.settings.home)
+    keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
+    err.print("loading the embedding model...", markup=False, highlight=False)
     service.warm_up()
-    uvicorn.run(create_app(service), host=host, port=port, log_level="info", access_log=False)  # the app logs one structured line per request
+    uvicorn.run(create_app(service, keys=keys), host=host, port=port, log_level="info",
+                access_log=False)  # the app logs one structured line per request
 
 
 def _register_command_modules() -> None:
@@ -303,25 +437,41 @@ def main() -> None:
         if isinstance(code, int) and code:
             sys.exit(code)
     except (AssistantError, ConfigError) as exc:
-        # One line, never wrapped at the console width: it may list doc_ids to copy.
-        err.print(f"error: {getattr(exc, 'message', str(exc))}", markup=False, highlight=False, soft_wrap=True)
-        sys.exit(EXIT_ERROR)
+        _fail(getattr(exc, "message", str(exc)))
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
     except SystemExit:
         raise
-    except KeyboardInterrupt:
+    except (KeyboardInterrupt, typer.Abort):
         sys.exit(130)
-    except Exception as exc:  # click usage errors and the unexpected: one line, no traceback
-        import click
+    except typer.TyperException as exc:  # usage errors: a missing argument, a bad option value
+        _fail(usage_message(exc))
+    except Exception as exc:  # the unexpected: one line, no traceback
+        if type(exc).__name__ == "ValidationError":  # pydantic's, without importing it here
+            from assistant.errors import validation_message
 
-        if isinstance(exc, click.exceptions.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        if isinstance(exc, click.exceptions.Abort):
-            sys.exit(130)
-        err.print(f"error: {type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}", markup=False)
-        sys.exit(EXIT_ERROR)
+            _fail(validation_message(exc))
+        _fail(f"{type(exc).__name__}: {str(exc).splitlines()[0] if str(exc) else ''}")
+
+
+def usage_message(exc: typer.TyperException) -> str:
+    """Click's message for a usage error with the value given (Typer validates with pydantic and
+    keeps its error as the cause) and where to read more."""
+    message = exc.format_message().replace("Value error, ", "").rstrip(".")
+    cause = exc.__cause__
+    problems = cause.errors() if cause is not None and hasattr(cause, "errors") else []
+    if problems and "input" in problems[0]:
+        message += f" (got {problems[0]['input']!r})"
+    ctx = getattr(exc, "ctx", None)
+    if ctx is not None:
+        message += f"; see `{ctx.command_path} --help`"
+    return message
+
+
+def _fail(message: str) -> None:
+    # One line, never wrapped at the console width: it may list doc_ids to copy.
+    sys.stderr.write(f"error: {' '.join(message.split())}\n")
+    sys.exit(EXIT_ERROR)
 
 
 if __name__ == "__main__":

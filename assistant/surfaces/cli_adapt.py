@@ -7,20 +7,22 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli import _print_json, _state, app, err, out
+from assistant.surfaces.cli import _print_json, _state, app, err, json_option, out
 
 
 @app.command()
 def adapt(ctx: typer.Context,
-          out_dir: Optional[Path] = typer.Option(None, "--out", help="folder for the model (default: <home>/models/adapted-<UTC time>)"),
-          epochs: int = typer.Option(1, "--epochs", min=1, max=10),
-          per_document: int = typer.Option(8, "--per-document", min=0, help="pairs of one document per batch run (its other passages are the negatives); 0: none"),
-          max_pairs: Optional[int] = typer.Option(None, "--max-pairs", min=8, help="train on a random sample of the pairs (a quick trial)"),
-          max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1),
-          threads: Optional[int] = typer.Option(None, "--threads", min=1),
-          as_json: bool = typer.Option(False, "--json")):
-    """Fine-tune the embedding model on the indexed chunks, without labels (about 13 minutes per
-    10,000 pairs on 2 CPU cores). Then set embedding.model_path and ingest again to re-embed."""
+          out_dir: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="folder for the model (default: <home>/models/adapted-<UTC time>)"),
+          epochs: int = typer.Option(1, "--epochs", min=1, max=10, metavar="N", help="passes over the training pairs"),
+          per_document: int = typer.Option(8, "--per-document", min=0, metavar="N", help="pairs of one document per batch run (its other passages are the negatives); 0: none"),
+          max_pairs: Optional[int] = typer.Option(None, "--max-pairs", min=8, metavar="N", help="train on a random sample of the pairs (a quick trial)"),
+          max_steps: Optional[int] = typer.Option(None, "--max-steps", min=1, metavar="N", help="stop after N training steps"),
+          threads: Optional[int] = typer.Option(None, "--threads", min=1, metavar="N", help="CPU threads for training (default: all)"),
+          as_json: bool = json_option()):
+    """Fine-tune the embedding model on what is indexed.
+
+    No labels needed (about 13 minutes per 10,000 pairs on 2 CPU cores). Then set
+    embedding.model_path and ingest again to re-embed."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
     from assistant.adaptation import AdaptOptions
@@ -28,7 +30,7 @@ def adapt(ctx: typer.Context,
     state = _state(ctx)
     options = AdaptOptions(epochs=epochs, per_document=per_document, max_pairs=max_pairs, max_steps=max_steps, threads=threads)
     with Progress(TextColumn("[bold]adapt"), BarColumn(), MofNCompleteColumn(), TextColumn("loss {task.fields[loss]:.3f}"),
-                  TimeElapsedColumn(), console=err, disable=as_json or not err.is_terminal, transient=True) as bar:
+                  TimeElapsedColumn(), console=err.console, disable=as_json or not err.is_terminal, transient=True) as bar:
         task = bar.add_task("steps", total=None, loss=0.0)
 
         def progress(step: int, total: int, loss: float) -> None:

@@ -9,12 +9,11 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from assistant.citation_label import clause_label
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import _print_json, _state, app, out
+from assistant.surfaces.cli import _print_json, _state, app, json_option, out
+
+CONTRACT_HELP = "the contract (its path as indexed, or its file name)"
 
 
 class ExportFormat(str, Enum):
@@ -24,12 +23,19 @@ class ExportFormat(str, Enum):
 
 
 @app.command()
-def clauses(ctx: typer.Context, type_: str = typer.Option(..., "--type", help='clause type, e.g. "Termination for Convenience"'),
-            contract: Optional[str] = typer.Option(None, "--contract", help="one contract (its path or file name)"),
-            k: int = typer.Option(5, "--k", min=1, max=50), as_json: bool = typer.Option(False, "--json")):
-    """Find a clause type in one contract or across every contract you can read."""
+def clauses(ctx: typer.Context,
+            type_: str = typer.Option(..., "--type", metavar="TYPE", help='clause type, e.g. "Termination for Convenience"'),
+            contract: Optional[str] = typer.Option(None, "--contract", metavar="CONTRACT", help=f"only {CONTRACT_HELP}"),
+            k: int = typer.Option(5, "--k", min=1, max=50, metavar="K", help="how many clauses"), as_json: bool = json_option()):
+    """Find a clause type in one contract or in all of them.
+
+    "All of them" means every contract you can read."""
+    from rich.markup import escape
+
+    from assistant.citation_label import clause_label
+
     state = _state(ctx)
-    result = _state(ctx).service.contracts.lookup(type_, state.caller, source=contract, k=k)
+    result = state.service.contracts.lookup(type_, state.caller, source=contract, k=k)
     if as_json:
         _print_json(result)
         return
@@ -44,15 +50,28 @@ def clauses(ctx: typer.Context, type_: str = typer.Option(..., "--type", help='c
 
 
 @app.command()
-def obligations(ctx: typer.Context, contract: Optional[str] = typer.Option(None, "--contract", help="one contract (default: all)"),
-                fmt: ExportFormat = typer.Option(ExportFormat.json, "--format", help="csv | xlsx | json"),
-                out_file: Optional[Path] = typer.Option(None, "--out", help="write here instead of stdout (required for xlsx)")):
-    """The obligation register (obligations, prohibitions and rights with deadlines and clause refs)."""
+def obligations(ctx: typer.Context,
+                contract: Optional[str] = typer.Option(None, "--contract", metavar="CONTRACT",
+                                                       help=f"only {CONTRACT_HELP} (default: every contract you can read)"),
+                fmt: Optional[ExportFormat] = typer.Option(None, "--format", metavar="csv|xlsx|json",
+                                                           help="export the whole register (default: a table to read)"),
+                out_file: Optional[Path] = typer.Option(None, "--out", metavar="FILE",
+                                                        help="write the export here instead of stdout (required for xlsx)")):
+    """The obligation register: who must do what, by when.
+
+    Obligations, prohibitions and rights with deadlines and clause numbers: a table to read, or the
+    whole register with quotes as CSV, XLSX or JSON (--format)."""
     from assistant.contracts.export import render
 
     if fmt == ExportFormat.xlsx and out_file is None:
         raise InvalidInput("--format xlsx needs --out FILE")
-    register = _state(ctx).service.contracts.obligations(_state(ctx).caller, source=contract)
+    if fmt is None and out_file is not None:
+        raise InvalidInput("--out needs --format csv|xlsx|json")
+    state = _state(ctx)
+    register = state.service.contracts.obligations(state.caller, source=contract)
+    if fmt is None:
+        _print_register(register)
+        return
     data = render(register, fmt.value)
     if out_file is not None:
         out_file.parent.mkdir(parents=True, exist_ok=True)
@@ -62,10 +81,42 @@ def obligations(ctx: typer.Context, contract: Optional[str] = typer.Option(None,
         sys.stdout.write(data.decode("utf-8") + ("" if data.endswith(b"\n") else "\n"))
 
 
+# The action as written, cut here: the export (--format) has every field and the whole quote.
+_ACTION_CHARS = 120
+_KIND = {"obligation": "must", "prohibition": "must not", "right": "may"}
+
+
+def _print_register(register) -> None:
+    """The register as one table per contract: clause, who, must/must not/may, what, when."""
+    from rich.table import Table
+
+    items = register.obligations + register.rights
+    for source in dict.fromkeys(o.source for o in items):
+        table = Table(title=source, title_justify="left")
+        table.add_column("clause", no_wrap=True)
+        table.add_column("who", max_width=16, overflow="fold")
+        table.add_column("", no_wrap=True)  # must / must not / may
+        table.add_column("what", ratio=1, overflow="fold")  # takes the width the others leave
+        table.add_column("when", max_width=18, overflow="fold")
+        for o in (o for o in items if o.source == source):
+            action = o.action if len(o.action) <= _ACTION_CHARS else o.action[: _ACTION_CHARS - 1] + "…"
+            when = "; ".join(x for x in (o.deadline, o.recurrence, o.trigger) if x)
+            table.add_row(o.clause_no, o.obligated_party or o.party_term, _KIND.get(o.kind, o.kind), action, when)
+        out.print(table)
+    for note in register.notes:
+        out.print(f"note: {note}", markup=False, highlight=False)
+    out.print(f"{len(register.obligations)} obligations and {len(register.rights)} rights; the full register with quotes: "
+              "--format csv|xlsx|json", markup=False, highlight=False)
+
+
 @app.command("key-terms")
-def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., help="the contract (its path or file name)"),
-              as_json: bool = typer.Option(False, "--json")):
-    """Parties, dates, term and renewal, notice periods, liability caps and governing law, with sources."""
+def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="CONTRACT", help=CONTRACT_HELP),
+              as_json: bool = json_option()):
+    """Parties, dates, renewal, notice, caps, governing law.
+
+    Each with the clause it comes from."""
+    from rich.table import Table
+
     terms = _state(ctx).service.contracts.key_terms(contract, _state(ctx).caller)
     if as_json:
         _print_json(terms)
@@ -96,9 +147,13 @@ def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., help="the 
 
 
 @app.command("sla-schedule")
-def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., help="the SOW (its path or file name)"),
-        as_json: bool = typer.Option(False, "--json")):
-    """The SLA schedule of a SOW: metrics, targets, windows, service credits, credit cap, earn-back."""
+def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., metavar="SOW", help="the SOW (its path as indexed, or its file name)"),
+                 as_json: bool = json_option()):
+    """A SOW's SLA table: targets, windows, credits.
+
+    Metrics, targets, measurement windows, service credits, the credit cap and earn-back."""
+    from rich.table import Table
+
     schedule = _state(ctx).service.contracts.sla_schedule(contract, _state(ctx).caller)
     if as_json:
         _print_json(schedule)

@@ -7,24 +7,18 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
-from assistant.drafting.incident import MetricsMapping, SlaWindow, load_incident
-from assistant.drafting.metrics import parse_mapping
-from assistant.drafting.render import write_outputs
-from assistant.drafting.sla_text import actual_text, credit_text, outcome_text, target_text
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import _print_json, _state, app
+from assistant.surfaces.cli import APP_OPTIONS, _print_json, _state, app, err, json_option, out
 
-draft_app = typer.Typer(add_completion=False, no_args_is_help=True,
-                        help="Draft RCA reports and vendor escalation emails (drafts only: nothing is sent).")
+draft_app = typer.Typer(help="Draft RCA reports and vendor escalations (never sent).", **APP_OPTIONS)
 app.add_typer(draft_app, name="draft")
-out = Console()
-err = Console(stderr=True)
 
 
 def _incident_with_options(path: Path, mapping: Optional[str], metric: Optional[str], month: Optional[str]):
+    from assistant.drafting.incident import MetricsMapping, SlaWindow, load_incident
+    from assistant.drafting.metrics import parse_mapping
+
     incident = load_incident(path)
     updates = {}
     if mapping:
@@ -40,6 +34,8 @@ def _incident_with_options(path: Path, mapping: Optional[str], metric: Optional[
 
 def _draft(ctx: typer.Context, kind: str, incident: Path, metrics: Optional[Path], out_dir: Optional[Path],
            as_json: bool, mapping: Optional[str], metric: Optional[str], month: Optional[str]) -> None:
+    from assistant.drafting.render import write_outputs
+
     state = _state(ctx)
     inc = _incident_with_options(incident, mapping, metric, month)
     drafts = state.service.drafts
@@ -57,17 +53,17 @@ def _draft(ctx: typer.Context, kind: str, incident: Path, metrics: Optional[Path
         err.print(f"warning: {warning}", markup=False, highlight=False)
 
 
-_INCIDENT = typer.Option(..., "--incident", help="incident file (.json, .yaml)")
-_METRICS = typer.Option(None, "--metrics", help="tickets or daily KPI rows (.csv, .xlsx)")
-_OUT = typer.Option(None, "--out", help="write <kind>-<title>.md, .docx and .json into this folder")
-_MAP = typer.Option(None, "--map", help="column mapping, e.g. created_at=Opened,resolved_at=Closed")
-_METRIC = typer.Option(None, "--metric", help="the SLA metric the data measures, e.g. 'Email Response Time'")
-_MONTH = typer.Option(None, "--month", help="measurement window as YYYY-MM (UTC); default: the incident's, else the data's")
+_INCIDENT = typer.Option(..., "--incident", metavar="FILE", help="incident file (.json, .yaml)")
+_METRICS = typer.Option(None, "--metrics", metavar="FILE", help="tickets or daily KPI rows (.csv, .xlsx)")
+_OUT = typer.Option(None, "--out", metavar="DIR", help="write <kind>-<title>.md, .docx and .json into this folder")
+_MAP = typer.Option(None, "--map", metavar="COLUMNS", help="column mapping, e.g. created_at=Opened,resolved_at=Closed")
+_METRIC = typer.Option(None, "--metric", metavar="NAME", help="the SLA metric the data measures, e.g. 'Email Response Time'")
+_MONTH = typer.Option(None, "--month", metavar="YYYY-MM", help="measurement window (UTC); default: the incident's, else the data's")
 
 
 @draft_app.command("rca")
 def draft_rca(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Optional[Path] = _METRICS,
-              out_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json"),
+              out_dir: Optional[Path] = _OUT, as_json: bool = json_option(),
               mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC, month: Optional[str] = _MONTH):
     """A root cause analysis draft with SLA figures, runbook comparison and citations."""
     _draft(ctx, "rca", incident, metrics, out_dir, as_json, mapping, metric, month)
@@ -75,7 +71,7 @@ def draft_rca(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Optional[
 
 @draft_app.command("escalation")
 def draft_escalation(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Optional[Path] = _METRICS,
-                     out_dir: Optional[Path] = _OUT, as_json: bool = typer.Option(False, "--json"),
+                     out_dir: Optional[Path] = _OUT, as_json: bool = json_option(),
                      mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC, month: Optional[str] = _MONTH):
     """A vendor escalation email draft addressed per the escalation matrix, plus a Slack summary."""
     _draft(ctx, "escalation", incident, metrics, out_dir, as_json, mapping, metric, month)
@@ -93,13 +89,22 @@ def _fees(text: Optional[str]) -> dict[str, str]:
 
 
 @app.command("sla")
-def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", help="the SOW's source path, as indexed"),
-        metrics: Path = typer.Option(..., "--metrics", help="tickets or daily KPI rows (.csv, .xlsx)"),
-        as_json: bool = typer.Option(False, "--json"), mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC,
+def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", metavar="SOW", help="the SOW's source path, as indexed"),
+        metrics: Path = typer.Option(..., "--metrics", metavar="FILE", help="tickets or daily KPI rows (.csv, .xlsx)"),
+        as_json: bool = json_option(), mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC,
         month: Optional[str] = _MONTH,
-        tz: str = typer.Option("UTC", "--timezone", help="zone of naive timestamps and of the window"),
-        fees: Optional[str] = typer.Option(None, "--fees", help="monthly fees, e.g. email=120000,chat=90000,total=318000")):
-    """SLA adherence per metric, service credits, cap and earn-back, each cited to its clause."""
+        tz: str = typer.Option("UTC", "--timezone", metavar="ZONE", help="zone of naive timestamps and of the window"),
+        fees: Optional[str] = typer.Option(None, "--fees", metavar="LINE=AMOUNT,...",
+                                           help="monthly fees, e.g. email=120000,chat=90000,total=318000")):
+    """SLA adherence and service credits, each cited.
+
+    Per metric, with the credit cap and earn-back, each cited to its clause."""
+    from rich.table import Table
+
+    from assistant.drafting.incident import SlaWindow
+    from assistant.drafting.metrics import parse_mapping
+    from assistant.drafting.sla_text import actual_text, credit_text, outcome_text, target_text
+
     state = _state(ctx)
     window = SlaWindow(month=month, timezone=tz) if month else SlaWindow(timezone=tz)
     try:

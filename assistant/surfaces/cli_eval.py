@@ -13,26 +13,43 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import _state, app, err
+from assistant.surfaces.cli import APP_OPTIONS, JSON_HELP, _state, app, err
 from assistant.surfaces.cli import out as _term
+from assistant.surfaces.cli_console import LazyConsole
 
-# Reports are often redirected to a file: don't squeeze the tables into 80 columns there.
-out = _term if _term.is_terminal else Console(width=180)
 
-eval_app = typer.Typer(no_args_is_help=True, help="Measure retrieval and answer quality on a corpus folder.")
+def _report_console():
+    from rich.console import Console
+
+    # Reports are often redirected to a file: don't squeeze the tables into 80 columns there.
+    return _term.console if _term.is_terminal else Console(width=180)
+
+
+out = LazyConsole(_report_console)
+
+
+def Table(*args, **kwargs):  # noqa: N802 - rich's Table, imported when a report is printed
+    from rich.table import Table as RichTable
+
+    return RichTable(*args, **kwargs)
+
+eval_app = typer.Typer(help="Measure retrieval and answer quality on a corpus.", **APP_OPTIONS)
 app.add_typer(eval_app, name="eval")
 
 _REPO = Path(__file__).resolve().parents[2]
 
-CorpusArg = typer.Argument(..., help="corpus folder (ingested recursively into a cached eval home)")
-HomeOpt = typer.Option(None, "--home", help="eval home (default: evals/out/homes/<corpus+pipeline hash>)")
-JsonOpt = typer.Option(False, "--json", help="print one JSON object")
+CorpusArg = typer.Argument(..., metavar="CORPUS", help="corpus folder (ingested recursively into a cached eval home)")
+HomeOpt = typer.Option(None, "--home", metavar="DIR", help="eval home (default: evals/out/homes/<corpus+pipeline hash>)")
+JsonOpt = typer.Option(False, "--json", help=JSON_HELP)
 SkipOpt = typer.Option(False, "--skip-ingest", help="use the home as it is (no incremental re-ingest)")
-SaveOpt = typer.Option(None, "--save", help="also write the JSON report to this file")
+SaveOpt = typer.Option(None, "--save", metavar="FILE", help="also write the JSON report to this file")
+LimitHelp = "first N {} only (a quick run)"
+KListHelp = "the cut-offs k to report, comma-separated"
+OocHelp = "unanswerable questions (JSONL; default: evals/questions/out_of_corpus.jsonl)"
+QuestionsHelp = "JSONL: id, question, source, must_contain (default: the evals/questions file matching CORPUS)"
+RerankOpt = typer.Option(False, "--rerank", help="search through the passage judge, as ask does")
 
 
 def _evals():
@@ -60,24 +77,16 @@ def _parse_ks(value: str) -> list[int]:
     return ks
 
 
-def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool):
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool, rerank: bool = False):
+    from assistant.surfaces.cli_progress import ingest_progress
 
     ev = _evals()
-    bar = Progress(TextColumn("[bold]ingest"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                   console=err, disable=quiet or not err.is_terminal, transient=True)
-    with bar:
-        task = bar.add_task("files", total=None)
-
-        def progress(event: str, n: int) -> None:
-            if event == "total":
-                bar.update(task, total=n)
-            elif event == "file":
-                bar.advance(task, n)
-
-        state = _state(ctx)
-        return ev.harness.open_run(corpus, home=home, config=state.config, ingest=not skip_ingest,
-                                   progress=progress, roles=state.caller.roles)
+    state = _state(ctx)
+    with ingest_progress(err.console, quiet=quiet) as progress:
+        run = ev.harness.open_run(corpus, home=home, config=state.config, ingest=not skip_ingest,
+                                  progress=progress, roles=state.caller.roles)
+    run.rerank = rerank
+    return run
 
 
 def _require(path: Path, what: str) -> Path:
@@ -123,6 +132,8 @@ def print_meta(meta: dict) -> None:
               f"v{meta['chunker_version']}", highlight=False)
     out.print(f"[bold]retrieval[/bold] {meta['retrieval']}  [bold]answering[/bold] {meta['answering']} "
               f"llm={meta['llm']}", highlight=False)
+    if meta.get("judge") is not None:
+        out.print(f"[bold]judge[/bold] {meta['judge']}  search reranked={meta.get('rerank', False)}", highlight=False)
     out.print(f"[bold]as[/bold] {','.join(meta['roles'])} (reads {', '.join(meta['collections'])})", highlight=False)
     out.print(f"[bold]git[/bold] {meta['git']}  [bold]home[/bold] {meta['home']}  ingest={ingest} "
               f"({meta['ingest_seconds']} s)  at {meta['at']}", highlight=False)
@@ -256,9 +267,9 @@ def print_calibration(cal: dict) -> None:
 
 
 def _run_and_report(ctx: typer.Context, corpus: Path, home: Optional[Path], as_json: bool, skip_ingest: bool,
-                    save: Optional[Path], evaluate, printer) -> None:
+                    save: Optional[Path], evaluate, printer, rerank: bool = False) -> None:
     """Open the eval home for CORPUS, run `evaluate(run)`, then save and print its report with the run's metadata."""
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    run = _open(ctx, corpus, home, as_json, skip_ingest, rerank)
     try:
         rep = evaluate(run)
         payload = {"meta": run.metadata(), **rep}
@@ -273,54 +284,53 @@ def _run_and_report(ctx: typer.Context, corpus: Path, home: Optional[Path], as_j
 # -- commands ----------------------------------------------------------------------------------
 @eval_app.command("legalbench")
 def legalbench_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
-                   k_list: str = typer.Option("1,4,8,16,32,64", "--k-list"),
-                   limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N queries only"),
+                   k_list: str = typer.Option("1,4,8,16,32,64", "--k-list", metavar="K,K,...", help=KListHelp),
+                   limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help=LimitHelp.format("queries")),
                    only_txt: bool = typer.Option(False, "--only-txt", help="retrieve from .txt documents only"),
                    home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-                   save: Optional[Path] = SaveOpt):
+                   save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """LegalBench-RAG (CUAD subset): character precision/recall at k over the whole index."""
     ks = _parse_ks(k_list)
     ev = _evals()
     _require(corpus / ev.legalbench.QUERIES_FILE, "LegalBench-RAG queries")
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.legalbench.run_legalbench(run, ks, limit, only_txt), print_legalbench)
+                    lambda run: ev.legalbench.run_legalbench(run, ks, limit, only_txt), print_legalbench, rerank)
 
 
 @eval_app.command("cuad")
-def cuad_cmd(ctx: typer.Context, corpus: Path = CorpusArg, k_list: str = typer.Option("1,5,10", "--k-list"),
-             limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N contracts only"),
+def cuad_cmd(ctx: typer.Context, corpus: Path = CorpusArg, k_list: str = typer.Option("1,5,10", "--k-list", metavar="K,K,...", help=KListHelp),
+             limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help=LimitHelp.format("contracts")),
              home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-             save: Optional[Path] = SaveOpt):
+             save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """CUAD clause categories: recall/hit at k of gold spans, retrieval restricted to the contract."""
     ks = _parse_ks(k_list)
     ev = _evals()
     _require(corpus / ev.cuad.ANNOTATIONS_FILE, "CUAD annotations")
     _require(corpus / ev.cuad.DESCRIPTIONS_FILE, "CUAD category descriptions")
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.cuad.run_cuad(run, ks, limit), print_cuad)
+                    lambda run: ev.cuad.run_cuad(run, ks, limit), print_cuad, rerank)
 
 
 @eval_app.command("process")
 def process_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
-                questions: Optional[Path] = typer.Option(
-                    None, "--questions",
-                    help="JSONL: id, question, source, must_contain (default: the evals/questions file matching CORPUS)"),
-                k: int = typer.Option(5, "--k", min=1, max=50), limit: Optional[int] = typer.Option(None, "--limit", min=1),
+                questions: Optional[Path] = typer.Option(None, "--questions", metavar="FILE", help=QuestionsHelp),
+                k: int = typer.Option(5, "--k", min=1, max=50, metavar="K", help="passages per question"),
+                limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help=LimitHelp.format("questions")),
                 home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-                save: Optional[Path] = SaveOpt):
+                save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """Process questions: recall@1, recall@5 and MRR of a passage from the right file holding the answer."""
     ev = _evals()
     qfile = _questions(corpus, questions)
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,
-                    lambda run: ev.process.run_process(run, qfile, k, limit), print_process)
+                    lambda run: ev.process.run_process(run, qfile, k, limit), print_process, rerank)
 
 
 @eval_app.command("answers")
 def answers_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
-                questions: Optional[Path] = typer.Option(None, "--questions", help="answerable questions (JSONL)"),
-                out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus", help="unanswerable questions (JSONL)"),
+                questions: Optional[Path] = typer.Option(None, "--questions", metavar="FILE", help=QuestionsHelp),
+                out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus", metavar="FILE", help=OocHelp),
                 calibrate: bool = typer.Option(False, "--calibrate", help="also print the refusal-threshold calibration"),
-                limit: Optional[int] = typer.Option(None, "--limit", min=1),
+                limit: Optional[int] = typer.Option(None, "--limit", min=1, metavar="N", help=LimitHelp.format("questions")),
                 home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
                 save: Optional[Path] = SaveOpt):
     """Answer checks through ask: refusals, false refusals, citation validity, expected phrase."""
@@ -333,15 +343,15 @@ def answers_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
 
 @eval_app.command("all")
 def all_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
-            questions: Optional[Path] = typer.Option(None, "--questions"),
-            out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus"),
+            questions: Optional[Path] = typer.Option(None, "--questions", metavar="FILE", help=QuestionsHelp),
+            out_of_corpus: Optional[Path] = typer.Option(None, "--out-of-corpus", metavar="FILE", help=OocHelp),
             home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
-            save: Optional[Path] = SaveOpt):
+            save: Optional[Path] = SaveOpt, rerank: bool = RerankOpt):
     """Every eval whose inputs exist for CORPUS (LegalBench both modes, CUAD, process, answers + calibration)."""
     ev = _evals()
     qfile = questions or ev.harness.find_question_file(corpus)
     ooc = out_of_corpus or ev.harness.QUESTIONS / "out_of_corpus.jsonl"
-    run = _open(ctx, corpus, home, as_json, skip_ingest)
+    run = _open(ctx, corpus, home, as_json, skip_ingest, rerank)
     results: dict[str, dict] = {}
     try:
         if (corpus / ev.legalbench.QUERIES_FILE).is_file():

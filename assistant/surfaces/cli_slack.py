@@ -9,13 +9,15 @@ import logging
 
 import typer
 
-from assistant.config import ConfigError
+from assistant.errors import ConfigError
 from assistant.surfaces.cli import _state, app, err
 
 
 @app.command("slack")
-def slack(ctx: typer.Context, workers: int = typer.Option(4, "--workers", min=1, max=32, help="threads answering questions")):
-    """Run the Slack bot in Socket Mode (mentions, DMs, /ask, /clause, /rca, /escalate)."""
+def slack(ctx: typer.Context, workers: int = typer.Option(4, "--workers", min=1, max=32, metavar="N", help="threads answering questions")):
+    """Run the Slack bot in Socket Mode.
+
+    Mentions, DMs, /ask, /clause, /rca and /escalate; no public URL needed."""
     from slack_bolt.adapter.socket_mode import SocketModeHandler
 
     from assistant.surfaces.slack.app import SlackEnv, build_slack_app

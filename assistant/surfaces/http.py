@@ -23,7 +23,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from assistant.errors import AssistantError
+from assistant.errors import AssistantError, validation_message
 from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
@@ -47,15 +47,17 @@ which collections it reads. Errors are `{"error": {"code", "message"}, "request_
 carries `X-Request-ID` (send your own to correlate)."""
 
 
-def create_app(service: AssistantService) -> FastAPI:
-    """One app per service. Reads BPO_API_KEYS now (not at import), so tests and workers configure it."""
+def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAPI:
+    """One app per service. `keys` default: BPO_API_KEYS read now (not at import), so tests and
+    workers configure it; `serve` passes the local admin key when none is configured."""
     app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION, lifespan=_serving(service),
                   openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
     app.state.service = service
-    app.state.api_keys = KeyRing.from_env(os.environ)
+    app.state.api_keys = keys if keys is not None else KeyRing.from_env(os.environ)
     app.state.metrics = HttpMetrics()
     if not app.state.api_keys.keys:
         log.warning("BPO_API_KEYS is empty: every /v1 route will answer 401")
+    _warn_unknown_roles(app.state.api_keys, service)
     _install_error_handlers(app)
     app.add_middleware(ApiKeyGate, keys=app.state.api_keys)
     app.add_middleware(JsonBodyLimitResponse)
@@ -81,6 +83,20 @@ def _serving(service: AssistantService):
                 release_embedded_home(service.settings.home)
 
     return lifespan
+
+
+def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
+    # Not an error: a key whose role reads nothing is deny-by-default working. But a typo in
+    # BPO_API_KEYS should not go unnoticed (the key is never quoted, only its label).
+    access = getattr(service, "access", None)  # a stand-in service (the app's own tests) may have none
+    if not keys.keys or access is None:
+        return
+    known = access.known_roles()
+    for key in keys.keys:
+        unknown = sorted(key.roles - known)
+        if unknown:
+            log.warning(json.dumps({"event": "api_key_unknown_roles", "key": key.label, "roles": unknown,
+                                    "known_roles": sorted(known)}))
 
 
 # -- routers --------------------------------------------------------------------------------
@@ -133,13 +149,8 @@ async def _assistant_error(request: Request, exc: AssistantError):
 
 
 async def _validation_error(request: Request, exc: RequestValidationError):
-    problems = exc.errors()
-    first = problems[0] if problems else {"loc": (), "msg": "invalid request"}
-    where = ".".join(str(p) for p in first.get("loc", ()))
-    message = f"{where}: {first.get('msg', 'invalid')}" if where else str(first.get("msg", "invalid request"))
-    if len(problems) > 1:
-        message += f" (and {len(problems) - 1} more)"
-    return error_response(422, "invalid_input", message[:500], request_id_of(request))
+    # One line: the field, the value sent and what is allowed ("body.k = 0: Input should be ...").
+    return error_response(422, "invalid_input", validation_message(exc)[:500], request_id_of(request))
 
 
 async def _http_error(request: Request, exc: StarletteHTTPException):
@@ -268,7 +279,23 @@ def _route_template(scope: Scope) -> str:
     # in its own scope entry; the route's own path is the fallback (and the same for our routers).
     effective = scope.get("fastapi", {}).get("effective_route_context")
     path = getattr(effective, "path", None) or getattr(scope.get("route"), "path", None)
-    return path or _plain_route_path(scope) or "<unmatched>"
+    return path or _plain_route_path(scope) or _template_matching(scope) or "<unmatched>"
+
+
+def _template_matching(scope: Scope) -> str | None:
+    """The template of the documented route the path would have reached: the API-key gate answers
+    401 before routing, and a refused request must still be counted and logged under its route."""
+    app = scope.get("app")
+    if app is None or not hasattr(app, "openapi"):
+        return None
+    templates = getattr(app.state, "route_templates", None)
+    if templates is None:
+        from starlette.routing import compile_path
+
+        # The OpenAPI paths are the public templates (FastAPI caches the document after the first build).
+        templates = [(compile_path(path)[0], path) for path in app.openapi().get("paths", {})]
+        app.state.route_templates = templates
+    return next((path for regex, path in templates if regex.match(scope["path"])), None)
 
 
 def _plain_route_path(scope: Scope) -> str | None:

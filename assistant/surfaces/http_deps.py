@@ -43,6 +43,7 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     Unauthorized: 401,
     errors.Forbidden: 403,
     errors.NotFound: 404,
+    errors.NothingIndexed: 409,  # the state of the store, not the request, is what is wrong
     errors.PayloadTooLarge: 413,
     errors.UnsupportedMedia: 415,
     errors.UpstreamError: 502,
@@ -92,6 +93,7 @@ _ERROR_EXAMPLES = {
     401: ("unauthorized", "missing or invalid API key"),
     403: ("forbidden", "this role may not change the indexed documents"),
     404: ("not_found", "no document with id 3f2a9c1e"),
+    409: ("nothing_indexed", "nothing is indexed yet: run `bpo-assistant ingest PATH`"),
     413: ("payload_too_large", "the file is larger than 20971520 bytes"),
     415: ("unsupported_file_type", "unsupported file type: .exe"),
     422: ("invalid_input", "body.k: Input should be less than or equal to 50"),
@@ -137,12 +139,16 @@ class KeyRing:
         return self.resolve(token) if scheme.lower() == "bearer" and token else None
 
     def resolve(self, presented: str) -> ApiKey | None:
-        digest = hashlib.sha256(presented.encode("utf-8")).digest()
+        digest = key_digest(presented)
         match = None
         for key in self.keys:  # no early exit: the time taken does not reveal which key matched
             if hmac.compare_digest(key.digest, digest):
                 match = key
         return match
+
+
+def key_digest(key: str) -> bytes:
+    return hashlib.sha256(key.encode("utf-8")).digest()
 
 
 def parse_api_keys(raw: str) -> list[ApiKey]:
@@ -156,7 +162,7 @@ def parse_api_keys(raw: str) -> list[ApiKey]:
         roles = frozenset(r.strip() for r in role_text.split("+") if r.strip())
         if not sep or not key or not roles:
             raise ConfigError(f"{API_KEYS_ENV}: entry {n} is not key:role[+role]")
-        digest = hashlib.sha256(key.encode("utf-8")).digest()
+        digest = key_digest(key)
         if digest in keys:
             raise ConfigError(f"{API_KEYS_ENV}: entry {n} repeats an earlier key")
         keys[digest] = ApiKey(digest, "key-" + digest.hex()[:10], roles)

@@ -21,7 +21,7 @@ sys.path.insert(0, str(REPO))
 from evals.bench.search_bench import bench_embedder, print_report, summarise  # noqa: E402
 from evals.harness import QUESTIONS, find_question_file, open_run, read_jsonl  # noqa: E402
 
-TARGET_P95_MS = 300.0
+TARGET_P95_MS = 400.0  # issue 23: with the passage judge re-scoring 20 passages and 12 units
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -50,6 +50,8 @@ def main(argv: list[str] | None = None) -> int:
             service.ask(q, caller)
         all_ms, answered_ms, refused_ms = [], [], []
         for i in range(args.n):
+            if service.retriever.judge is not None:
+                service.retriever.judge.clear_cache()  # a repeated question must pay the judge again
             t = time.perf_counter()
             answer = service.ask(questions[i % len(questions)], caller)
             ms = (time.perf_counter() - t) * 1000

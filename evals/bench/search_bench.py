@@ -60,6 +60,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--role", default="admin")
     ap.add_argument("--home", type=Path)
     ap.add_argument("--threads", type=int, help="torch intra-op threads for the model (default: config embedding.threads)")
+    ap.add_argument("--rerank", action="store_true", help="through the passage judge (as ask does); its cache is "
+                                                           "cleared before each query so every query pays the judge")
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
@@ -73,12 +75,14 @@ def main(argv: list[str] | None = None) -> int:
         service = run.service
         service.warm_up()
         for q in queries[:5]:
-            service.search(q, caller, k=args.k)
+            service.search(q, caller, k=args.k, rerank=args.rerank)
         search_ms, embed_ms, results = [], [], 0
         for i in range(args.n):
             q = queries[i % len(queries)]
             t = time.perf_counter()
-            response = service.search(q, caller, k=args.k)
+            if args.rerank and service.retriever.judge is not None:
+                service.retriever.judge.clear_cache()
+            response = service.search(q, caller, k=args.k, rerank=args.rerank)
             search_ms.append((time.perf_counter() - t) * 1000)
             results += len(response.results)
         for i in range(min(args.n, 100)):

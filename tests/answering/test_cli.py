@@ -101,10 +101,19 @@ def test_chat_with_an_llm_sends_the_first_turn_to_the_rewriter(sample_service, f
     config_file = tmp_path / "config.yaml"
     config_file.write_text(yaml.safe_dump(config))
 
+    said = {}
+
     def answer_citing(word):
+        # A sentence of the evidence that names `word`, cited: what a faithful model would write
+        # (a vague "it is in the runbook [n]" is dropped as unsupported by the passage).
         def reply(body):
-            n = next(n for n, _, text in Recorded("", {}, body).documents() if word in text)
-            return f"The {word} escalation path is in the runbook [{n}]."
+            for n, _, text in Recorded("", {}, body).documents():
+                lines = [re.sub(r"^\s*\d+\.\s+", "", x).strip(" |#*-") for x in text.splitlines()
+                         if word in x and len(x.split()) >= 6]
+                if lines:
+                    said[word] = " ".join(lines[0].replace("|", " ").split()).rstrip(".")
+                    return f"{said[word]} [{n}]."
+            raise AssertionError(f"{word} is in no evidence passage")
         return reply
 
     rewritten = "What is the escalation path for a SEV-2 chat backlog?"
@@ -114,9 +123,9 @@ def test_chat_with_an_llm_sends_the_first_turn_to_the_rewriter(sample_service, f
     first, rewrite, second = llm.requests
     assert not first.is_rewrite and rewrite.is_rewrite and not second.is_rewrite
     assert "user: What is the escalation path for a SEV-1 chat backlog?" in rewrite.user
-    assert "assistant: The SEV-1 escalation path is in the runbook [" in rewrite.user  # the verified first answer
+    assert f"assistant: {said['SEV-1']} [" in rewrite.user  # the verified first answer
     assert rewrite.user.rstrip().endswith("Last message: and for SEV-2?")
     assert second.user.rstrip().endswith(f"Question: {rewritten}")
     turns = _turns(result.stdout)
-    assert "The SEV-1 escalation path is in the runbook" in turns[0]
-    assert "The SEV-2 escalation path is in the runbook" in turns[1]
+    assert said["SEV-1"][:40] in " ".join(turns[0].split())
+    assert said["SEV-2"][:40] in " ".join(turns[1].split())

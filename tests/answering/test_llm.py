@@ -267,3 +267,41 @@ def test_no_history_means_no_rewrite_call(llm_service, llm):
     llm.script(cite(RESOLVED_PHRASE, 'A SEV-1 is resolved once "{phrase}" [{n}].'))
     answer = llm_service.ask(RESOLVED_Q, admin(), history=[])
     assert len(llm.requests) == 1 and not llm.requests[0].is_rewrite and answer.standalone_question is None
+
+
+# -- support: every kept sentence rests on the passage it cites (the judge) ---------------------
+
+UPDATE_Q = "How often are status updates sent during a SEV-2 chat backlog?"
+UPDATE_PHRASE = "Every 60 minutes"
+
+
+def test_a_fabricated_sentence_citing_a_real_passage_is_refused(llm_service, llm):
+    llm.script(cite(UPDATE_PHRASE, "Lumen provides free on-site pizza for the agents every Friday [{n}]."))
+    answer = llm_service.ask(UPDATE_Q, admin())
+    assert answer.grounded is False and answer.citations == []
+    assert any("pizza" in f for f in answer.flagged)
+
+
+def test_a_partly_supported_reply_keeps_only_the_supported_sentence(llm_service, llm):
+    llm.script(cite(UPDATE_PHRASE, "During a SEV-2 backlog, status updates go out every 60 minutes [{n}]. "
+                                   "Every update must also be translated into Klingon by the vendor's poet [{n}]."))
+    answer = llm_service.ask(UPDATE_Q, admin())
+    assert answer.grounded and "60 minutes" in answer.answer and "Klingon" not in answer.answer
+    assert any("Klingon" in f for f in answer.flagged)
+    assert_well_cited(llm_service, answer, contiguous=False)
+
+
+def test_a_fully_supported_paraphrase_is_kept_whole(llm_service, llm):
+    llm.script(cite(RESOLVED_PHRASE, "A SEV-1 backlog counts as resolved once chat wait time has stayed below five "
+                                     "minutes for half an hour [{n}]. The email backlog older than 24 hours must also "
+                                     "be below 3,000 [{n}]."))
+    answer = llm_service.ask(RESOLVED_Q, admin())
+    assert answer.grounded and answer.flagged == [] and "3,000" in answer.answer
+
+
+def test_a_citation_without_a_quote_quotes_the_supporting_sentence_not_the_heading(llm_service, llm):
+    llm.script(cite(RESOLVED_PHRASE, "A SEV-1 backlog counts as resolved once chat wait time has stayed below five "
+                                     "minutes for half an hour [{n}]."))
+    answer = llm_service.ask(RESOLVED_Q, admin())
+    (citation,) = answer.citations
+    assert "stayed below 5 minutes" in citation.quote and not citation.quote.lstrip().startswith("#")

@@ -67,6 +67,23 @@ def test_cli_obligations_json_to_stdout_and_key_terms_and_sla(run):
     assert result.exit_code == 0 and len(json.loads(result.stdout)["terms"]) == 9
 
 
+def test_cli_obligations_without_a_format_is_a_table_to_read_not_json(run, monkeypatch):
+    from assistant.surfaces import cli
+
+    monkeypatch.setattr(cli.out, "width", 100)
+    result = run("obligations", "--contract", MSA)
+    assert result.exit_code == 0, result.output
+    text = result.stdout
+    assert not text.lstrip().startswith("{") and MSA in text and "5.3" in text
+    summary = text.strip().splitlines()[-1]
+    assert summary.endswith("rights; the full register with quotes: --format csv|xlsx|json") and " obligations and " in summary
+    exported = json.loads(run("obligations", "--contract", MSA, "--format", "json").stdout)
+    assert summary.startswith(f"{len(exported['obligations'])} obligations and {len(exported['rights'])} rights")
+    assert max(len(line) for line in text.splitlines()) <= 100
+    assert {o["clause_no"] for o in exported["obligations"]} <= set(text.split())  # every clause is listed
+    assert run("obligations", "--out", "o.csv").exit_code != 0  # --out exports: it needs a --format
+
+
 def test_cli_agent_role_cannot_read_contracts(run):
     result = run("clauses", "--type", "Audit Rights", "--contract", MSA, role="bpo_agent")
     assert result.exit_code != 0 and "no contract named" in result.exception.message

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import REPO, SAMPLE, SHARED
+from tests.conftest import REPO, SAMPLE, SHARED, shared_judge
 
 SLICE_CONTRACTS = [  # the three smallest contracts that LegalBench-RAG queries point into
     "contracts/FLOTEKINDUSTRIESINCCN_05_09_2019-EX-10.1-SUPPLY AGREEMENT.txt",
@@ -59,7 +59,7 @@ def sample_home(tmp_path_factory) -> Path:
 def sample_run(sample_corpus, sample_home, embedder):
     from evals.harness import open_run
 
-    run = open_run(sample_corpus, home=sample_home, embedder=embedder)
+    run = open_run(sample_corpus, home=sample_home, embedder=embedder, judge=shared_judge())
     assert not run.ingest_summary.partial, run.ingest_summary
     yield run
     run.close()

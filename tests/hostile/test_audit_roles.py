@@ -56,9 +56,15 @@ def test_cli_audit_shows_anyone_else_only_their_own_events(asked):
     assert [e["question"] for e in _events(asked, "legal")] == [CONTRACT_QUESTION]
 
 
-@pytest.mark.parametrize("role", ["", "no_such_role", "internal"])
+@pytest.mark.parametrize("role", ["", "internal"])
 def test_cli_audit_shows_a_role_without_events_nothing(asked, role):
     assert _events(asked, role) == []
+
+
+def test_cli_audit_as_an_unknown_role_is_refused_and_shows_nothing(asked):
+    result = CliRunner().invoke(app, ["--config", str(REPO / "config.yaml"), "--as", "no_such_role", "audit", "--json"],
+                                env={"BPO_ASSISTANT_HOME": str(asked)})
+    assert result.exit_code != 0 and CONTRACT_QUESTION not in result.output
 
 
 def test_http_audit_gives_each_key_its_own_events_and_an_admin_all(sample_service, embedder, tmp_path):

@@ -6,6 +6,7 @@ session), so a server that uploads or deletes never changes what another test se
 
 from __future__ import annotations
 
+import json
 import shutil
 import socket
 import threading
@@ -118,3 +119,14 @@ def api(indexed) -> Iterator[str]:
 def client(api) -> Iterator[httpx.Client]:
     with httpx.Client(base_url=api, timeout=60) as c:
         yield c
+
+
+def wait_for_log_line(caplog, request_id: str) -> dict:
+    # The line is written after the last byte is sent, so it can trail the response slightly.
+    deadline = time.monotonic() + 5
+    while time.monotonic() < deadline:
+        for rec in list(caplog.records):
+            if rec.name == "assistant.http" and request_id in rec.getMessage():
+                return json.loads(rec.getMessage())
+        time.sleep(0.02)
+    raise AssertionError("no log line for the request")

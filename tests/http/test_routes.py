@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
-from tests.http.conftest import auth
+from tests.http.conftest import auth, wait_for_log_line
 
 
 def test_healthz_needs_no_key(client):
@@ -87,7 +86,7 @@ def test_request_id_is_echoed_when_sane_and_generated_otherwise(client):
 def test_one_structured_log_line_per_request_without_text_or_keys(client, caplog):
     with caplog.at_level(logging.INFO, logger="assistant.http"):
         r = client.post("/v1/search", json={"query": "chargeback evidence deadline"}, headers=auth("internal"))
-        line = _wait_for_log_line(caplog, r.headers["x-request-id"])
+        line = wait_for_log_line(caplog, r.headers["x-request-id"])
     assert line["route"] == "/v1/search" and line["status"] == 200 and line["method"] == "POST"
     assert line["caller"].startswith("key-") and isinstance(line["ms"], float)
     raw = " ".join(rec.getMessage() for rec in caplog.records)
@@ -121,17 +120,6 @@ def test_openapi_documents_bearer_auth_and_examples(client):
 def test_plain_starlette_routes_are_labelled_by_their_path(client):
     client.get("/openapi.json")
     assert 'route="/openapi.json",status="200"' in client.get("/metrics").text
-
-
-def _wait_for_log_line(caplog, request_id: str) -> dict:
-    # The line is written after the last byte is sent, so it can trail the response slightly.
-    deadline = time.monotonic() + 5
-    while time.monotonic() < deadline:
-        for rec in list(caplog.records):
-            if rec.name == "assistant.http" and request_id in rec.getMessage():
-                return json.loads(rec.getMessage())
-        time.sleep(0.02)
-    raise AssertionError("no log line for the request")
 
 
 def parse_sse(text: str) -> list[tuple[str, dict]]:

@@ -7,6 +7,8 @@ same question asked by a dozen role sets is encoded once.
 
 from __future__ import annotations
 
+from tests.conftest import shared_judge
+
 import logging
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -65,7 +67,7 @@ def canary(tmp_path_factory, embedder) -> CanaryEnv:
     corpus = write_corpus(root / "corpus")
     config = write_config(root / "config.yaml", slack=SLACK_SETTINGS)
     settings = load_settings(config, home=str(root / "home"))
-    service = AssistantService.build(settings, embedder=MemoEmbedder(embedder))
+    service = AssistantService.build(settings, embedder=MemoEmbedder(embedder), judge=shared_judge())
 
     # Everything logged during ingest (any logger, DEBUG) is kept: secrets must not be in it.
     records = _Records()

@@ -7,6 +7,8 @@ once the fix lands they pass, strict xfail turns that into a failure, and the ma
 
 from __future__ import annotations
 
+from tests.conftest import shared_judge
+
 import dataclasses
 import json
 import logging
@@ -142,7 +144,7 @@ def _cli(args: list[str], monkeypatch, canary) -> str:
     return result.stdout
 
 
-@pytest.mark.parametrize("role", ["bpo_agent", "legal", "hr_partner", "unknown_role", "bpo_agent,legal", ""])
+@pytest.mark.parametrize("role", ["bpo_agent", "legal", "hr_partner", "bpo_agent,legal", ""])
 def test_cli_as_role_reads_only_that_roles_collections(canary, monkeypatch, role):
     roles = frozenset(r for r in role.split(",") if r)
     allowed = readable(roles)
@@ -155,6 +157,20 @@ def test_cli_as_role_reads_only_that_roles_collections(canary, monkeypatch, role
     docs = json.loads(_cli(["--config", str(canary.config), "--as", role, "documents", "--json"], monkeypatch, canary))
     sources = {d["source"] for d in (docs["documents"] if isinstance(docs, dict) else docs)}
     assert sources == {c.source for c in CANARIES if c.collection in allowed}
+
+
+@pytest.mark.parametrize("role", ["unknown_role", "bpo_agent,legall"])
+def test_cli_unknown_role_is_an_error_naming_the_known_roles_not_an_empty_result(canary, monkeypatch, role):
+    from typer.testing import CliRunner
+
+    from assistant.errors import InvalidInput
+    from assistant.surfaces import cli
+
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(canary.service.settings.home))
+    result = CliRunner().invoke(cli.app, ["--config", str(canary.config), "--as", role, "search", CANARIES[0].token, "--json"])
+    assert result.exit_code != 0 and result.stdout == "" and isinstance(result.exception, InvalidInput)
+    unknown = role.split(",")[-1]
+    assert str(result.exception).startswith(f"unknown role {unknown} (known roles: admin, bpo_agent, coordinator, hr_partner,")
 
 
 def test_cli_defaults_to_admin_and_finds_config_through_the_environment(canary, monkeypatch):
@@ -235,7 +251,7 @@ def _tiny_service(tmp_path, embedder, files: dict[str, str], **overrides):
         (corpus / rel).write_text(text, encoding="utf-8")
     config = write_config(tmp_path / "config.yaml")
     service = AssistantService.build(load_settings(config, home=str(tmp_path / "home"), **overrides),
-                                     embedder=MemoEmbedder(embedder))
+                                     embedder=MemoEmbedder(embedder), judge=shared_judge())
     summary = service.ingest(corpus, as_roles("admin"))
     assert summary.count("indexed") == len(files), summary
     return service

@@ -7,6 +7,8 @@ config (tests/security/canaries.py), not from assistant.access, so a bug there c
 
 from __future__ import annotations
 
+from tests.conftest import shared_judge
+
 import json
 import logging
 
@@ -194,7 +196,7 @@ def test_an_upload_lands_in_the_partition_its_name_chooses(canary, tmp_path, emb
 
     home = tmp_path / "home"
     shutil.copytree(canary.service.settings.home, home)
-    service = AssistantService.build(load_settings(canary.config, home=str(home)), embedder=MemoEmbedder(embedder))
+    service = AssistantService.build(load_settings(canary.config, home=str(home)), embedder=MemoEmbedder(embedder), judge=shared_judge())
     try:
         admin = caller_for(frozenset({"admin"}))
         token = "CANARY-UPLOAD1"

@@ -95,7 +95,8 @@ def test_control_sequences_from_questions_and_documents_are_escaped(slack):
     text = all_text([reply])
     assert "&lt;!channel&gt;" in text and "&lt;@U123&gt;" in text
     answer_text = reply.block("answer")["text"]["text"]
-    assert "shift lead posts &lt;!channel&gt;" in answer_text  # from the document, not the echoed question
+    # From the document, not the echoed question: either of its sentences carries a control sequence.
+    assert "shift lead posts &lt;!channel&gt;" in answer_text or "&lt;http://evil.example|" in answer_text, answer_text
     assert "broadcast-etiquette" in _sources_text(reply)
     for call in slack.fake.calls:
         assert "<!channel>" not in call.dump and "<@U123>" not in call.dump and "<http://evil" not in call.dump

@@ -11,9 +11,9 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field, StrictBool
 
-from assistant.errors import AssistantError
+from assistant.errors import MAX_QUESTION_CHARS, AssistantError
 from assistant.models import Answer, Caller, SearchFilters, Turn
-from assistant.service import MAX_QUESTION_CHARS, AssistantService
+from assistant.service import AssistantService
 from assistant.text_input import ApiRequest
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_body, error_responses, request_id_of, status_for
 
@@ -61,7 +61,7 @@ _SSE_EXAMPLE = ('event: delta\ndata: {"text": "A 5% service credit applies"}\n\n
                          "stream started arrives as an `error` event with the JSON error body.",
              responses={200: {"content": {"application/json": {"example": _ANSWER_EXAMPLE},
                                           SSE: {"schema": {"type": "string"}, "example": _SSE_EXAMPLE}}},
-                        **error_responses(401, 422, 502, 504)})
+                        **error_responses(401, 409, 422, 502, 504)})
 def ask(body: Annotated[AskRequest, Body(openapi_examples=_REQUEST_EXAMPLES)], request: Request,
         service: ServiceDep, caller: CallerDep):
     if not (body.stream or SSE in request.headers.get("accept", "")):

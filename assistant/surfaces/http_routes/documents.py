@@ -102,7 +102,11 @@ def ingest(service: ServiceDep, caller: CallerDep, metrics: MetricsDep) -> Inges
 
 async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
     """(relative name, bytes) of the one uploaded file; stops reading once the body passes the limit."""
-    if not request.headers.get("content-type", "").lower().startswith("multipart/form-data"):
+    content_type = request.headers.get("content-type", "").lower()
+    if not content_type and request.headers.get("content-length", "0") in ("", "0"):
+        # No body at all is a request that forgot the file (422), not one in the wrong format (415).
+        raise InvalidInput("no file: send it as multipart/form-data in a field named 'file'")
+    if not content_type.startswith("multipart/form-data"):
         raise UnsupportedMedia("send the file as multipart/form-data in a field named 'file'")
     cap = limit + MULTIPART_OVERHEAD
     declared = request.headers.get("content-length", "")
