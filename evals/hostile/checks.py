@@ -67,7 +67,8 @@ def hostile_files(work: Path, scale: str, config: Path) -> tuple[list[Row], dict
     metrics = {"files": len(expectations), "seconds": round(seconds, 1), "report": report is not None,
                "stderr_tail": stderr.strip().splitlines()[-1:] if report is None else [],
                "peak_tree_rss_mb": round(watch.peak_tree / 2**20), "peak_process_rss_mb": round(watch.peak_process / 2**20),
-               "max_file_seconds": max((f.get("seconds") or 0 for f in (report or {}).get("files", [])), default=0)}
+               "max_file_seconds": max((f.get("seconds") or 0 for f in (report or {}).get("files", [])), default=0),
+               "peak_rss_mb_by_process": {k: round(v / 2**20) for k, v in sorted(watch.peaks.items(), key=lambda kv: -kv[1])[:3]}}
     memory = Row("files", "memory (peak RSS < 1 GB)")
     memory.check(watch.peak_process < RSS_LIMIT, f"peak process RSS {metrics['peak_process_rss_mb']} MB")
     return [*rows.values(), memory], metrics
