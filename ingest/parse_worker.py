@@ -119,10 +119,13 @@ def _read(pipe, deadline: float | None = None):
 def _read_exact(pipe, n: int, deadline: float | None) -> bytes:
     out = bytearray()
     fd = pipe.fileno()
+    # poll, not select: select() refuses descriptors past 1024, which a long-lived server reaches.
+    poller = select.poll()
+    poller.register(fd, select.POLLIN)
     while len(out) < n:
         if deadline is not None:
             left = deadline - time.monotonic()
-            if left <= 0 or not select.select([fd], [], [], left)[0]:
+            if left <= 0 or not poller.poll(left * 1000):
                 raise TimeoutError
         block = os.read(fd, min(n - len(out), 1 << 20))
         if not block:
