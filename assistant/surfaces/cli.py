@@ -193,7 +193,10 @@ def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY",
            source: Optional[list[str]] = typer.Option(None, "--source", metavar="PATH",
                                                       help="only this document (its path as indexed); repeatable"),
            collection: Optional[list[str]] = typer.Option(None, "--collection", metavar="NAME",
-                                                          help="only this collection; repeatable")):
+                                                          help="only this collection; repeatable"),
+           rerank: Optional[bool] = typer.Option(None, "--rerank/--no-rerank",
+                                                 help="re-score the best passages with the passage judge (slower, better "
+                                                      "order; default: judge.rerank_search)")):
     """Hybrid search: the best passages with section and page."""
     from rich.markup import escape
 
