@@ -8,6 +8,8 @@ import re
 from pydantic import BaseModel, Field
 
 from assistant.contracts.document import ContractDoc
+from assistant.contracts.key_dates import DateTerm, extract_agreement_date, extract_effective_date
+from assistant.contracts.key_term_length import DurationTerm, TermStatement, extract_term
 from assistant.contracts.quantities import Duration, dates, durations, money
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import sentence_spans, squash
@@ -19,21 +21,6 @@ class Party(BaseModel):
     name: str  # "Lumen BPO Services Ltd."
     defined_as: list[str] = Field(default_factory=list)  # ["Supplier", "Lumen"]
     citation: SourceSpan | None = None
-
-
-class DateTerm(BaseModel):
-    text: str  # as written: "March 1, 2025"
-    iso: str = ""  # "2025-03-01" when it is a calendar date
-    citation: SourceSpan
-
-
-class DurationTerm(BaseModel):
-    text: str  # "one (1) year"
-    value: float
-    unit: str  # day | business_day | week | month | year
-    days: int | None = None  # normalised: 30 days a month, 365 a year; business days stay business days
-    business_days: bool = False
-    citation: SourceSpan
 
 
 class NoticePeriod(BaseModel):
@@ -69,6 +56,7 @@ class KeyTerms(BaseModel):
     expiration_date: DateTerm | None = None
     initial_term: DurationTerm | None = None
     renewal_term: DurationTerm | None = None
+    indefinite_term: TermStatement | None = None  # "continues until terminated": no fixed end
     notice_periods: list[NoticePeriod] = Field(default_factory=list)
     liability_caps: list[LiabilityCap] = Field(default_factory=list)
     governing_law: GoverningLaw | None = None
@@ -178,81 +166,27 @@ def party_aliases(parties: list[Party]) -> dict[str, str]:
 
 # -- dates, term, renewal -----------------------------------------------------------------------
 
-_AGREEMENT_DATE_CUE = re.compile(r"\b(?:dated|entered\s+into|made|executed)\b[^.]{0,60}?\b(?:as\s+of|on|this)\b", re.I)
-_EFFECTIVE_CUE = re.compile(r"\beffective\s+(?:as\s+of|on|from)\b|[\"\u201c]effective\s+date[\"\u201d]|\beffective\s+date\b", re.I)
-_EXPIRY_CUE = re.compile(r"\b(?:ending|end|expir\w*|terminat\w*|until|through)\b[^.]{0,30}$", re.I)
-
-
-def _first_date_after(doc: ContractDoc, cue: re.Pattern, limit: int, window: int = 160) -> DateTerm | None:
-    for m in cue.finditer(doc.text, 0, limit):
-        found = dates(doc.text, m.start(), min(len(doc.text), m.end() + window))
-        if found:
-            d = found[0]
-            cite = doc.cite(d.start, d.end)
-            if cite:
-                return DateTerm(text=squash(d.text), iso=d.iso, citation=cite)
-    return None
-
-
-def _sentences_matching(doc: ContractDoc, pattern: re.Pattern) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in sentence_spans(doc.text) if pattern.search(doc.text[a:b])]
-
-
-_TERM_SENTENCE = re.compile(r"\b(?:initial\s+term|term\s+of\s+(?:this|the)\s+(?:agreement|contract)|shall\s+(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)|continues?\s+(?:for|until))\b", re.I)
-_RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*)\b", re.I)
-
-
-def _duration_term(doc: ContractDoc, start: int, d: Duration) -> DurationTerm | None:
-    cite = doc.cite(d.start, d.end)
-    if cite is None:
-        return None
-    return DurationTerm(text=squash(d.text), value=d.value, unit=d.unit, days=d.days, business_days=d.business, citation=cite)
-
-
-_TERM_OF = re.compile(r"\b(?P<lead>initial\s+term|term|period)\s+of\s+(?:approximately\s+|about\s+)?", re.I)
-
-
-def extract_term(doc: ContractDoc, terms: KeyTerms) -> None:
-    candidates = []
-    for a, b in _sentences_matching(doc, _TERM_SENTENCE):
-        sentence = doc.text[a:b]
-        for m in _TERM_OF.finditer(sentence):
-            ds = [d for d in durations(doc.text, a + m.end(), min(b, a + m.end() + 40))
-                  if d.start == a + m.end() and d.unit in ("year", "month", "day", "week")]
-            if ds:
-                # "initial term of" beats "term of", which beats "period of"
-                rank = 0 if "initial" in m.group("lead").lower() else (1 if m.group("lead").lower() == "term" else 2)
-                candidates.append((rank, a, ds[0]))
-        if terms.expiration_date is None:
-            for d in dates(doc.text, a, b):
-                if _EXPIRY_CUE.search(doc.text[max(a, d.start - 40) : d.start]):
-                    cite = doc.cite(d.start, d.end)
-                    if cite:
-                        terms.expiration_date = DateTerm(text=squash(d.text), iso=d.iso, citation=cite)
-                        break
-    if candidates:
-        rank, a, d = min(candidates, key=lambda c: (c[0], c[1]))
-        terms.initial_term = _duration_term(doc, a, d)
-    for a, b in _sentences_matching(doc, _RENEWAL_SENTENCE):
-        sentence = doc.text[a:b]
-        m = re.search(r"\b(?:renew\w*|extend\w*)\b[^.]{0,80}?\b(?:for|by)\b", sentence, re.I)
-        if not m or not re.search(r"automatic|successive|additional|further|renewal\s+term|option\s+to", sentence, re.I):
-            continue
-        ds = [d for d in durations(doc.text, a + m.start(), b) if d.unit in ("year", "month")]
-        if ds:
-            terms.renewal_term = _duration_term(doc, a, ds[0])
-            break
-
-
 # -- notice periods -------------------------------------------------------------------------------
 
-_NOTICE = re.compile(r"\bnotice\b", re.I)
+_NOTICE = re.compile(r"\bnotic\w*|\bnotif\w*", re.I)
+
+
+_BEFORE_TERM_END = (r"(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:end|expir\w*|expiry|anniversary|renewal|commencement\s+of\s+(?:any|each|the)\s+renewal)"
+                    r"(?:\s+date)?(?:\s+of\s+(?:the\s+|any\s+|each\s+|its\s+)?(?:[\w-]+\s+){0,3}?(?:term|period|agreement|year|date))?")
+_NON_RENEWAL = re.compile(
+    r"non-?renewal|not\s+to\s+(?:renew|extend)|intention\s+not\s+to|elect\w*\s+not\s+to\s+(?:renew|extend)|"
+    r"terminat\w*[^.;]{0,80}\bduring\s+(?:the\s+|any\s+)?(?:extended|renewal|extension)\s+(?:term|period)|"
+    r"(?:cancel|terminat\w*)[^.;]{0,60}\bat\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+|any\s+)?(?:initial|then|current|renewal|such)|"
+    + _BEFORE_TERM_END, re.I)
+_AUTO_RENEWAL = re.compile(r"\brenew\w*\b[^.;]{0,120}\b(?:automatic\w*|successive|tacit\w*|additional|unless)\b|"
+                           r"\b(?:automatic\w*|tacit\w*)\b[^.;]{0,60}\brenew", re.I)
 
 
 def _notice_kind(sentence: str, before: str) -> str:
     """What a notice period in `sentence` is for; `before` is the text just ahead of the figure."""
     s = sentence.lower()
-    if re.search(r"non-?renewal|not\s+to\s+(?:renew|extend)|(?:prior\s+to|before)\s+the\s+(?:end|expiration|expiry)\s+of\s+the\s+(?:then|initial|current|renewal)", s):
+    if _NON_RENEWAL.search(s) or (_AUTO_RENEWAL.search(s) and re.search(r"terminat|cancel|notice", s)
+                                  and not re.search(r"for\s+convenience|without\s+cause|breach", s)):
         return "non_renewal"
     if re.search(r"for\s+convenience|without\s+cause|for\s+any\s+reason", s):
         return "termination_for_convenience"
@@ -276,7 +210,7 @@ def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[No
                 continue
             near = doc.text[d.end : min(b, d.end + 60)].lower()
             before = doc.text[max(a, d.start - 40) : d.start].lower()
-            if not ("notice" in near[:40] or "notice" in before or re.search(r"\b(?:before|prior\s+to)\s+the\s+end", near)
+            if not ("notice" in near[:40] or "notice" in before or re.match(r"\s*" + _BEFORE_TERM_END, near)
                     or ("cure" in sentence.lower() and re.search(r"within\s*$|after", before + " "))):
                 continue
             cite = doc.cite(d.start, d.end)
@@ -345,13 +279,14 @@ def extract_liability_caps(doc: ContractDoc) -> list[LiabilityCap]:
 
 
 _LAW = re.compile(
-    r"\b(?:governed|construed|interpreted|enforced|govern)\b[^.;]{0,160}?\blaws?\s+(?:of|in)\s+(?:the\s+)?"
+    r"\b(?:governed|construed|interpreted|enforced|govern)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?\s+(?:of|in)\s+(?:the\s+)?"
     r"(?P<j>(?:(?:state|commonwealth|province|republic|kingdom|united\s+states)\s+of\s+(?:america\s+and\s+(?:of\s+)?(?:the\s+)?)?)?"
     r"[a-z]+(?:\s+[a-z]+){0,3})",
     re.IGNORECASE,
 )
 _LAW_REVERSED = re.compile(
-    r"\blaws\s+of\s+(?:the\s+)?(?P<j>(?:(?:state|commonwealth|province|republic)\s+of\s+)?[a-z]+(?:\s+[a-z]+){0,3})\s+(?:shall|will)\s+govern",
+    r"\blaws?\s+of\s+(?:the\s+)?(?P<j>(?:(?:federal\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+)?[a-z]+(?:\s+[a-z]+){0,3}?)"
+    r"\s+(?:shall|will|is\s+to|are\s+to)\s+(?:govern|apply|be\s+applicable|prevail)",
     re.IGNORECASE,
 )
 _LAW_STOP = {"without", "applicable", "excluding", "exclusive", "in", "and", "as", "that", "which", "shall", "to", "regarding",
@@ -393,8 +328,8 @@ def extract_governing_law(doc: ContractDoc) -> GoverningLaw | None:
 def extract_key_terms(doc: ContractDoc) -> KeyTerms:
     terms = KeyTerms(source=doc.source, doc_type=doc.doc_type, title=doc.title)
     terms.parties = extract_parties(doc)
-    terms.agreement_date = _first_date_after(doc, _AGREEMENT_DATE_CUE, PREAMBLE_CHARS)
-    terms.effective_date = _first_date_after(doc, _EFFECTIVE_CUE, len(doc.text), window=120)
+    terms.agreement_date = extract_agreement_date(doc)
+    terms.effective_date = extract_effective_date(doc, terms.agreement_date)
     extract_term(doc, terms)
     terms.notice_periods = extract_notice_periods(doc, party_aliases(terms.parties))
     terms.liability_caps = extract_liability_caps(doc)
