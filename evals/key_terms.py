@@ -146,10 +146,12 @@ def parse_gold_parties(answer: str) -> list[GoldParty]:
     out = []
     for part in re.split(r";", answer or ""):
         part = part.strip(" ()")
-        if not part or re.search(r"(?i)\bparties\b|\beach of the foregoing\b|\bcollectively\b", part) and not re.search(
-                r"(?i)\b(?:inc|ltd|llc|corp|limited)\b", part.split("(")[0]):
-            continue
         aliases = tuple(a.strip() for a in re.findall(r"[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]", part))
+        group = aliases and all(a.lower().strip(" ,.") in ("party", "parties") for a in aliases)
+        if not part or group or re.match(r"(?i)(?:each|individually|collectively)\b", part) or (
+                re.search(r"(?i)\beach of the foregoing\b|\bcollectively\b", part)
+                and not re.search(r"(?i)\b(?:inc|ltd|llc|corp|limited)\b", part.split("(")[0])):
+            continue
         name = part.split("(")[0].strip(" ,")
         if name or aliases:
             out.append(GoldParty(name, aliases))

@@ -77,7 +77,7 @@ def _on_its_own_line(doc: ContractDoc, d: DateMention) -> bool:
 
 
 # The opening sentence of a contract: "This Agreement ... is made / entered into / dated ...".
-_OPENING = re.compile(r"\b(?:this|the)\b[^.;]{0,160}?\b(?:agreement|contract|amendment|addendum|order)\b[^.;]{0,200}?"
+OPENING_SENTENCE = re.compile(r"\b(?:this|the)\b[^.;]{0,160}?\b(?:agreement|contract|amendment|addendum|order)\b[^.;]{0,200}?"
                       r"\b(?:made|entered|dated|executed|effective|signed|concluded)\b", re.I)
 
 
@@ -88,7 +88,7 @@ def preamble_date(doc: ContractDoc) -> tuple[DateMention, bool] | None:
     candidates = [d for d in dates(doc.clean, 0, end, partial=True) if _own_date(doc, d) or _on_its_own_line(doc, d)]
     if not candidates:
         # A table of contents can come first: the opening sentence is then further on.
-        for m in _OPENING.finditer(doc.clean, 0, min(len(doc.clean), 3 * PREAMBLE_CHARS)):
+        for m in OPENING_SENTENCE.finditer(doc.clean, 0, min(len(doc.clean), 3 * PREAMBLE_CHARS)):
             candidates = [d for d in dates(doc.clean, m.start(), min(len(doc.clean), m.end() + 300), partial=True)
                           if _own_date(doc, d)]
             if candidates:

@@ -9,18 +9,13 @@ from pydantic import BaseModel, Field
 
 from assistant.contracts.document import ContractDoc
 from assistant.contracts.key_dates import DateTerm, extract_agreement_date, extract_effective_date
+from assistant.contracts.parties import Party, extract_parties, party_aliases
 from assistant.contracts.key_term_length import DurationTerm, TermStatement, extract_term
 from assistant.contracts.quantities import Duration, dates, durations, money
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import sentence_spans, squash
 
 PREAMBLE_CHARS = 4000
-
-
-class Party(BaseModel):
-    name: str  # "Lumen BPO Services Ltd."
-    defined_as: list[str] = Field(default_factory=list)  # ["Supplier", "Lumen"]
-    citation: SourceSpan | None = None
 
 
 class NoticePeriod(BaseModel):
@@ -62,109 +57,6 @@ class KeyTerms(BaseModel):
     governing_law: GoverningLaw | None = None
     notes: list[str] = Field(default_factory=list)  # what could not be found, said plainly
 
-
-# -- parties ------------------------------------------------------------------------------------
-
-_DEFINED = re.compile(
-    r"\(\s*(?:each\s+|individually\s+)?(?:(?:hereinafter|herein)\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?"
-    r"[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]"
-    r"(?:\s*(?:,|or|and|/)\s*(?:the\s+)?[\"\u201c](?P<a2>[^\"\u201d]{1,40})[\"\u201d])?\s*\)",
-    re.IGNORECASE,
-)
-_ENTITY = re.compile(
-    r"(?P<name>[A-Z0-9][A-Za-z0-9&.,'\u2019\- ]{0,80}?\b(?i:Inc|Ltd|LLC|L\.L\.C|Corp|Corporation|Company|Limited|plc|"
-    r"GmbH|AG|S\.A\.S|S\.A|B\.V|N\.V|LLP|L\.P|LP|Co|Bank|Trust|Association|Group|Holdings?|Pte|Pty)\b\.?)"
-)
-_NOT_PARTY = {
-    "agreement", "effective date", "services", "party", "parties", "term", "initial term", "renewal term", "sow",
-    "msa", "dpa", "confidential information", "commencement date", "service commencement date", "fees", "exhibit",
-    "schedule", "recitals", "business day", "territory", "products", "product", "work", "deliverables", "software",
-    "contract", "master agreement", "amendment", "effective time", "closing", "closing date", "salary", "compensation",
-    "fee", "price", "prices", "payment", "payments", "bonus", "shares", "option", "options", "plan", "premises", "property",
-    "site", "system", "program", "project", "notes", "note", "loan", "license", "licensed technology", "technology",
-    "marks", "trademark", "trademarks", "equipment", "data", "information", "materials", "documents", "work product",
-    "invention", "inventions", "ip", "goods", "specifications", "deliverable", "statement of work", "purchase order",
-    "order", "orders", "location", "locations", "facility", "facilities", "account", "accounts", "content", "website",
-    "web site", "portal", "platform", "service", "service fee", "service fees", "charges", "rates", "budget", "forecast",
-}
-_PARTY_LEAD = re.compile(r"\b(?:by\s+and\s+between|between|among|by|and|with)\s+$", re.IGNORECASE)
-
-
-def extract_parties(doc: ContractDoc) -> list[Party]:
-    pre = doc.text[:PREAMBLE_CHARS]
-    parties: list[Party] = []
-    prev_end = 0
-    for m in _DEFINED.finditer(pre):
-        aliases = [a.strip() for a in (m.group("a1"), m.group("a2")) if a and a.strip()]
-        if not aliases or any(a.lower() in _NOT_PARTY or "date" in a.lower() or "agreement" in a.lower() for a in aliases):
-            prev_end = m.end()
-            continue
-        segment_start = max(prev_end, _last_lead(pre, m.start()))
-        segment = pre[segment_start : m.start()]
-        name, offset = _entity_in(segment)
-        prev_end = m.end()
-        if not name or not _plausible_name(name):
-            continue
-        start = segment_start + offset
-        existing = next((p for p in parties if p.name == name), None)
-        if existing:
-            existing.defined_as += [a for a in aliases if a not in existing.defined_as]
-            continue
-        parties.append(Party(name=name, defined_as=aliases, citation=doc.cite(start, m.end())))
-    return parties[:6]
-
-
-def _last_lead(text: str, pos: int) -> int:
-    window_start = max(0, pos - 600)
-    best = window_start
-    for m in re.finditer(r"\b(?:by\s+and\s+between|between|among)\s+", text[window_start:pos], re.IGNORECASE):
-        best = window_start + m.end()
-    return best
-
-
-def _entity_in(segment: str) -> tuple[str, int]:
-    lead = re.match(r"[\s,;:]*(?:and\s+|by\s+and\s+between\s+|between\s+)?", segment, re.IGNORECASE)
-    # "..., a Delaware Corporation, ..." describes the party before it: skip such matches.
-    m = next((x for x in _ENTITY.finditer(segment) if not re.search(r"\b(?:a|an)\s+$", segment[: x.start()])), None)
-    if m:
-        name = m.group("name").strip(" ,")
-        return _trim_name(name), m.start() + (len(m.group("name")) - len(m.group("name").lstrip()))
-    # A person or an entity without a company suffix: up to the first comma after the lead word.
-    rest = segment[lead.end() if lead else 0 :]
-    cand = re.split(r",|\s+\(", rest, maxsplit=1)[0].strip()
-    words = cand.split()
-    if (1 <= len(words) <= 6 and cand[:1].isupper() and not re.search(r"[:\d]", cand)
-            and cand.lower() not in ("whereas", "recitals", "witnesseth", "background", "now therefore", "preamble")):
-        return cand, segment.find(cand)
-    return "", 0
-
-
-def _trim_name(name: str) -> str:
-    # "This Agreement is made between Acme Corp." -> keep from the last lead word on.
-    parts = re.split(r"\b(?:between|among|and|by)\s+(?=[A-Z])", name)
-    return parts[-1].strip(" ,")
-
-
-_SUFFIX_START = re.compile(r"(?i)^(?:inc|ltd|llc|corp|corporation|company|limited|plc|l\.?p)\b")
-
-
-def _plausible_name(name: str) -> bool:
-    """A party name, not a description or an address fragment ("Inc., a California corporation")."""
-    return (2 <= len(name) <= 70 and not _SUFFIX_START.match(name) and not re.search(r",\s+(?:a|an)\s", name)
-            and not re.search(r"(?i)\b(?:you|director|whereas|address)\b", name))
-
-
-def party_aliases(parties: list[Party]) -> dict[str, str]:
-    """Defined term or name -> the party's full name ("Supplier" -> "Lumen BPO Services Ltd.")."""
-    out: dict[str, str] = {}
-    for p in parties:
-        out[p.name] = p.name
-        for a in p.defined_as:
-            out[a] = p.name
-    return out
-
-
-# -- dates, term, renewal -----------------------------------------------------------------------
 
 # -- notice periods -------------------------------------------------------------------------------
 
