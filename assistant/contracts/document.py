@@ -117,6 +117,16 @@ class ContractDoc:
         )
 
 
+def sentence_quote(doc: ContractDoc, a: int, b: int, cite: SourceSpan) -> str:
+    """The whole sentence when it lies in the cited chunk, else the figure alone (always verbatim)."""
+    chunk = next((c for c in doc.chunks if c.id == cite.chunk_id), None)
+    if chunk is None:
+        return cite.quote
+    s, e = max(a, chunk.start), min(b, chunk.end)
+    quote = chunk.text[s - chunk.start : e - chunk.start].strip()
+    return quote if cite.quote in quote else cite.quote
+
+
 def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:
     # A chunk stored before page breaks were recorded says page_start.
     return page_of_offset(chunk.meta.get("page_start"), str(chunk.meta.get("page_breaks") or ""), offset)

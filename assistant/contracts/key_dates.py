@@ -45,7 +45,8 @@ _PREAMBLE_END = re.compile(r"\b(?:WHEREAS|RECITALS|BACKGROUND|W\s?I\s?T\s?N\s?E\
 def preamble_end(doc: ContractDoc) -> int:
     """Where the opening words end: the recitals or the first clause (at most PREAMBLE_CHARS)."""
     m = _PREAMBLE_END.search(doc.clean, 80, PREAMBLE_CHARS)
-    return m.start() if m else min(len(doc.clean), PREAMBLE_CHARS)
+    first_clause = next((mark.start for mark in doc.marks if 80 <= mark.start), PREAMBLE_CHARS)
+    return min(m.start() if m else PREAMBLE_CHARS, first_clause, len(doc.clean))
 
 
 def _sentence_cite(doc: ContractDoc, start: int, end: int) -> SourceSpan | None:
@@ -85,12 +86,14 @@ def preamble_date(doc: ContractDoc) -> tuple[DateMention, bool] | None:
     """The date the opening words give the contract, and whether it is written "as of" (which makes
     it the effective date too)."""
     end = preamble_end(doc)
-    candidates = [d for d in dates(doc.clean, 0, end, partial=True) if _own_date(doc, d) or _on_its_own_line(doc, d)]
+    signed = {d.start for d in signature_dates(doc)}
+    candidates = [d for d in dates(doc.clean, 0, end, partial=True)
+                  if (_own_date(doc, d) or _on_its_own_line(doc, d)) and d.start not in signed]
     if not candidates:
         # A table of contents can come first: the opening sentence is then further on.
         for m in OPENING_SENTENCE.finditer(doc.clean, 0, min(len(doc.clean), 3 * PREAMBLE_CHARS)):
             candidates = [d for d in dates(doc.clean, m.start(), min(len(doc.clean), m.end() + 300), partial=True)
-                          if _own_date(doc, d)]
+                          if _own_date(doc, d) and d.start not in signed]
             if candidates:
                 break
     if not candidates:
@@ -136,7 +139,7 @@ _EFFECTIVE_DEFINED_AFTER = re.compile(r"^[^.;]{0,60}?\(\s*(?:the\s+|hereinafter\
 _EFFECTIVE_BEFORE = re.compile(
     r"(?:\beffective\s+(?:as\s+(?:of|from)|on|from|beginning(?:\s+on)?|starting(?:\s+on)?|commencing(?:\s+on)?|the|this)"
     r"|\b(?:takes?|taking)\s+effect\s+(?:on|as\s+(?:of|from)|from)|\bwith\s+effect\s+(?:from|as\s+of|on)"
-    r"|\bcomes?\s+into\s+(?:force|effect)\s+(?:on|as\s+(?:of|from)|from)"
+    r"|\b(?:comes?|enters?|entered|came)\s+into\s+(?:force|effect)\s+(?:on|as\s+(?:of|from)|from)"
     r"|[\"\u201c]?(?:Effective|Commencement)\s+Date[\"\u201d]?\s*(?:\)\s*)?(?:means|shall\s+mean|is|shall\s+be|will\s+be|:|of)"
     r"|\b(?:term|agreement)\b[^.;]{0,80}\b(?:commence|begin|start)s?\w*\s+(?:on|upon|as\s+of|from|with\s+effect\s+from))"
     r"\s*(?:the\s+|this\s+)?$", re.I)
@@ -179,11 +182,23 @@ def _referred_effective(doc: ContractDoc, agreement: DateTerm | None) -> tuple[i
     return None
 
 
+_EFFECTIVE_ON_EVENT = re.compile(
+    r"\b(?:agreement|contract)\b[^.;]{0,60}?\b(?:(?:shall|will)\s+(?:become|be)\s+effective|(?:shall\s+|will\s+)?takes?\s+effect|is\s+effective|"
+    r"(?:shall\s+|will\s+)?(?:enter|come)\s+into\s+(?:force|effect))\s+(?:upon|on|as\s+of|at)\s+(?:the\s+)?"
+    r"(?P<event>(?:date\s+(?:of|on\s+which|when)\s+|)(?:completion|closing|consummation|receipt|approval|satisfaction|"
+    r"fulfil\w*|occurrence|issuance|funding|listing|registration|acceptance|launch|go-live)\b[^.;]{0,80})", re.I)
+
+
 def extract_effective_date(doc: ContractDoc, agreement: DateTerm | None) -> DateTerm | None:
     # The first statement in the text wins: the body comes before exhibits with their own dates.
     found = [c for c in (_stated_effective(doc), _referred_effective(doc, agreement)) if c]
     if found:
         return min(found, key=lambda c: c[0])[1]
+    event = _EFFECTIVE_ON_EVENT.search(doc.clean)
+    cite = _sentence_cite(doc, event.start(), event.end()) if event else None
+    if event and cite:
+        # "effective upon the Closing": the date depends on an event, not on the calendar.
+        return DateTerm(text=squash(event.group("event")), basis="effective on an event, not a calendar date", citation=cite)
     if agreement is not None:
         # No effective date stated: a contract takes effect when made, on the date it is dated.
         basis = ("the agreement is made as of this date" if (preamble_date(doc) or (None, False))[1]

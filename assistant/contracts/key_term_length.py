@@ -45,12 +45,13 @@ _RUNS = re.compile(r"\b(?:commenc\w*|continu\w*|remain\w*|in\s+(?:full\s+)?(?:fo
                    r"be\s+for|is\s+for|valid|extend\w*|runs?\b|last\w*|period|term)\b", re.I)
 _OFF_TOPIC = re.compile(r"\b(?:warrant\w*|licen[cs]e\s+(?:fee|period)|payment|invoice|confidential\w*|surviv\w*|notice\s+period|"
                         r"non-?compet\w*|solicit\w*)\b", re.I)
-_RENEWAL_CUE = re.compile(r"\b(?:renew\w*|option\s+to\s+extend|extended\s+(?:to|for|until)|automatic(?:ally)?|successive|additional\s+(?:term|period|one|two|\d)|"
+_RENEWAL_CUE = re.compile(r"\b(?:renew\w*|option\s+to\s+extend|extended\s+(?:to|for|until)|"
+                          r"automatic(?:ally)?\s+(?:be\s+)?(?:renew|extend)\w*|successive|additional\s+(?:term|period|one|two|\d)|"
                           r"further\s+(?:term|period)|extension\s+term|thereafter\s+(?:for|on|from))\b", re.I)
 _NOTICE_NEAR = re.compile(r"^[^.;]{0,30}?\b(?:notice|prior|in\s+advance|before|after\s+(?:receipt|written))\b", re.I)
 _LENGTH_LEAD = re.compile(r"(?:\bfor|\bof|\bis|\bbe|:|\bbe\s+valid\s+for)\s+(?:an?\s+(?:initial\s+)?(?:term|period)\s+of\s+|the\s+period\s+of\s+)?"
                           r"(?:approximately\s+|about\s+|up\s+to\s+)?$", re.I)
-_END_LEAD = re.compile(r"\b(?:expir\w*|terminat\w*|end(?:s|ing)?|until|through|thru|to)\b(?:\s+(?:on|at\s+midnight\s+on))?"
+_END_LEAD = re.compile(r"\b(?:expir\w*|terminat\w*|end(?:s|ing)?|until|through|thru|to)\b(?:\s+\w+ly)?(?:\s+(?:on|at\s+midnight\s+on))?"
                        r"\s*(?:the\s+)?$", re.I)
 _START_LEAD = re.compile(r"\b(?:commenc\w*|begin\w*|start\w*|effective|from)\b(?:\s+(?:on|as\s+of|upon|from))?\s*$", re.I)
 _ORDINAL_YEARS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,

@@ -7,11 +7,12 @@ import re
 
 from pydantic import BaseModel, Field
 
-from assistant.contracts.document import ContractDoc
+from assistant.contracts.document import ContractDoc, sentence_quote
 from assistant.contracts.key_dates import DateTerm, extract_agreement_date, extract_effective_date
+from assistant.contracts.governing_law import GoverningLaw, extract_governing_law
 from assistant.contracts.parties import Party, extract_parties, party_aliases
 from assistant.contracts.key_term_length import DurationTerm, TermStatement, extract_term
-from assistant.contracts.quantities import Duration, dates, durations, money
+from assistant.contracts.quantities import durations, money
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import sentence_spans, squash
 
@@ -33,11 +34,6 @@ class LiabilityCap(BaseModel):
     fee_months: int | None = None  # the look-back period of the fees, in months
     amount: float | None = None
     currency: str | None = None
-    citation: SourceSpan
-
-
-class GoverningLaw(BaseModel):
-    jurisdiction: str  # "State of Delaware"
     citation: SourceSpan
 
 
@@ -63,22 +59,22 @@ class KeyTerms(BaseModel):
 _NOTICE = re.compile(r"\bnotic\w*|\bnotif\w*", re.I)
 
 
-_BEFORE_TERM_END = (r"(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:end|expir\w*|expiry|anniversary|renewal|commencement\s+of\s+(?:any|each|the)\s+renewal)"
-                    r"(?:\s+date)?(?:\s+of\s+(?:the\s+|any\s+|each\s+|its\s+)?(?:[\w-]+\s+){0,3}?(?:term|period|agreement|year|date))?")
+_BEFORE_TERM_END = (r"(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:(?:end|expir\w*|expiry|anniversary)(?:\s+date)?\s+of\s+(?:the\s+|any\s+|each\s+|its\s+|this\s+)?"
+                    r"(?:[\w-]+\s+){0,4}?(?:term|period|agreement|contract|(?:contract|renewal|said|such|then[\s-]current|current)\s+year)|(?:any|each|the)\s+(?:such\s+)?(?:successive|renewal|additional|extension)\s+(?:period|term)|"
+                    r"(?:renewal|expiration|expiry)\s+date|anniversary)")
 _NON_RENEWAL = re.compile(
-    r"non-?renewal|not\s+to\s+(?:renew|extend)|intention\s+not\s+to|elect\w*\s+not\s+to\s+(?:renew|extend)|"
+    r"non-?renewal|not\s+to\s+(?:renew|extend)|(?:prevent|avoid|stop)\s+(?:the\s+|any\s+|such\s+)?(?:automatic\s+)?(?:renewal|extension)|intention\s+not\s+to|elect\w*\s+not\s+to\s+(?:renew|extend)|"
     r"terminat\w*[^.;]{0,80}\bduring\s+(?:the\s+|any\s+)?(?:extended|renewal|extension)\s+(?:term|period)|"
     r"(?:cancel|terminat\w*)[^.;]{0,60}\bat\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+|any\s+)?(?:initial|then|current|renewal|such)|"
     + _BEFORE_TERM_END, re.I)
-_AUTO_RENEWAL = re.compile(r"\brenew\w*\b[^.;]{0,120}\b(?:automatic\w*|successive|tacit\w*|additional|unless)\b|"
-                           r"\b(?:automatic\w*|tacit\w*)\b[^.;]{0,60}\brenew", re.I)
+# "... shall renew automatically for one-year terms unless either party gives 60 days' notice"
+_AUTO_RENEWAL = re.compile(r"\brenew\w*\b[^.;]{0,200}?\bunless\b[^.;]{0,160}?\bnotic", re.I)
 
 
 def _notice_kind(sentence: str, before: str) -> str:
     """What a notice period in `sentence` is for; `before` is the text just ahead of the figure."""
     s = sentence.lower()
-    if _NON_RENEWAL.search(s) or (_AUTO_RENEWAL.search(s) and re.search(r"terminat|cancel|notice", s)
-                                  and not re.search(r"for\s+convenience|without\s+cause|breach", s)):
+    if _NON_RENEWAL.search(s) or (_AUTO_RENEWAL.search(s) and not re.search(r"for\s+convenience|without\s+cause|breach", s)):
         return "non_renewal"
     if re.search(r"for\s+convenience|without\s+cause|for\s+any\s+reason", s):
         return "termination_for_convenience"
@@ -91,6 +87,25 @@ def _notice_kind(sentence: str, before: str) -> str:
     return "other"
 
 
+_NOTICE_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written|formal|express|previous|notice\s+in)\s+)*"
+                           r"(?:written\s+)?(?:notice|notification)")
+_NOTICE_BEFORE = re.compile(r"(?:notic\w*|notif\w*)\b[^.;]{0,50}?\b(?:of|at\s+least|not\s+less\s+than|no\s+less\s+than|"
+                            r"no\s+later\s+than|minimum\s+of|within|by)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?$")
+_TIMED_BEFORE = re.compile(r"\s*(?:in\s+advance|beforehand|(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+                           r"(?:end|expir|expiry|anniversary|renewal|commencement|effective|date))")
+
+
+def _is_notice_period(before: str, after: str, sentence: str) -> bool:
+    """Whether a duration is the length of a notice ("ninety (90) days' written notice", "notice of
+    at least 90 days", "30 days before the end of the term"), not a period in the same sentence
+    ("renew for successive twelve (12) month terms unless ... notice")."""
+    if _NOTICE_AFTER.match(after) or _NOTICE_BEFORE.search(before):
+        return True
+    if _TIMED_BEFORE.match(after) and re.search(r"notic|notif", sentence):
+        return True
+    return "cure" in sentence and bool(re.search(r"within\s*$|after\s*$", before))
+
+
 def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[NoticePeriod]:
     out: list[NoticePeriod] = []
     for a, b in sentence_spans(doc.text):
@@ -100,17 +115,15 @@ def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[No
         for d in durations(doc.text, a, b):
             if d.unit not in ("day", "business_day", "week", "month", "year"):
                 continue
-            near = doc.text[d.end : min(b, d.end + 60)].lower()
-            before = doc.text[max(a, d.start - 40) : d.start].lower()
-            if not ("notice" in near[:40] or "notice" in before or re.match(r"\s*" + _BEFORE_TERM_END, near)
-                    or ("cure" in sentence.lower() and re.search(r"within\s*$|after", before + " "))):
+            if not _is_notice_period(doc.text[max(a, d.start - 60) : d.start].lower(), doc.text[d.end : min(b, d.end + 60)].lower(),
+                                     sentence.lower()):
                 continue
             cite = doc.cite(d.start, d.end)
             if cite is None:
                 continue
             out.append(NoticePeriod(
                 kind=_notice_kind(sentence, doc.text[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
-                business_days=d.business, citation=cite.model_copy(update={"quote": _clip_quote(doc, a, b, cite)}),
+                business_days=d.business, citation=cite.model_copy(update={"quote": sentence_quote(doc, a, b, cite)}),
             ))
     return out
 
@@ -122,16 +135,6 @@ def _subject_party(sentence: str, aliases: dict[str, str]) -> str:
     if re.match(r"\s*(?:\d+(?:\.\d+)*\.?\s+)?(?:[A-Z][\w ]{0,40}\.\s+)?(?:either|each)\s+party\b", sentence, re.I):
         return "Either Party"
     return min(hits)[1] if hits else ""
-
-
-def _clip_quote(doc: ContractDoc, a: int, b: int, cite: SourceSpan) -> str:
-    """The whole sentence when it lies in the cited chunk, else the figure alone (always verbatim)."""
-    chunk = next((c for c in doc.chunks if c.id == cite.chunk_id), None)
-    if chunk is None:
-        return cite.quote
-    s, e = max(a, chunk.start), min(b, chunk.end)
-    quote = chunk.text[s - chunk.start : e - chunk.start].strip()
-    return quote if cite.quote in quote else cite.quote
 
 
 # -- liability cap, governing law -----------------------------------------------------------------
@@ -168,51 +171,6 @@ def extract_liability_caps(doc: ContractDoc) -> list[LiabilityCap]:
             amount=amounts[0][0] if amounts else None, currency=amounts[0][1] if amounts else None, citation=cite,
         ))
     return caps
-
-
-_LAW = re.compile(
-    r"\b(?:governed|construed|interpreted|enforced|govern)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?\s+(?:of|in)\s+(?:the\s+)?"
-    r"(?P<j>(?:(?:state|commonwealth|province|republic|kingdom|united\s+states)\s+of\s+(?:america\s+and\s+(?:of\s+)?(?:the\s+)?)?)?"
-    r"[a-z]+(?:\s+[a-z]+){0,3})",
-    re.IGNORECASE,
-)
-_LAW_REVERSED = re.compile(
-    r"\blaws?\s+of\s+(?:the\s+)?(?P<j>(?:(?:federal\s+)?(?:state|commonwealth|province|republic|kingdom)\s+of\s+)?[a-z]+(?:\s+[a-z]+){0,3}?)"
-    r"\s+(?:shall|will|is\s+to|are\s+to)\s+(?:govern|apply|be\s+applicable|prevail)",
-    re.IGNORECASE,
-)
-_LAW_STOP = {"without", "applicable", "excluding", "exclusive", "in", "and", "as", "that", "which", "shall", "to", "regarding",
-             "other", "with", "for", "except", "including", "governing", "usa", "then", "from", "will", "but", "on", "its"}
-
-
-def _jurisdiction(raw: str) -> str:
-    words = raw.split()
-    out: list[str] = []
-    for i, w in enumerate(words):
-        lw = w.lower()
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        joins = lw == "and" and (nxt.lower() == "of" or (nxt[:1].isupper() and nxt.lower() not in _LAW_STOP and nxt.lower() != "the"))
-        if lw in _LAW_STOP and not (lw == "of" or joins):
-            break
-        out.append(w)
-    while out and out[-1].lower() in ("of", "the", "and"):
-        out.pop()
-    return " ".join(out)
-
-
-def extract_governing_law(doc: ContractDoc) -> GoverningLaw | None:
-    matches = sorted([*_LAW.finditer(doc.text), *_LAW_REVERSED.finditer(doc.text)], key=lambda m: m.start())
-    for m in matches:
-        j = _jurisdiction(m.group("j"))
-        if not j or j.lower() in ("this", "such", "any", "which", "that", "each", "all"):
-            continue
-        cite = doc.cite(m.start("j"), m.start("j") + len(j))
-        if cite:
-            sentence = next(((a, b) for a, b in sentence_spans(doc.text, max(0, m.start() - 400), min(len(doc.text), m.end() + 400)) if a <= m.start() < b), None)
-            if sentence:
-                cite = cite.model_copy(update={"quote": _clip_quote(doc, sentence[0], sentence[1], cite)})
-            return GoverningLaw(jurisdiction=j, citation=cite)
-    return None
 
 
 # -- all together ---------------------------------------------------------------------------------

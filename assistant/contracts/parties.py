@@ -45,7 +45,11 @@ _NAME_END = re.compile(r"\s*\(|,?\s+(?:a|an)\s+(?=[A-Z]|(?:limited|corporation|c
                        r"organi[sz]ed|incorporated|registered\s+(?:at|in|office))\b|,\s*\d|\s*\n\s*\n|,\s*$", re.I)
 _ROLE_OF = re.compile(r"^(?P<person>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}),\s+(?:the\s+)?(?:director|officer|ceo|president|"
                       r"manager|owner|partner|chairman|secretary|member)\s+of\s+(?P<org>.+)$", re.I)
-_LABELLED = re.compile(r"^[ \t]*(?P<label>[A-Z][A-Za-z]+)\s+Name\s*:[ \t]*(?P<name>[^\n]{2,80}?)(?=\s{3,}|\n|$)", re.M)
+_ROLE_WORDS = (r"Customer|Client|Provider|Service\s+Provider|Supplier|Vendor|Buyer|Seller|Purchaser|Licensor|Licensee|"
+               r"Contractor|Consultant|Company|Subscriber|Reseller|Distributor|Agency|Employer|Employee")
+# "Customer Name: MTS, INC." or an order form's "Provider: Kestrel Cloud Inc." (one per line)
+_LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Name|(?P<role>{_ROLE_WORDS})(?:\s+\(legal\s+name\))?)"
+                       r"\s*:[ \t|*]*(?P<name>[^\n|]{2,80}?)(?=\s{3,}|\s*\||\n|$)", re.M | re.I)
 
 
 def _aliases(chunk: str) -> list[str]:
@@ -194,9 +198,10 @@ def _from_defined_terms(doc: ContractDoc) -> list[Party]:
 def _from_labels(doc: ContractDoc) -> list[Party]:
     out = []
     for m in _LABELLED.finditer(doc.clean[:PREAMBLE_CHARS]):
-        name = m.group("name").strip(" ,")
-        if _plausible(name) and m.group("label").lower() not in ("file", "product", "user", "contract", "project"):
-            out.append(Party(name=name, defined_as=[m.group("label")], citation=doc.cite(m.start("name"), m.end("name"))))
+        name = m.group("name").strip(" ,*")
+        label = " ".join((m.group("label") or m.group("role")).split()).title()
+        if _plausible(name) and label.lower() not in ("file", "product", "user", "contract", "project", "account"):
+            out.append(Party(name=name, defined_as=[label], citation=doc.cite(m.start("name"), m.end("name"))))
     return _merge(out)
 
 

@@ -159,7 +159,7 @@ _DAY_WORD_RE = "|".join(sorted((w.replace("-", r"[\s-]") for w in _DAY_WORDS), k
 _BLANK = r"(?:_{2,}|\[\s*[*\u2022\s]*\])"  # "____" or "[  ]" or "[***]": left blank in the document
 DATE = re.compile(
     rf"(?P<mdy>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}}))"
-    rf"|(?P<dmy>(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+of\s+)?(?P<m2>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}}))"
+    rf"|(?P<dmy>(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}}))"
     rf"|(?P<wdmy>(?:the\s+)?(?P<d5>{_DAY_WORD_RE})\s+day\s+of\s+(?P<m5>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y5>\d{{4}}))"
     rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))"
     rf"|(?P<num>(?<![\d.])(?P<m4>\d{{1,2}})(?P<sep>[/-])(?P<d4>\d{{1,2}})(?P=sep)(?P<y4>\d{{4}}|\d{{2}})(?![\d/]))",
