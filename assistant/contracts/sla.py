@@ -43,8 +43,10 @@ def _table_blocks(text: str) -> list[list[_Row]]:
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        if " | " in line:
-            current.append(_Row(start, end, [c.strip() for c in line.split(" | ")]))
+        if re.fullmatch(r"\s*\|?[\s:|-]*-{3,}[\s:|-]*\|?\s*", line):
+            continue  # a Markdown table's |---|---| rule
+        if " | " in line or line.strip().startswith("|"):
+            current.append(_Row(start, end, [c.strip() for c in line.strip().strip("|").split("|")]))
         elif line.strip() and current:
             tables.append(current)
             current = []
@@ -54,7 +56,8 @@ def _table_blocks(text: str) -> list[list[_Row]]:
 
 
 def _header_map(cells: list[str]) -> dict[str, int]:
-    if any(re.search(r"\d\s*%|[≥≤]", c) for c in cells):
+    # A header row names its columns in a few words; long cells or figures mean a row of data.
+    if any(re.search(r"\d\s*%|[≥≤]", c) or len(c) > 60 for c in cells):
         return {}
     mapping: dict[str, int] = {}
     for i, cell in enumerate(cells):
@@ -82,7 +85,7 @@ def parse_credit(text: str) -> ServiceCredit | None:
     first_clause = re.split(r";|\.\s", t, maxsplit=1)[0]
     if pcts and pcts[0][1] < len(first_clause):
         credit.percent_of_fees = pcts[0][0]
-        basis = re.search(r"%\s*(?:\))?\s*of\s+(?:the\s+)?(.+?)(?:;|,\s*(?:or|and)?\s*\d|\s+if\b|\.\s|$)", first_clause, re.I)
+        basis = re.search(r"%\s*(?:\))?\s*of\s+(?:the\s+)?(.+?)(?:;|,\s*(?:or|and)?\s*\d|\s+if\b|\s+for\s+each\b|\s+per\s+(?:failure|incident|occurrence)\b|\.\s|$)", first_clause, re.I)
         if basis:
             credit.fee_basis = basis.group(1).strip().rstrip(".")
     amounts = money(first_clause)
@@ -96,6 +99,7 @@ def parse_credit(text: str) -> ServiceCredit | None:
         credit.escalated_percent = float(esc.group(1))
         credit.escalation_points = float(esc.group(2))
     credit.tiers = credit_tiers(t)
+    credit.per_failure = bool(re.search(r"(?i)\bfor\s+each\s+(?:time|failure|incident|occasion|instance|breach|miss)\b|\bper\s+(?:failure|incident|occurrence)\b", t))
     if credit.percent_of_fees is None and credit.amount is None and not credit.tiers:
         return None
     return credit
@@ -224,6 +228,8 @@ def extract_sla_schedule(doc: ContractDoc) -> SlaSchedule:
     apply_tiers(doc, schedule.terms)
     apply_prose_credits(doc, schedule.terms)
     apply_schedule_window(doc, schedule.terms)
+    for t in schedule.terms:
+        t.unknown = list({(u.field, u.citation.quote if u.citation else ""): u for u in t.unknown}.values())
     _cap(doc, schedule)
     _earn_back(doc, schedule)
     return schedule

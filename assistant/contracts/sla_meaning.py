@@ -55,7 +55,10 @@ def direction(metric: str, target_text: str, context: str = "") -> str | None:
     if higher and not lower:
         return ">="
     if lower and higher:
-        # "Email Response Service Level", "Response Time Compliance": the last word says what is measured.
+        # "First Contact Resolution" is one name (higher is better); in "Email Response Service Level" or
+        # "Response Time Compliance" the last words say what is measured.
+        if higher.start() <= lower.start() and lower.end() <= higher.end():
+            return ">="
         return "<=" if lower.start() > higher.start() else ">="
     if LOWER_IS_BETTER.search(context) and not HIGHER_IS_BETTER.search(context):
         return "<="

@@ -20,9 +20,9 @@ _METRIC_WORDS = (r"uptime|availability|response\s+time|resolution\s+time|time\s+
                  r"handle\s+time|abandon\w*(?:\s+rate)?|accuracy|quality(?:\s+score)?|first\s+(?:contact|call)\s+resolution|"
                  r"satisfaction|csat|service\s+level|turnaround(?:\s+time)?|error\s+rate|backlog|latency|processing\s+time")
 # "Target Uptime: 99.9%", "Availability Commitment - 99.5% per calendar month", "| Target Response Time | 4 hours |"
-_FIELD = re.compile(rf"(?im)^[ \t|*\-\u2022\[\]()x]*(?P<label>(?:(?:target|committed|guaranteed|minimum|maximum)\s+)?"
+_FIELD = re.compile(rf"(?im)(?:^|(?<=\]\s)|(?<=\|\s)|(?<=\t))[ \t|*\-\u2022\[\]()x]*(?P<label>(?:(?:target|committed|guaranteed|minimum|maximum)\s+)?"
                     rf"(?:[A-Z][\w/&-]*\s+){{0,3}}?(?:{_METRIC_WORDS})(?:\s+(?:target|commitment|sla|objective|level))?)"
-                    rf"\s*(?:[:|=]|\s[\u2013\u2014-]\s)\s*(?P<value>[^\n|]{{1,160}})")
+                    rf"\s*(?:[:=]|\s[\u2013\u2014-]\s)\s*(?P<value>[^\n|]{{1,160}})")
 _LABEL_NOISE = re.compile(r"(?i)\b(?:target|committed|guaranteed|minimum|maximum|commitment|sla|objective)\b")
 
 
@@ -35,11 +35,12 @@ def field_terms(doc: ContractDoc) -> list[SlaTerm]:
     """Order-form and schedule fields, one metric per line."""
     terms = []
     for m in _FIELD.finditer(doc.clean):
-        value = m.group("value").strip()
+        # A field's value ends where the next sentence begins ("99.9% The Uptime Credit will be ...").
+        value = re.split(r"(?<=[%\w}\]])\s+(?=[A-Z][a-z])|\.\s", m.group("value").strip(), maxsplit=1)[0]
         label = squash(m.group("label"))
         if re.search(r"(?i)\bcredit\b", label) or not (percents(value) or time_threshold(value) or blank(value)):
             continue
-        cite = doc.cite(m.start("label"), m.end("value"))
+        cite = doc.cite(m.start("label"), m.start("value") + len(value))
         if cite is None:
             continue
         metric = _metric_from_label(label)
@@ -76,7 +77,8 @@ def _set_target(term: SlaTerm, value: str, context: str = "") -> None:
 
 _PROSE_SLA = re.compile(
     r"(?P<pct>\d+(?:\.\d+)?\s*%|\b[a-z-]+\s+percent\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))[^.;]{0,120}?"
-    r"(?:\bwithin\s+[^.;]{1,40}?(?:seconds?|minutes?|hours?|days?)\b|\b(?:availab|uptime|response|resolution|accuracy|answer|abandon|satisfaction|quality))",
+    r"(?:\bwithin\s+[^.;]{1,40}?(?:seconds?|minutes?|hours?|days?)\b|\b(?:availab|uptime|response|resolution|accuracy|answer|abandon|satisfaction|quality))"
+    r"|\b(?:availab\w*|uptime)\b[^.;%]{0,60}?\d+(?:\.\d+)?\s*%",  # "will be available 99.95% of the time"
     re.I)
 _PROSE_CUE = re.compile(r"\b(?:service\s+levels?|sla|shall\s+(?:achieve|meet|maintain|answer|respond|resolve|process|ensure)|"
                         r"availability|uptime|will\s+be\s+available|target)\b", re.I)
@@ -123,7 +125,7 @@ def _metric_phrase(sentence: str) -> str:
 # -- credits written apart from the targets ---------------------------------------------------
 
 _CREDIT_WORDS = re.compile(r"\b(?:credit\w*|fee\s+reduction|rebate|reduce\s+(?:the\s+)?(?:monthly\s+)?(?:fees?|charges?|invoice))\b", re.I)
-_ALL_LEVELS = re.compile(r"\b(?:each|any|every|a)\s+(?:missed\s+|applicable\s+)?(?:service\s+levels?|sla|kpi|metric)\b|"
+_ALL_LEVELS = re.compile(r"\b(?:each|any|every|a)\s+(?:other\s+)?(?:missed\s+|applicable\s+)?(?:service\s+levels?|sla|kpi|metric)\b|"
                          r"\bservice\s+levels?\s+(?:is|are)\s+(?:missed|not\s+met)", re.I)
 
 
@@ -152,16 +154,17 @@ def apply_prose_credits(doc: ContractDoc, terms: list[SlaTerm]) -> None:
         sentence = doc.clean[a:b]
         if " | " in sentence or not _is_credit_sentence(sentence) or re.search(r"(?i)\b(?:total|aggregate|cap|exceed)\b", sentence):
             continue
-        named = [t for t in terms if names_metric(sentence, t.metric)]
+        anchors = {i: at for i, t in enumerate(terms)
+                   if (at := _credit_anchor(sentence, t.metric, [o.metric for o in terms if o is not t])) is not None}
+        named = [terms[i] for i in anchors]
         targets = named or ([t for t in terms if t.credit is None] if _ALL_LEVELS.search(sentence) else [])
-        if not targets:
-            continue
         cite = doc.cite(a, b)
-        credit = _credit_in(sentence)
-        if credit is None and (not named or _REFERS_ELSEWHERE.search(sentence)):
-            continue  # "the Service Credit is the percentage shown in the table": stated elsewhere
         for t in targets:
-            if t.credit is not None and (t.credit.percent_of_fees is not None or t.credit.amount is not None):
+            anchor = anchors.get(terms.index(t))
+            credit = _credit_in(sentence[anchor:] if anchor is not None else sentence)
+            if credit is None and (not named or _REFERS_ELSEWHERE.search(sentence)):
+                continue  # "the Service Credit is the percentage shown in the table": stated elsewhere
+            if t.credit is not None and (t.credit.percent_of_fees is not None or t.credit.amount is not None or t.credit.tiers):
                 continue  # the schedule's own credit for this metric stands
             if credit is None:
                 t.unknown.append(UnknownValue(field="credit", reason="the credit clause states no percentage or amount", citation=cite))
@@ -174,7 +177,27 @@ _REFERS_ELSEWHERE = re.compile(r"(?i)\b(?:shown|set\s+out|set\s+forth|specified|
                                r"(?:table|schedule|exhibit|annex|appendix|attachment)")
 
 
+def _credit_anchor(sentence: str, metric: str, others: list[str]) -> int | None:
+    """Where the credit wording about this metric is: its name must stand near it ("The Response
+    Time Credit will be 5%", "fails to meet the Email Response Time service level ... credit"), not
+    somewhere else in a long flattened paragraph. None when the sentence is not about the metric."""
+    if not names_metric(sentence, metric):
+        return None
+    words = re.findall(r"[a-z0-9]+", metric.lower())
+    mentions = [m.end() for m in re.finditer(r"\b" + r"\W+".join(map(re.escape, words)) + r"\b", sentence.lower())]
+    # "The Uptime Credit will be ...": a credit word right after another metric's name is that metric's.
+    credits = [c.start() for c in _CREDIT_WORDS.finditer(sentence)
+               if not any(names_metric(sentence[max(0, c.start() - 30) : c.start()], o) for o in others)]
+    pairs = [(abs(c - a), c) for a in mentions for c in credits]
+    near = min(pairs, default=None)
+    return near[1] if near and near[0] <= 160 else None
+
+
 def _credit_in(sentence: str) -> ServiceCredit | None:
+    word = _CREDIT_WORDS.search(sentence)
+    if word and percents(sentence[word.start():]):
+        sentence = sentence[word.start():]  # the figure that follows the credit wording
+    sentence = re.split(r"(?<=[.;])\s", sentence, maxsplit=1)[0]
     pct = [p for p in percents(sentence) if not re.search(r"(?i)(?:below|under|less\s+than|of\s+(?:the\s+)?\w+\s+within)\s*$",
                                                           sentence[max(0, p[1] - 20) : p[1]])]
     amounts = money(sentence)
@@ -202,15 +225,22 @@ def apply_tiers(doc: ContractDoc, terms: list[SlaTerm]) -> None:
         tiers = credit_tiers(text[block_start:block_end])
         if not tiers:
             continue
-        lead = text[max(0, block_start - 400) : block_start + 200]
-        named = [t for t in terms if names_metric(lead, t.metric)]
-        pct_terms = [t for t in terms if t.target_percent is not None]
-        target = named[-1] if named else (pct_terms[0] if len(pct_terms) == 1 else None)
+        first = re.search(r"\d+(?:\.\d+)?\s*%\s*(?:to|-|\u2013)|(?:under|below|less\s+than)\s+\d", text[block_start:block_end], re.I)
+        at = block_start + (first.start() if first else 0)
+        lead = text[max(0, at - 400) : at]
+        named = sorted((_last_mention(lead, t.metric), i) for i, t in enumerate(terms) if names_metric(lead, t.metric))
+        pct_terms = [t for t in terms if t.target_percent is not None or any(u.field == "target" for u in t.unknown)]
+        target = terms[named[-1][1]] if named else (pct_terms[0] if len(pct_terms) == 1 else None)
         if target is None:
             continue
         cite = doc.cite(block_start, block_end)
         credit = target.credit or ServiceCredit(fee_basis=_tier_basis(text[max(0, block_start - 400) : block_end]))
         target.credit = credit.model_copy(update={"tiers": tiers, "citation": credit.citation or cite})
+
+
+def _last_mention(text: str, metric: str) -> int:
+    words = [w for w in re.findall(r"[a-z0-9]+", metric.lower()) if w not in ("the", "of", "and", "rate", "time", "level")]
+    return max((text.lower().rfind(w) for w in words), default=-1)
 
 
 def _tier_basis(text: str) -> str:

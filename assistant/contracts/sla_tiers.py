@@ -13,7 +13,8 @@ import re
 from assistant.contracts.sla_models import CreditTier
 
 _P = r"(\d{1,3}(?:\.\d+)?)\s*%"
-_SEP = r"[\s|:,;=\u2013\u2014-]*(?:(?:a\s+)?(?:service\s+)?credit\s+(?:of\s+|equal\s+to\s+)?)?"
+_SEP = (r"[\s|:,;=\u2013\u2014-]*(?:(?:customer\s+(?:receives|will\s+receive|is\s+entitled\s+to)\s+)?(?:a|the)?\s*(?:service\s+)?"
+        r"credit\s+(?:of\s+|equal\s+to\s+|is\s+|will\s+be\s+|shall\s+be\s+)?)?")
 _RANGE = re.compile(
     rf"(?:(?:from|between)\s+)?{_P}\s*(?:to|-|\u2013|\u2014|and|through)\s*(?:{_P}|(?P<target>(?:the\s+)?target(?:\s+[a-z]+)?))"
     rf"(?:\s*\((?:exclusive|inclusive)\))?{_SEP}{_P}", re.I)

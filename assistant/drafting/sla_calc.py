@@ -21,6 +21,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan
+from assistant.contracts.sla_tiers import tier_for
 from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import BadRow, MetricsData, _zone, metric_names
 from assistant.errors import InvalidInput
@@ -272,6 +273,13 @@ def _credit_rule(credit: ServiceCredit) -> str:
         parts.append(f"{credit.currency or ''} {credit.amount:,.2f}".strip())
     if credit.escalated_percent is not None and credit.escalation_points is not None:
         parts.append(f"{credit.escalated_percent:g}% if missed by more than {credit.escalation_points:g} percentage points")
+    for t in credit.tiers:
+        upper = "the target" if t.below_target else (f"{t.below:g}%" if t.below is not None else "")
+        span = (f"{t.at_least:g}% to below {upper}" if t.at_least is not None and upper else
+                f"below {upper}" if upper else f"{t.at_least:g}% or more")
+        parts.append(f"{t.percent_of_fees:g}% of {credit.fee_basis or 'monthly fees'} at {span}")
+    if credit.per_failure:
+        parts.append("for each failure")
     return "; ".join(parts)
 
 
@@ -296,15 +304,21 @@ def basis_amount(basis: str, fees: dict[str, Decimal]) -> Decimal | None:
     return None
 
 
-def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str) -> CreditResult | None:
+def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str, actual: Fraction | None = None,
+            failures: int | None = None) -> CreditResult | None:
     credit = term.credit
-    if credit is None or (credit.percent_of_fees is None and credit.amount is None):
+    if credit is None or (credit.percent_of_fees is None and credit.amount is None and not credit.tiers):
         return None
     percent = exact(credit.percent_of_fees)
+    if credit.tiers and actual is not None:
+        tier = tier_for(credit.tiers, float(actual), term.target_percent)
+        percent = exact(tier.percent_of_fees) if tier else None
     escalated = (credit.escalated_percent is not None and credit.escalation_points is not None
                  and miss > exact(credit.escalation_points))  # "more than N points": exactly N is not
     if escalated:
         percent = exact(credit.escalated_percent)
+    if credit.per_failure and percent is not None and failures:
+        percent *= failures  # "for each time Provider fails to meet ...": one credit per missed item
     amount = None
     if percent is not None:
         base = basis_amount(credit.fee_basis, fees)
@@ -315,7 +329,7 @@ def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str) -> CreditR
     return CreditResult(
         percent_of_fees=None if percent is None else float(percent), fee_basis=credit.fee_basis, escalated=escalated,
         rule=_credit_rule(credit), amount=None if amount is None else float(_cents(amount)),
-        currency=(credit.currency or currency) if amount is not None else None, citation=term.citation)
+        currency=(credit.currency or currency) if amount is not None else None, citation=credit.citation or term.citation)
 
 
 def _cents(value: Fraction) -> Decimal:
@@ -335,11 +349,15 @@ def _result(term: SlaTerm, m: _Measure, fees: dict, currency: str) -> SlaResult:
     if target is None:
         notes.append("the schedule states no numeric target for this metric")
         return SlaResult(**base, actual=shown, met=None, status="no_target")
+    if any(u.field == "comparator" for u in term.unknown):
+        notes.append("the contract does not say whether a higher or a lower value meets this target: not judged")
+        return SlaResult(**base, actual=shown, met=None, status="no_target")
     if _is_met(actual, target, term.comparator):
         return SlaResult(**base, actual=shown, met=True, status="met", miss_points=0.0)
     miss = (target - actual) if term.comparator in (">=", ">") else (actual - target)
+    failures = m.denominator - m.numerator if m.denominator is not None and m.numerator is not None else None
     return SlaResult(**base, actual=shown, met=False, status="missed", miss_points=float(_round(miss, "0.0001")),
-                     credit=_credit(term, miss, fees, currency))
+                     credit=_credit(term, miss, fees, currency, actual, failures))
 
 
 def _cap(schedule: SlaSchedule, results: list[SlaResult], fees: dict, currency: str) -> CapResult | None:

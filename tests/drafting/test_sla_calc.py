@@ -10,6 +10,7 @@ from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import MetricsError, parse_mapping, parse_metrics
 from assistant.drafting.sla_calc import calculate, match_term, pct_text, points_text
 from assistant.errors import InvalidInput
+from tests.drafting import helpers
 from tests.drafting.helpers import schedule, term, tickets_csv
 
 OCTOBER = SlaWindow(month="2025-10")
@@ -287,3 +288,34 @@ def test_report_json_has_the_documented_shape(tmp_path):
     assert {"metric", "target", "actual", "met", "credit", "citation"} <= set(first)
     assert (first["target"], first["actual"], first["met"]) == (97.0, 96.0, False)
     assert first["credit"]["percent_of_fees"] == 5.0 and first["citation"]["quote"]
+
+
+def test_uptime_below_target_is_missed_and_takes_the_credit_of_its_tier():
+    from assistant.contracts.sla_models import CreditTier, ServiceCredit
+
+    uptime = term("Uptime", 99.9, None, escalated=None, points=None)
+    uptime.credit = ServiceCredit(fee_basis="monthly Cloud Service Fee", citation=helpers.cite("SLA", "tier table"), tiers=[
+        CreditTier(at_least=99.0, below_target=True, percent_of_fees=10.0), CreditTier(at_least=95.0, below=99.0, percent_of_fees=25.0),
+        CreditTier(below=95.0, percent_of_fees=50.0)])
+    data = parse_metrics("date,metric,numerator,denominator\n2025-10-01,Uptime,985,1000\n")
+    r = only(calculate(schedule(uptime), data, OCTOBER))
+    assert (r.actual, r.status, r.credit.percent_of_fees) == (98.5, "missed", 25.0)
+    assert r.credit.citation.quote == "tier table" and "25% of monthly Cloud Service Fee at 95% to below 99%" in r.credit.rule
+    r = only(calculate(schedule(uptime), parse_metrics("date,metric,numerator,denominator\n2025-10-01,Uptime,995,1000\n"), OCTOBER))
+    assert (r.status, r.credit.percent_of_fees) == ("missed", 10.0)
+
+
+def test_a_per_failure_credit_counts_each_missed_item(tmp_path):
+    t = term(target=95.0, escalated=None, points=None)
+    t.credit.per_failure = True
+    r = only(calculate(schedule(t), parse_metrics(tickets_csv(tmp_path / "t.csv", 90, 10)), OCTOBER))
+    assert (r.status, r.credit.percent_of_fees) == ("missed", 50.0) and "for each failure" in r.credit.rule
+
+
+def test_a_target_whose_direction_is_unknown_is_not_judged():
+    from assistant.contracts.sla_models import UnknownValue
+
+    t = term("Widget Index", 42.0, None, escalated=None, points=None)
+    t.unknown.append(UnknownValue(field="comparator", reason="nothing says which way"))
+    r = only(calculate(schedule(t), parse_metrics("date,metric,numerator,denominator\n2025-10-01,Widget Index,1,10\n"), OCTOBER))
+    assert (r.status, r.met, r.credit) == ("no_target", None, None)
