@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from assistant.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
+from assistant.contracts.text import ClauseMark, analysis_text, clause_at, clause_marks
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
 
@@ -43,7 +43,7 @@ class ContractDoc:
     collection: str
     chunks: list[StoredPiece]
     text: str = ""
-    clean: str = ""  # `text` with page furniture blanked (same offsets): what extractors analyse
+    clean: str = ""  # `text` with page furniture blanked and odd spaces made plain (same offsets): what extractors read
     _marks: list[ClauseMark] | None = field(default=None, repr=False)
 
     @classmethod
@@ -63,7 +63,7 @@ class ContractDoc:
         return cls(
             source=first.get("source", ""), doc_id=first.get("doc_id", ""), doc_type=first.get("doc_type", "other"),
             title=first.get("title", ""), collection=first.get("collection", ""), chunks=chunks, text=text,
-            clean=mask_furniture(text),
+            clean=analysis_text(text),
         )
 
     # -- lookups by offset ------------------------------------------------------------------

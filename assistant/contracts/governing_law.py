@@ -78,12 +78,12 @@ def _matches(text: str) -> list[tuple[int, str, int, int]]:
 
 
 def extract_governing_law(doc: ContractDoc) -> GoverningLaw | None:
-    for start, j, j_start, j_end in _matches(doc.text):
+    for start, j, j_start, j_end in _matches(doc.clean):
         if not j or j.lower() in ("this", "such", "any", "which", "that", "each", "all", "not", "none", "n/a"):
             continue
         cite = doc.cite(j_start, j_end)
         if cite:
-            sentence = next(((a, b) for a, b in sentence_spans(doc.text, max(0, start - 400), min(len(doc.text), start + 600))
+            sentence = next(((a, b) for a, b in sentence_spans(doc.clean, max(0, start - 400), min(len(doc.clean), start + 600))
                              if a <= start < b), None)
             if sentence:
                 cite = cite.model_copy(update={"quote": sentence_quote(doc, sentence[0], sentence[1], cite)})

@@ -108,21 +108,21 @@ def _is_notice_period(before: str, after: str, sentence: str) -> bool:
 
 def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[NoticePeriod]:
     out: list[NoticePeriod] = []
-    for a, b in sentence_spans(doc.text):
-        sentence = doc.text[a:b]
+    for a, b in sentence_spans(doc.clean):
+        sentence = doc.clean[a:b]
         if not _NOTICE.search(sentence) and not re.search(r"\bcure\b", sentence, re.I):
             continue
-        for d in durations(doc.text, a, b):
+        for d in durations(doc.clean, a, b):
             if d.unit not in ("day", "business_day", "week", "month", "year"):
                 continue
-            if not _is_notice_period(doc.text[max(a, d.start - 60) : d.start].lower(), doc.text[d.end : min(b, d.end + 60)].lower(),
+            if not _is_notice_period(doc.clean[max(a, d.start - 60) : d.start].lower(), doc.clean[d.end : min(b, d.end + 60)].lower(),
                                      sentence.lower()):
                 continue
             cite = doc.cite(d.start, d.end)
             if cite is None:
                 continue
             out.append(NoticePeriod(
-                kind=_notice_kind(sentence, doc.text[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
+                kind=_notice_kind(sentence, doc.clean[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
                 business_days=d.business, citation=cite.model_copy(update={"quote": sentence_quote(doc, a, b, cite)}),
             ))
     return out
@@ -144,13 +144,13 @@ _CAP = re.compile(r"\bliab\w*\b[^.]{0,200}?\b(?:shall\s+not|will\s+not|not\s+to|
 
 def extract_liability_caps(doc: ContractDoc) -> list[LiabilityCap]:
     caps = []
-    for a, b in sentence_spans(doc.text):
-        sentence = doc.text[a:b]
+    for a, b in sentence_spans(doc.clean):
+        sentence = doc.clean[a:b]
         m = _CAP.search(sentence)
         if not m:
             continue
         tail_start = a + m.end()
-        tail = doc.text[tail_start:b].strip(" :")
+        tail = doc.clean[tail_start:b].strip(" :")
         multiple = None
         mm = re.search(r"(?:(\w+)\s*\(\s*(\d+(?:\.\d+)?)\s*\)|(\d+(?:\.\d+)?))\s*(?:times|x)\s+(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|charges|amounts)", tail, re.I)
         if mm:
