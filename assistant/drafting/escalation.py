@@ -247,14 +247,20 @@ def _position(ctx: DraftContext) -> str:
     ev, lines = ctx.evidence, []
     if ctx.report and ctx.report.results:
         lines += [sla_sentence(r, ev, ctx.report.window_label) for r in ctx.report.results]
-        if ctx.missed and ctx.report.cap:
-            cap = ctx.report.cap
+        caps = dict(zip(ctx.report.periods, ctx.report.caps)) if len(ctx.report.caps) > 1 else {}
+        for cap in ([ctx.report.cap] if ctx.report.cap else [caps[p] for p in dict.fromkeys(r.period for r in ctx.missed)
+                                                            if p in caps]) if ctx.missed else []:
             lines.append(f"Total credits are capped at {cap.cap_percent:g}% of total monthly fees {ev.cite_span(cap.citation)}; "
                          f"{cap.explanation}.")
         if ctx.missed and ctx.report.earn_back:
             lines.append(with_cite(f"We note the earn-back rule: {lower_first(ctx.report.earn_back)}",
                                    ev.cite_span(ctx.report.earn_back_citation)))
-        if not ctx.missed:
+        judged = [r for r in ctx.report.results if r.status in ("met", "missed")]
+        if not judged:
+            # No rows in the window is not a met Service Level: nothing can be said about a credit yet.
+            lines.append(f"Adherence for {ctx.report.window_label or 'the window'}: {TO_CONFIRM} (the metrics file has no "
+                         "data for it), so whether a service credit applies is still open.")
+        elif not ctx.missed:
             lines.append("The monthly Service Level was not missed, so no service credit applies; the escalation is about "
                          "the incident itself and preventing a repeat.")
     elif ctx.term:

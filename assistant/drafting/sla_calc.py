@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -54,6 +53,8 @@ class SlaResult(BaseModel):
     basis: str = ""  # how `actual` was measured
     credit: CreditResult | None = None
     citation: SourceSpan  # the SLA term (target, window, credit)
+    period: str = ""  # the calendar month measured ("2025-10"), when the window is a month
+    window_label: str = ""  # "October 2025"
     notes: list[str] = Field(default_factory=list)
 
 
@@ -81,8 +82,11 @@ class SlaReport(BaseModel):
     earn_back: str = ""
     earn_back_months: int | None = None
     earn_back_citation: SourceSpan | None = None
+    periods: list[str] = Field(default_factory=list)  # the months with a result each, in order
+    caps: list[CapResult] = Field(default_factory=list)  # the cap per month, when several months are measured
     rows_total: int = 0
     rows_used: int = 0
+    rows_outside_window: int = 0  # rows dated outside every measured window: counted, not used
     skipped_rows: list[BadRow] = Field(default_factory=list)
     rounding: str = ROUNDING_NOTE
     notes: list[str] = Field(default_factory=list)
@@ -149,29 +153,36 @@ def month_window(month: str, tz: str = "UTC", inferred: bool = False) -> Window:
     return Window(start.astimezone(timezone.utc), end.astimezone(timezone.utc), tz, label, inferred)
 
 
-def resolve_window(window: SlaWindow | None, data: MetricsData | None) -> Window | None:
-    if window and window.month:
-        return month_window(window.month, window.timezone)
-    if window and window.start and window.end:
-        zone = _zone(window.timezone)
-        try:
-            start = (window.start if window.start.tzinfo else window.start.replace(tzinfo=zone)).astimezone(timezone.utc)
-            end = (window.end if window.end.tzinfo else window.end.replace(tzinfo=zone)).astimezone(timezone.utc)
-        except OverflowError:
-            raise InvalidInput("the measurement window is out of range") from None
-        label = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
-        return Window(start, end, window.timezone, label)
-    tz = window.timezone if window else "UTC"
+def data_months(data: MetricsData | None, tz: str = "UTC") -> list[str]:
+    """The calendar months ("2025-10") the data's rows fall in, in order."""
     zone = _zone(tz)
-    months: Counter[str] = Counter()
+    months: set[str] = set()
     if data:
         months.update(t.created.astimezone(zone).strftime("%Y-%m") for t in data.tickets)
         months.update(k.day.strftime("%Y-%m") for k in data.kpis)
-    if not months:
-        return None
-    # The calendar month holding most rows: exports usually straddle a month boundary a little.
-    best = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    return month_window(best, tz, inferred=True)
+    return sorted(months)
+
+
+def resolve_windows(window: SlaWindow | None, data: MetricsData | None) -> list[Window]:
+    """The window asked for; without one, every calendar month the data covers (one result each)."""
+    if window and (window.month or (window.start and window.end)):
+        return [resolve_window(window, data)]
+    tz = window.timezone if window else "UTC"
+    return [month_window(m, tz, inferred=True) for m in data_months(data, tz)]
+
+
+def resolve_window(window: SlaWindow, data: MetricsData | None = None) -> Window:
+    """The window asked for: a month, or a start and an end."""
+    if window.month:
+        return month_window(window.month, window.timezone)
+    zone = _zone(window.timezone)
+    try:
+        start = (window.start if window.start.tzinfo else window.start.replace(tzinfo=zone)).astimezone(timezone.utc)
+        end = (window.end if window.end.tzinfo else window.end.replace(tzinfo=zone)).astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidInput("the measurement window is out of range") from None
+    label = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
+    return Window(start, end, window.timezone, label)
 
 
 # -- matching metric names to SLA terms ------------------------------------------------------
@@ -404,30 +415,72 @@ def cap_text(value: Fraction) -> str:
 def calculate(schedule: SlaSchedule, data: MetricsData | None, window: SlaWindow | None = None,
               ticket_metric: str | None = None, fees: dict | None = None, currency: str = "USD",
               only_metrics: list[str] | None = None) -> SlaReport:
-    """Adherence per metric in the window, the credits the misses trigger, the cap and earn-back."""
+    """Adherence per metric in the window (or in each month the data covers, when no window is
+    asked for), the credits the misses trigger, the cap and earn-back."""
     fees = fees or {}
-    win = resolve_window(window, data)
+    wins = resolve_windows(window, data)
     report = SlaReport(contract_source=schedule.contract_source, earn_back=schedule.earn_back,
                        earn_back_months=schedule.earn_back_months, earn_back_citation=schedule.earn_back_citation)
-    if win:
-        report.window_start, report.window_end, report.window_label = win.start, win.end, win.label
-        report.window_timezone, report.window_inferred = win.tz, win.inferred
+    if wins:
+        report.window_start, report.window_end = wins[0].start, wins[-1].end
+        report.window_label = wins[0].label if len(wins) == 1 else f"{wins[0].label} to {wins[-1].label}"
+        report.window_timezone, report.window_inferred = wins[0].tz, wins[0].inferred
+        report.periods = [_period(w) for w in wins]
     if data:
         report.rows_total, report.skipped_rows = data.rows_total, list(data.bad_rows)
         if data.naive_rows:
             report.notes.append(f"{data.naive_rows} timestamp(s) without a time zone were read as {data.timezone}")
+    if len(wins) > 1:
+        report.notes.append(f"the metrics file spans {len(wins)} months ({report.window_label}): one result per month; "
+                            "name a month to measure only that one")
+    for win in wins or [None]:
+        results = _window_results(schedule, data, win, ticket_metric, fees, currency, only_metrics, report)
+        report.results += results
+        cap = _cap(schedule, results, fees, currency)
+        if cap is not None:
+            report.caps.append(cap)
+    report.cap = report.caps[-1] if len(report.caps) == 1 else None
+    report.rows_outside_window = _rows_outside(data, wins)
+    if report.rows_outside_window:
+        report.notes.append(f"{report.rows_outside_window} row(s) fall outside {report.window_label or 'the window'} "
+                            "and were not counted")
+    return report
+
+
+def _window_results(schedule, data, win: Window | None, ticket_metric, fees, currency, only_metrics,
+                    report: SlaReport) -> list[SlaResult]:
     measures = _measures(schedule, data, win, ticket_metric, report)
     for name in only_metrics or []:
         term = match_term(name, schedule.terms)
         if term is None:
-            report.notes.append(f"the contract's SLA schedule has no metric matching {name!r}")
+            note = f"the contract's SLA schedule has no metric matching {name!r}"
+            if note not in report.notes:
+                report.notes.append(note)
         elif term.metric not in measures:
             measures[term.metric] = (term, _Measure())
+    period = _period(win) if win else ""
+    results = []
     for term, m in measures.values():
-        report.results.append(_result(term, m, fees, currency))
+        result = _result(term, m, fees, currency)
+        result.period, result.window_label = period, win.label if win else ""
+        results.append(result)
         report.rows_used += m.rows
-    report.cap = _cap(schedule, report.results, fees, currency)
-    return report
+    return results
+
+
+def _period(win: Window) -> str:
+    local = win.start.astimezone(_zone(win.tz))
+    return f"{local:%Y-%m}" if local.day == 1 and local.hour == 0 else win.label
+
+
+def _rows_outside(data: MetricsData | None, wins: list[Window]) -> int:
+    if not data or not wins:
+        return 0
+    zone = _zone(wins[0].tz)
+    inside = lambda moment: any(w.holds(moment) for w in wins)  # noqa: E731
+    outside = sum(1 for t in data.tickets if not inside(t.created))
+    outside += sum(1 for k in data.kpis if not inside(datetime(k.day.year, k.day.month, k.day.day, tzinfo=zone)))
+    return outside
 
 
 def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | None, ticket_metric: str | None,
@@ -449,7 +502,9 @@ def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | Non
     for name in metric_names(data):
         term = match_term(name, schedule.terms)
         if term is None:
-            report.notes.append(f"metric {name!r} in the metrics file matches no SLA term; its rows were ignored")
+            note = f"metric {name!r} in the metrics file matches no SLA term; its rows were ignored"
+            if note not in report.notes:
+                report.notes.append(note)
             continue
         # Two spellings of one metric ("FCR", "First Contact Resolution") share the term's rows.
         by_term.setdefault(term.metric, (term, []))[1].extend(k for k in data.kpis if k.metric == name)

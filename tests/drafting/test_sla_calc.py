@@ -243,11 +243,34 @@ def test_open_tickets_past_the_threshold_count_as_missed():
     assert any("1 open ticket" in n for n in r.notes)
 
 
-def test_window_is_inferred_from_the_data():
+def test_without_a_window_each_month_in_the_data_gets_its_own_result():
     text = "created_at,resolved_at\n2025-09-30T23:00:00Z,2025-10-01T01:00:00Z\n" + "2025-10-05T00:00:00Z,2025-10-05T01:00:00Z\n" * 3
     report = calculate(schedule(term()), parse_metrics(text))
-    assert report.window_label == "October 2025" and report.window_inferred
-    assert only(report).denominator == 3
+    assert report.window_inferred and report.periods == ["2025-09", "2025-10"]
+    assert [(r.period, r.window_label, r.denominator) for r in report.results] == [
+        ("2025-09", "September 2025", 1), ("2025-10", "October 2025", 3)]
+    assert (report.rows_total, report.rows_used, report.rows_outside_window) == (4, 4, 0)
+
+
+def test_three_months_give_three_results_and_a_month_asked_for_counts_the_rows_outside(tmp_path):
+    lines = ["date,metric,numerator,denominator"]
+    for month, met in (("08", 960), ("09", 900), ("10", 950)):
+        lines += [f"2025-{month}-{day:02d},Email Response Time,{met // 10},100" for day in range(1, 11)]
+    data = parse_metrics("\n".join(lines) + "\n")
+    report = calculate(schedule(term()), data)
+    assert [(r.period, r.actual, r.status) for r in report.results] == [
+        ("2025-08", 96.0, "met"), ("2025-09", 90.0, "missed"), ("2025-10", 95.0, "met")]
+    assert len(report.caps) == 3 and report.cap is None and report.rows_used == 30
+    assert any("spans 3 months" in n for n in report.notes)
+    october = calculate(schedule(term()), data, OCTOBER)
+    assert [r.period for r in october.results] == ["2025-10"] and october.rows_outside_window == 20
+    assert any("20 row(s) fall outside October 2025" in n for n in october.notes)
+
+
+def test_a_month_without_rows_is_no_data_never_met():
+    data = parse_metrics("date,metric,numerator,denominator\n2025-10-01,Email Response Time,99,100\n")
+    r = only(calculate(schedule(term()), data, SlaWindow(month="2025-11")))
+    assert (r.status, r.met, r.actual, r.credit) == ("no_data", None, None, None)
 
 
 def test_xlsx_with_datetime_cells(tmp_path):
