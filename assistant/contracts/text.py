@@ -32,7 +32,7 @@ def squash(text: str) -> str:
 _MARK = re.compile(
     r"(?P<prefix>(?:section|clause|article|sec\.)\s+)?"
     r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6}(?=[.\s]))"
-    r"(?P<dot>\.?)[^\S\n]+(?=[\"\u201c(\[]?[A-Z])",  # any space after the number: PDFs put \xa0 there
+    r"(?P<dot>\.|\)(?=[^\S\n]+[A-Z][a-z]))?[^\S\n]+(?=[\"\u201c(\[]?[A-Z])",  # "2) Duties of ..."; any space: PDFs put \xa0 there
     re.IGNORECASE,
 )
 _HEADING_AFTER = re.compile(r"[\"\u201c]?([A-Z][A-Za-z0-9 \u00a0\u2000-\u200a\u202f,&/'\u2019()-]{1,70}?)[\"\u201d]?\s*(?:\.|:|\n|$)")
