@@ -32,17 +32,17 @@ _SUFFIX = (r"(?:Inc|Incorporated|Ltd|Ltc|Limited|LLC|L\.L\.C|Corp|Corporation|Co
            r"GmbH|B\.V|N\.V|Pte|Pty|KG|S\.A\.S|S\.L|Ltda|AB|Oy|A/S|SE)\b\.?")
 _SUFFIX_AFTER_COMMA = re.compile(rf",\s*{_SUFFIX}", re.I)
 _NOT_ALIAS = {"party", "parties", "agreement", "this agreement", "effective date", "contract"}
-_LIST_START = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among)\s*:?\s*(?:parties\s+to\s+this\s+agreement\s*)?|"
+_LIST_START = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among|B\s+E\s+T\s+W\s+E\s+E\s+N)\s*:?\s*(?:parties\s+to\s+this\s+agreement\s*)?|"
                          r"^\s*PARTIES\s*:?\s*", re.I | re.M)
 _LIST_STOP = re.compile(r"\b(?:WHEREAS|RECITALS?|BACKGROUND|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                         r"(?:IT\s+IS\s+)?(?:HEREBY\s+)?AGREED|PREAMBLE|each\s+party\s+(?:also\s+)?(?:is\s+)?referred)\b|"
                         r"\.\s*\n|\n\s*\n\s*(?:1\.|ARTICLE|Section)\b|\.\s+(?=(?:The|This|Each|In|Both)\s)", re.I)
 # Where a party's name ends: its description ("a Delaware corporation"), address, or defined term.
-_NAME_END = re.compile(r"\s*\(|,?\s+(?:a|an)\s+(?=[A-Z]|(?:limited|corporation|company|individual|private|public|"
-                       r"national|state|sole|general|business|registered|joint)\b)|,\s*(?:a|an|the|having|with|whose|located|"
+_NAME_END = re.compile(r"\s*\((?![A-Z][A-Za-z]+\)\s+(?:[A-Z]|(?:Limited|Ltd|Inc|LLC|GmbH|AG|S\.A)))|,?\s+(?:a|an)\s+(?=[A-Z]|(?:limited|corporation|company|individual|private|public|"
+                       r"national|state|sole|general|business|registered|joint|subsidiary|division|affiliate|member)\b)|,\s*(?:a|an|the|having|with|whose|located|"
                        r"organi[sz]ed|incorporated|existing|registered|residing|doing|acting|by\s+its|represented|"
                        r"on\s+behalf|its|which|hereinafter|herein|registration|reg\.|company\s+(?:no|number)|vat)\b|\s+(?:is|are)\s+(?:a|an)\s|\s+of\s+(?=\[|\d)|\s+(?:having|whose|located\s+at|with\s+(?:its|a|offices)|"
-                       r"organi[sz]ed|incorporated|registered\s+(?:at|in|office))\b|,\s*\d|\s*\n\s*\n|,\s*$", re.I)
+                       r"organi[sz]ed|incorporated|registered\s+(?:at|in|office))\b|\s+(?=(?:Suite|Room|Unit|Floor|P\.?\s?O\.?\s+Box)\s+\w)|,\s*as\s+(?=[A-Z])|,\s*\d|\s*\n\s*\n|,\s*$", re.I)
 _ROLE_OF = re.compile(r"^(?P<person>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}),\s+(?:the\s+)?(?:director|officer|ceo|president|"
                       r"manager|owner|partner|chairman|secretary|member)\s+of\s+(?P<org>.+)$", re.I)
 _ROLE_WORDS = (r"Customer|Client|Provider|Service\s+Provider|Supplier|Vendor|Buyer|Seller|Purchaser|Licensor|Licensee|"
@@ -55,7 +55,7 @@ _LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Nam
 def _aliases(chunk: str) -> list[str]:
     out = []
     # "— hereinafter referred to as Cremer —": a defined name without quotes or parentheses.
-    for a in re.findall(r"(?i:hereinafter\s+(?:referred\s+to\s+as|called))\s+(?:the\s+)?([A-Z][\w&-]+(?:\s+[A-Z][\w&-]+)?)\b", chunk):
+    for a in re.findall(r"(?:(?i:hereinafter\s+(?:referred\s+to\s+as|called))|,\s*as)\s+(?:the\s+)?([A-Z][\w&-]+(?:[ \t]+[A-Z][\w&-]+)?)\b", chunk):
         if a.lower() not in _NOT_ALIAS and a not in out:
             out.append(a)
     for inner in re.findall(r"\(([^()]*)\)", chunk):
@@ -78,16 +78,19 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
         if depth == 0:
             here = segment[i:]
             current = segment[start:i]
-            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*\n\s*", here)
+            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*[:\n]\s*|\s+-\s*and\s*-\s+", here)
             # "X Ltd., a company registered in England and Wales (...)": no split inside a description
             # until its defined term has closed it.
             described = re.search(r",?\s+(?:a|an)\s+\w|,\s*(?:having|whose|with|located|registered)\b", current)
+            closed = re.search(r"\([^()]*[\"\u201c][^()]*\)", current)  # a defined term ("X") closes a party
+            if m is None:
+                m = re.match(r"\s{2,}(?:And|AND)\s{2,}", here)  # a title block: "X, INC.   And   Y COMPANY"
             if m is None:
                 m = re.match(r"\s+and\s+(?=[A-Z0-9\"\u201c(\[_])", here)
                 # ... unless a company's name follows: "of Singapore and Ability Software Ltd, a company"
-                if m and described and ")" not in current and not re.match(rf"[^,(]{{0,80}}?\b{_SUFFIX}", here[m.end():]):
+                if m and described and not closed and not re.match(rf"[^,(]{{0,80}}?\b{_SUFFIX}", here[m.end():]):
                     m = None
-                if m is None and ")" in current:
+                if m is None and closed:
                     m = re.match(r"\s+and\s+(?=\S)", here)
             if m and ch in ";, \n":
                 parts.append((start, i))
@@ -101,7 +104,8 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
 
 def _name_of(chunk: str) -> tuple[str, int]:
     """The party's name at the start of `chunk` and its offset there."""
-    lead = re.match(r"[\s,;:]*(?:\(\w{1,3}\)\s*|\d\.\s*)?(?:and\s+|by\s+|the\s+(?=[a-z]))?", chunk)
+    lead = re.match(r"[\s,;:]*(?:\(\w{1,3}\)\s*|\d\.\s*)?(?:(?:by\s+and\s+|and\s+)?(?:between|among)\s+|and\s+|by\s+|the\s+(?=[a-z]))?",
+                    chunk, re.I)
     pos = lead.end() if lead else 0
     text = chunk[pos:]
     end = len(text)
@@ -112,12 +116,16 @@ def _name_of(chunk: str) -> tuple[str, int]:
             continue
         end = m.start()
         break
-    name = text[:end].strip(" ,;:\"\u201c\u201d")
+    name = " ".join(text[:end].split()).strip(" ,;:\"\u201c\u201d")
     role = _ROLE_OF.match(name)
     if role:
         org = role.group("org").strip()
         return org, pos + role.start("org")
     return name, pos
+
+
+_ADDRESS = re.compile(r"(?i)\b(?:avenue|ave\.|street|road|rd\.|suite|floor|bldg|building|drive|lane|boulevard|blvd|p\.?\s?o\.?\s+box|"
+                      r"plaza|tower|highway|hwy)\b|\b\d{4,}\b")
 
 
 def _plausible(name: str, defined: bool = False) -> bool:
@@ -127,6 +135,8 @@ def _plausible(name: str, defined: bool = False) -> bool:
         return False
     if re.search(r"(?i)\b(?:whereas|hereby|agreement|shall|party|parties|following|respective)\b", name):
         return False
+    if _ADDRESS.search(name):
+        return False  # "Gate Commercial Bldg 136 Austin Road": an address, not a name
     if not (name[0].isupper() or name[0].isdigit() or defined or re.search(_SUFFIX, name)):
         return False
     return bool(re.search(r"[A-Za-z]{2}", name))
@@ -170,28 +180,27 @@ def _in_opening(doc: ContractDoc, pos: int) -> bool:
 
 _DEFINED = re.compile(r"\(\s*(?:each\s+|individually\s+|collectively\s*,?\s+|together\s*,?\s+)?(?:(?:hereinafter|herein)\s*,?\s*(?:referred\s+to\s+as\s+|called\s+)?)?"
                       r"(?:the\s+)?[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]", re.I)
-_NAME_BEFORE = re.compile(rf"(?:[A-Z0-9][\w.&'\u2019-]*(?:,?\s+(?:{_SUFFIX}|[A-Z0-9&][\w.&'\u2019-]*|of|and|de|du|the)){{0,8}})\s*,?\s*$")
+
+
+_SEGMENT_LEAD = re.compile(r"\n\s*\n|-\s*and\s*-|\b(?:between|among|and|retain|engage|by|with)\s+(?=[A-Z0-9\[_])|[:;]\s+|\.\s+(?=[A-Z])|\)\s*,?\s+")
 
 
 def _from_defined_terms(doc: ContractDoc) -> list[Party]:
-    """Each defined term with the capitalised name just before it (or before its description)."""
+    """Each defined term with the party introduced just before it: from the last lead word ("and",
+    "between", "retain", a paragraph break) up to its description or address."""
     text = doc.clean[: preamble_end(doc)]
     parties: list[Party] = []
     for m in _DEFINED.finditer(text):
         alias = re.sub(r"(?i)^the\s+", "", m.group("a1").strip())
         if alias.lower() in _NOT_ALIAS or re.search(r"(?i)date|agreement|services?\b|term\b", alias):
             continue
-        before = text[max(0, m.start() - 160) : m.start()]
-        # "Kiromic, Inc, a Delaware corporation (the "Company")": skip the description.
-        before = re.sub(r",?\s+(?:a|an)\s+[^,()]{0,80}$", "", before)
-        found = _NAME_BEFORE.search(before)
-        if not found:
-            continue
-        name = found.group(0).strip(" ,")
-        name = re.split(r"\b(?:between|among|retain|engage|and|by|with|to)\s+(?=[A-Z])", name)[-1].strip(" ,")
+        window = max(0, m.start() - 300)
+        leads = [x.end() for x in _SEGMENT_LEAD.finditer(text, window, m.start()) if x.end() < m.start() - 1]
+        start = leads[-1] if leads else window
+        segment = text[start : m.start()]
+        name, at = _name_of(segment)
         if _plausible(name) and not any(p.name == name for p in parties):
-            start = m.start() - len(text[max(0, m.start() - 160) : m.start()]) + found.start()
-            parties.append(Party(name=name, defined_as=[alias], citation=doc.cite(max(0, start), m.end())))
+            parties.append(Party(name=name, defined_as=[alias], citation=doc.cite(start + at, m.end())))
     return _merge(parties)
 
 
@@ -206,14 +215,23 @@ def _from_labels(doc: ContractDoc) -> list[Party]:
 
 
 def _merge(parties: list[Party]) -> list[Party]:
+    """One entry per party: the title block's "ACME, INC." and the preamble's "Acme, Inc." ("Acme")
+    are one party, named as the preamble writes it."""
     out: list[Party] = []
     for p in parties:
-        same = next((q for q in out if q.name == p.name), None)
-        if same:
-            same.defined_as += [a for a in p.defined_as if a not in same.defined_as]
-        else:
+        same = next((q for q in out if _same_name(q.name, p.name)), None)
+        if same is None:
             out.append(p)
+            continue
+        if p.defined_as and not same.defined_as:
+            same.name, same.citation = p.name, p.citation
+        same.defined_as += [a for a in p.defined_as if a not in same.defined_as]
     return out[:MAX_PARTIES]
+
+
+def _same_name(a: str, b: str) -> bool:
+    key = lambda n: re.sub(r"[^a-z0-9]", "", n.lower())  # noqa: E731
+    return key(a) == key(b)
 
 
 def extract_parties(doc: ContractDoc) -> list[Party]:
