@@ -294,25 +294,23 @@ def _credit_rule(credit: ServiceCredit) -> str:
     return "; ".join(parts)
 
 
-FEE_LINES = {"email": ("email",), "chat": ("chat",), "phone": ("phone",),
-             "back_office": ("back-office", "back office", "backoffice", "refund", "chargeback")}
-
-
 def _fee_key(key: str) -> str:
     return re.sub(r"[\s\-]+", "_", key.strip().lower())
 
 
 def basis_amount(basis: str, fees: dict[str, Decimal]) -> Decimal | None:
-    """The monthly fees a credit is a percentage of, from `fees` keyed by service line or 'total'."""
+    """The monthly fees a credit is a percentage of, from `fees` keyed by service line or 'total':
+    the lines whose names the basis uses ("monthly email, chat and phone fees" -> email + chat +
+    phone), whatever lines the contract has. None when the basis names a line whose fees are not given."""
     fees = {_fee_key(k): Decimal(str(v)) for k, v in (fees or {}).items()}
     text = basis.lower()
     total = fees.get("total", fees.get("all"))
-    if not text.strip() or "all services" in text or "total" in text or text.strip() in ("monthly fees", "fees"):
+    if not text.strip() or "all services" in text or "total" in text or re.fullmatch(r"\s*(?:monthly\s+)?(?:service\s+)?fees?\s*",
+                                                                                       text):
         return total
-    lines = [line for line, words in FEE_LINES.items() if any(w in text for w in words)]
-    if lines and all(line in fees for line in lines):
-        return sum((fees[line] for line in lines), Decimal(0))
-    return None
+    words = set(re.findall(r"[a-z0-9]+", text))
+    lines = [key for key in fees if key not in ("total", "all") and set(key.split("_")) <= words]
+    return sum((fees[line] for line in lines), Decimal(0)) if lines else None
 
 
 def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str, actual: Fraction | None = None,

@@ -342,3 +342,13 @@ def test_a_target_whose_direction_is_unknown_is_not_judged():
     t.unknown.append(UnknownValue(field="comparator", reason="nothing says which way"))
     r = only(calculate(schedule(t), parse_metrics("date,metric,numerator,denominator\n2025-10-01,Widget Index,1,10\n"), OCTOBER))
     assert (r.status, r.met, r.credit) == ("no_target", None, None)
+
+
+def test_fee_bases_match_whatever_service_lines_the_fees_name():
+    from assistant.drafting.sla_calc import basis_amount
+
+    fees = {"voice": Decimal("50000"), "Ticket Handling": Decimal("20000"), "back-office": Decimal("7000"), "total": Decimal("90000")}
+    assert basis_amount("monthly voice and ticket handling fees", fees) == Decimal("70000")
+    assert basis_amount("monthly back-office fees", fees) == Decimal("7000")
+    assert basis_amount("monthly service fees", fees) == Decimal("90000")
+    assert basis_amount("monthly chat fees", fees) is None  # a line whose fees were not given: unknown, not guessed

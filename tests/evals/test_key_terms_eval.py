@@ -92,3 +92,12 @@ def test_eval_key_terms_prints_a_table(annotated_sample, tmp_path, one_model):
 def test_eval_key_terms_without_annotations_is_a_one_line_error(tmp_path):
     result = CliRunner().invoke(app, ["eval", "key-terms", str(tmp_path)])
     assert result.exit_code != 0 and "CUAD annotations not found" in str(result.exception)
+
+
+def test_the_products_default_excludes_only_hidden_files_and_the_evals_add_their_corpus_extras(tmp_path):
+    from assistant.config import Settings
+    from evals.harness import EVAL_CORPUS_EXCLUDE, load_eval_settings
+
+    assert Settings().exclude == ["**/.*"]  # a user's "annotations/" or "LICENSES/" folder is content like any other
+    settings = load_eval_settings(home=tmp_path)
+    assert settings.exclude[: len(EVAL_CORPUS_EXCLUDE)] == EVAL_CORPUS_EXCLUDE and "**/.*" in settings.exclude
