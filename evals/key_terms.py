@@ -146,8 +146,9 @@ def parse_gold_parties(answer: str) -> list[GoldParty]:
     out = []
     for part in re.split(r";", answer or ""):
         part = part.strip(" ()")
-        aliases = tuple(a.strip() for a in re.findall(r"[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]", part))
-        group = aliases and all(a.lower().strip(" ,.") in ("party", "parties") for a in aliases)
+        aliases = tuple(re.sub(r"(?i)^(?:a|an|the)\s+", "", a.strip(" ,.")) for a in
+                        re.findall(r"[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]", part))
+        group = aliases and all(a.lower() in ("party", "parties") for a in aliases)
         if not part or group or re.match(r"(?i)(?:each|individually|collectively)\b", part) or (
                 re.search(r"(?i)\beach of the foregoing\b|\bcollectively\b", part)
                 and not re.search(r"(?i)\b(?:inc|ltd|llc|corp|limited)\b", part.split("(")[0])):
@@ -155,7 +156,10 @@ def parse_gold_parties(answer: str) -> list[GoldParty]:
         name = part.split("(")[0].strip(" ,")
         if name or aliases:
             out.append(GoldParty(name, aliases))
-    return out
+    # "A and B (collectively "Shareholders")" groups parties listed on their own: not one more party.
+    keys = [_name_key(g.name) for g in out]
+    return [g for g in out if not (" and " in g.name and all(any(k and k in piece for k in keys if k != _name_key(g.name))
+                                                                 for piece in map(_name_key, re.split(r"\s+and\s+", g.name))))]
 
 
 def party_found(gold: GoldParty, predicted: list[dict]) -> bool:
@@ -333,3 +337,34 @@ def run_key_terms(run, limit: int | None = None) -> dict:
         "split_sizes": {s: sum(1 for r in rows if r["split"] == s) for s in SPLITS},
         **summarise(rows),
     }
+
+
+# -- RESULTS_contracts.md ----------------------------------------------------------------------
+
+def results_markdown(rep: dict, before: dict | None = None) -> str:
+    """The key-terms section of RESULTS_contracts.md from a saved report (`eval key-terms --save`)."""
+    fmt = lambda f: "-" if f["accuracy"] is None else f"{f['accuracy']:.3f} ({f['correct']}/{f['scored']})"  # noqa: E731
+    lines = ["| field | CUAD category | dev | held-out | all | target | met on held-out | before (all) |", "|---|---|---|---|---|---|---|---|"]
+    for field, row in rep["fields"]["all"].items():
+        held = rep["fields"]["held_out"][field]
+        met = "-" if row["target"] is None or held["accuracy"] is None else ("yes" if held["accuracy"] >= row["target"] else "no")
+        was = (before or {}).get(field, "")
+        lines.append(f"| {field} | {row['category']} | {fmt(rep['fields']['dev'][field])} | {fmt(held)} | {fmt(row)} | "
+                     f"{'' if row['target'] is None else row['target']} | {met} | {was} |")
+    git = rep.get("meta", {}).get("git", "")
+    return (f"`bpo-assistant eval key-terms ../shared/corpus --save evals/out/key_terms.json` (git {git}) - "
+            f"{rep['contracts']} CUAD contracts (dev {rep['split_sizes']['dev']}, held-out {rep['split_sizes']['held_out']}), "
+            "key terms through `ContractService.key_terms` over the ingested shared corpus.\n\n" + "\n".join(lines))
+
+
+if __name__ == "__main__":
+    import sys
+
+    from evals.contracts.common import write_section
+
+    report = json.loads(Path(sys.argv[1]).read_text(encoding="utf-8"))
+    # Measured with the same scorer on the code before issue 24 (git 5ce84c4), each CUAD text as one document.
+    BEFORE = {"parties": "0.615 (48/78)", "agreement_date": "0.535 (38/71)", "effective_date": "0.281 (16/57)",
+              "expiration": "0.185 (10/54)", "renewal_term": "0.794 (27/34)", "renewal_notice": "0.346 (9/26)",
+              "governing_law": "0.894 (59/66)"}
+    write_section("key_terms_table", results_markdown(report, BEFORE))

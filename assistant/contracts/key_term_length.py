@@ -172,6 +172,8 @@ def extract_term(doc: ContractDoc, terms) -> None:
 
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", re.I)
 _RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit", re.I)
+_RENEWAL_OFF_TOPIC = re.compile(r"\b(?:warrant\w*|confidential\w*|non-?compet\w*|solicit\w*)\b", re.I)
+_NOTICE_RIGHT_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written)\s+)*notice", re.I)
 _EACH_PERIOD = re.compile(r"\b(?:each|every|from)\s+(?P<u>year|month)\b(?:\s+to\s+(?:year|month))?|\b(?P<u2>year|month)[\s-]to[\s-](?:year|month)\b|"
                           r"\b(?P<u3>annual)(?:ly)?\b", re.I)
 
@@ -180,11 +182,12 @@ def extract_renewal(doc: ContractDoc, terms) -> None:
     for a, b in sentence_spans(doc.clean):
         sentence = doc.clean[a:b]
         m = _RENEWAL_SENTENCE.search(sentence)
-        if not m or not _RENEWAL_KIND.search(sentence) or _OFF_TOPIC.search(sentence[:120]):
+        if not m or not _RENEWAL_KIND.search(sentence) or _RENEWAL_OFF_TOPIC.search(sentence[:120]):
             continue
         start = a + m.start()
         for d in durations(doc.clean, start, b):
-            if d.unit in ("year", "month") and not _NOTICE_NEAR.search(doc.clean[d.end : d.end + 60]):
+            # "for one (1) year by written notice" is a renewal of a year; "sixty (60) days' notice" is no renewal.
+            if d.unit in ("year", "month") and not _NOTICE_RIGHT_AFTER.match(doc.clean[d.end : d.end + 40]):
                 terms.renewal_term = _duration_term(doc, d, (a, b))
                 return
         each = _EACH_PERIOD.search(doc.clean, start, b)
