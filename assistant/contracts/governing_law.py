@@ -22,9 +22,9 @@ class GoverningLaw(BaseModel):
 
 
 _LAW = re.compile(
-    r"\b(?:governed|construed|interpreted|enforced|govern|determined|(?:agreement|contract)\s+(?:shall\s+be|is)\s+subject\s+to)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?\s+(?:of|in)\s+(?:the\s+)?"
+    r"\b(?:governed|construed|interpreted|enforced|govern|determined|(?:agreement|contract)\s+(?:shall\s+be|is)\s+subject\s+to)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?(?:\s+(?:in\s+force|applicable|prevailing))?\s+(?:of|in)\s+(?:the\s+)?"
     r"(?P<j>(?:(?:state|commonwealth|province|republic|kingdom|united\s+states)\s+of\s+(?:america\s+and\s+(?:of\s+)?(?:the\s+)?)?)?"
-    r"[a-z]+(?:\s+[a-z]+){0,3})",
+    r"[a-z]+(?:['\u2019]s)?(?:\s+[a-z]+(?:['\u2019]s)?){0,3})",
     re.IGNORECASE,
 )
 _LAW_REVERSED = re.compile(
@@ -60,8 +60,16 @@ _ADJECTIVES = {
     "indian": "India", "australian": "Australia", "canadian": "Canada", "singaporean": "Singapore", "singapore": "Singapore",
     "luxembourg": "Luxembourg", "polish": "Poland", "mexican": "Mexico", "brazilian": "Brazil",
 }
+# "governed by Delaware law", "New York law shall govern": a state or province named before "law".
+_PLACES = ("Alabama|Alaska|Arizona|Arkansas|California|Colorado|Connecticut|Delaware|Florida|Georgia|Hawaii|Idaho|Illinois|"
+           "Indiana|Iowa|Kansas|Kentucky|Louisiana|Maine|Maryland|Massachusetts|Michigan|Minnesota|Mississippi|Missouri|Montana|"
+           "Nebraska|Nevada|New Hampshire|New Jersey|New Mexico|New York|North Carolina|North Dakota|Ohio|Oklahoma|Oregon|"
+           "Pennsylvania|Rhode Island|South Carolina|South Dakota|Tennessee|Texas|Utah|Vermont|Virginia|Washington|West Virginia|"
+           "Wisconsin|Wyoming|Ontario|Quebec|British Columbia|Alberta|Nova Scotia|Hong Kong|Singapore|Israel|Japan")
+_ADJECTIVES.update({p.lower(): p for p in _PLACES.split("|")})
+_ADJECTIVE_ALTERNATION = "|".join(sorted((k.replace(" ", r"\s+") for k in _ADJECTIVES), key=len, reverse=True))
 _LAW_ADJECTIVE = re.compile(r"\b(?:governed|construed|interpreted|subject)\b[^.;]{0,80}?\b(?:by|to|with|under)\s+(?:the\s+)?"
-                            rf"(?P<j>{'|'.join(_ADJECTIVES)})\s+law\b", re.I)
+                            rf"(?P<j>{_ADJECTIVE_ALTERNATION})\s+law\b", re.I)
 _LAW_LABEL = re.compile(r"(?im)^[ \t|*#]*(?:governing\s+law|applicable\s+law|choice\s+of\s+law)\s*[:|]\s*(?:the\s+)?(?:laws?\s+of\s+)?"
                         r"(?:the\s+)?(?P<j>[A-Z][A-Za-z]+(?:[ \t]+(?:of[ \t]+)?[A-Z][A-Za-z]+){0,4})")
 
@@ -73,12 +81,21 @@ def _matches(text: str) -> list[tuple[int, str, int, int]]:
         j = _jurisdiction(m.group("j"))
         out.append((m.start(), j, m.start("j"), m.start("j") + len(j)))
     for m in _LAW_ADJECTIVE.finditer(text):
-        out.append((m.start(), _ADJECTIVES[m.group("j").lower()], m.start("j"), m.end()))
+        out.append((m.start(), _ADJECTIVES[" ".join(m.group("j").lower().split())], m.start("j"), m.end()))
     return sorted(out)
 
 
+def _about_this_agreement(text: str, start: int) -> bool:
+    """The statement governs the contract itself, not e.g. 'securities laws of the State of X'."""
+    window = text[max(0, start - 160) : start + 40].lower()
+    return bool(re.search(r"\b(?:this|the)\s+(?:\w+\s+){0,3}?(?:agreement|contract|sow|order)\b|governing\s+law|applicable\s+law", window))
+
+
 def extract_governing_law(doc: ContractDoc) -> GoverningLaw | None:
-    for start, j, j_start, j_end in _matches(doc.clean):
+    found = _matches(doc.clean)
+    # A statement about this agreement first ("This Agreement shall be governed by ..."), then any.
+    ordered = [m for m in found if _about_this_agreement(doc.clean, m[0])] + [m for m in found if not _about_this_agreement(doc.clean, m[0])]
+    for start, j, j_start, j_end in ordered:
         if not j or j.lower() in ("this", "such", "any", "which", "that", "each", "all", "not", "none", "n/a"):
             continue
         cite = doc.cite(j_start, j_end)

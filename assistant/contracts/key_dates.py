@@ -115,7 +115,11 @@ def signature_dates(doc: ContractDoc) -> list[DateMention]:
             line_start = doc.clean.rfind("\n", 0, d.start) + 1
             line_end = doc.clean.find("\n", d.end)
             line = doc.clean[line_start : line_end if line_end >= 0 else len(doc.clean)]
-            prose = len(re.findall(r"[a-z]{3,}", line)) > 10 and not re.search(r"\bdated?\s*:", line, re.I)
+            # A line of prose is no signature date, unless it is the testimonium's own date ("IN WITNESS
+            # WHEREOF, the parties have executed this Agreement as of March 5, 1998").
+            prose = len(re.findall(r"[a-z]{3,}", line)) > 10 and not re.search(r"\bdated?\s*:", line, re.I) and not (
+                re.search(r"(?i)in\s+witness\s+whereof", doc.clean[max(0, d.start - 250) : d.start])
+                and re.search(r"(?i)\b(?:as\s+of|on|this|dated)\b[^.;]{0,30}$", doc.clean[max(0, d.start - 40) : d.start]))
             if d.iso and not prose:
                 out[d.start] = d
     return [out[k] for k in sorted(out)]

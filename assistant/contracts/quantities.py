@@ -162,6 +162,7 @@ DATE = re.compile(
     rf"|(?P<dmy>(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}}))"
     rf"|(?P<wdmy>(?:the\s+)?(?P<d5>{_DAY_WORD_RE})\s+day\s+of\s+(?P<m5>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y5>\d{{4}}))"
     rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))"
+    rf"|(?P<dotted>(?<![\d.])(?P<d6>\d{{1,2}})\.(?P<m6>\d{{1,2}})\.(?P<y6>\d{{4}})(?![\d.]))"  # 01.06.2006: day first
     rf"|(?P<num>(?<![\d.])(?P<m4>\d{{1,2}})(?P<sep>[/-])(?P<d4>\d{{1,2}})(?P=sep)(?P<y4>\d{{4}}|\d{{2}})(?![\d/]))",
     re.IGNORECASE,
 )
@@ -203,6 +204,8 @@ def dates(text: str, start: int = 0, end: int | None = None, partial: bool = Fal
             elif m.group("wdmy"):
                 day = _DAY_WORDS.index(re.sub(r"\s+", "-", m.group("d5").lower())) + 1
                 d = date(int(m.group("y5")), _month(m.group("m5")), day)
+            elif m.group("dotted"):
+                d = date(int(m.group("y6")), int(m.group("m6")), int(m.group("d6")))
             elif m.group("iso"):
                 d = date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
             else:

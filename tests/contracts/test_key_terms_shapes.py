@@ -142,3 +142,23 @@ def test_effective_on_an_event_is_not_a_calendar_date(tmp_path):
                  "Merger.\n", tmp_path)
     assert t.effective_date.iso == "" and "Closing" in t.effective_date.text
     assert t.agreement_date.iso == "2011-05-03"
+
+
+@pytest.mark.parametrize("sentences, jurisdiction", [
+    ("This Agreement shall be construed under Delaware law.", "Delaware"),
+    ("This Agreement is governed by the laws in force in Spain.", "Spain"),
+    ("Nothing here limits the securities laws of the State of Texas. 21. Governing Law. This Agreement shall be governed "
+     "by the laws of the State of New York.", "State of New York"),
+])
+def test_governing_law_of_this_agreement_in_other_wordings(tmp_path, sentences, jurisdiction):
+    t = terms_of(f"This Agreement is dated 01.06.2006 between Orca Tools GmbH (\"Orca\") and Penn Relay Inc. (\"Penn\").\n\n"
+                 f"20. Miscellaneous. {sentences}\n", tmp_path)
+    assert t.governing_law.jurisdiction == jurisdiction
+    assert t.agreement_date.iso == "2006-06-01"  # a European dotted date, day first
+
+
+def test_the_testimonium_date_when_the_opening_words_have_none(tmp_path):
+    t = terms_of("SERVICES AGREEMENT\n\nThis Services Agreement is between Kite Labs Inc. (\"Kite\") and Moor Data LLC "
+                 "(\"Moor\").\n\n1. Services. Moor shall host the Kite platform.\n\nIN WITNESS WHEREOF, the parties have "
+                 "executed this Agreement as of March 5, 1998.\n\nKITE LABS INC.   By: /s/ J. Doe\n", tmp_path)
+    assert t.agreement_date.iso == "1998-03-05" and t.agreement_date.basis == "the date of the last signature"
