@@ -101,6 +101,19 @@ def draw(registers, seed: int = SEED, size: int = SAMPLE_SIZE, checked: Path = C
     return rows
 
 
+def save_draw(rows: list[dict], path: Path) -> None:
+    path.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
+    print(f"wrote {len(rows)} rows to {path}; judge them (correct / fields_correct / note) and re-run without --draw")
+
+
+def load_judged(path: Path, registers: dict) -> tuple[list[dict], list[dict], list[dict]]:
+    """(every sampled row, the judged rows the extractor still produces, the rows it no longer does)."""
+    current = {o.id for reg in registers.values() for o in reg.obligations}
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    judged = [r for r in rows if r.get("correct") is not None and r["id"] in current]
+    return rows, judged, [r for r in rows if r["id"] not in current]
+
+
 def held_out_registers(corpus: Path) -> tuple[dict, dict]:
     """Registers of every contract (text and PDF) in the shared corpus's cached eval home, and the
     subset whose file is in the key-terms eval's held-out half."""
@@ -133,15 +146,11 @@ def clause_coverage(registers: dict) -> dict:
 def main_held_out(args) -> None:
     registers, held = held_out_registers(args.corpus)
     if args.draw:
-        rows = draw(held, HELD_OUT_SEED, HELD_OUT_SAMPLE, CHECKED_HELD_OUT)
-        CHECKED_HELD_OUT.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        print(f"wrote {len(rows)} rows to {CHECKED_HELD_OUT}; judge them and re-run without --draw")
+        save_draw(draw(held, HELD_OUT_SEED, HELD_OUT_SAMPLE, CHECKED_HELD_OUT), CHECKED_HELD_OUT)
         return
-    current = {o.id for reg in held.values() for o in reg.obligations}
-    rows = [json.loads(line) for line in CHECKED_HELD_OUT.read_text(encoding="utf-8").splitlines() if line.strip()]
-    judged = [r for r in rows if r.get("correct") is not None and r["id"] in current]
+    rows, judged, stale = load_judged(CHECKED_HELD_OUT, held)
     totals = {"contracts_all": len(registers), "contracts_held_out": len(held), **clause_coverage(registers),
-              "sample_rows": len(rows), "judged": len(judged), "stale": sum(1 for r in rows if r["id"] not in current),
+              "sample_rows": len(rows), "judged": len(judged), "stale": len(stale),
               "precision": round(sum(1 for r in judged if r["correct"]) / max(1, len(judged)), 3),
               "precision_all_fields": round(sum(1 for r in judged if r["correct"] and r.get("fields_correct"))
                                             / max(1, len(judged)), 3)}
@@ -176,14 +185,9 @@ def main() -> None:
     service = open_service(args.corpus, args.home, args.limit)
     registers = extract_all(service, args.corpus, args.limit)
     if args.draw:
-        rows = draw(registers)
-        CHECKED.write_text("".join(json.dumps(r, ensure_ascii=False) + "\n" for r in rows), encoding="utf-8")
-        print(f"wrote {len(rows)} rows to {CHECKED}; judge them (correct / fields_correct / note) and re-run without --draw")
+        save_draw(draw(registers), CHECKED)
         return
-    current = {o.id for reg in registers.values() for o in reg.obligations}
-    rows = [json.loads(line) for line in CHECKED.read_text(encoding="utf-8").splitlines() if line.strip()]
-    judged = [r for r in rows if r.get("correct") is not None and r["id"] in current]
-    stale = [r for r in rows if r["id"] not in current]
+    rows, judged, stale = load_judged(CHECKED, registers)
     core = sum(1 for r in judged if r["correct"]) / max(1, len(judged))
     full = sum(1 for r in judged if r["correct"] and r.get("fields_correct")) / max(1, len(judged))
     totals = {

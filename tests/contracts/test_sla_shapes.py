@@ -6,18 +6,16 @@ its expected schedule; the bundled sample SOW is checked in test_sla.py."""
 
 from __future__ import annotations
 
-import io
 import shutil
 from pathlib import Path
 
 import docx
 import pytest
-from reportlab.lib.pagesizes import letter
-from reportlab.pdfgen import canvas
 
 from assistant.contracts.sla import extract_sla_schedule
 from tests.conftest import SHARED, needs_shared
 from tests.contracts.conftest import doc_from_file
+from tests.loaders.test_loader_pdf import make_pdf
 
 # metric -> (comparator, target %, threshold seconds, credit %, fee basis or None, per failure)
 Expected = dict[str, tuple]
@@ -99,15 +97,7 @@ def test_word_table_with_a_per_failure_credit(tmp_path):
 
 
 def _pdf(path: Path, lines: list[str]) -> Path:
-    buf = io.BytesIO()
-    c = canvas.Canvas(buf, pagesize=letter)
-    y = 720
-    for line in lines:
-        c.drawString(72, y, line)
-        y -= 16
-    c.showPage()
-    c.save()
-    path.write_bytes(buf.getvalue())
+    path.write_bytes(make_pdf([lines], footer=False))
     return path
 
 
