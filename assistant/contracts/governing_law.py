@@ -22,7 +22,7 @@ class GoverningLaw(BaseModel):
 
 
 _LAW = re.compile(
-    r"\b(?:governed|construed|interpreted|enforced|govern|determined|(?:agreement|contract)\s+(?:shall\s+be|is)\s+subject\s+to)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?(?:\s+(?:in\s+force|applicable|prevailing))?\s+(?:of|in)\s+(?:the\s+)?"
+    r"\b(?:governed|construed|interpreted|enforced|govern|determined|(?:agreement|contract)\s+(?:shall\s+be|is)\s+subject\s+to)\b[^.;]{0,160}?\blaws?(?:\s+and\s+(?:\w+\s+){0,3}?\w+)?(?:,\s*[^,.;]{1,60},)?(?:\s+(?:in\s+force|applicable|prevailing))?\s+(?:of|in)\s+(?:the\s+)?"
     r"(?P<j>(?:(?:state|commonwealth|province|republic|kingdom|united\s+states)\s+of\s+(?:america\s+and\s+(?:of\s+)?(?:the\s+)?)?)?"
     r"[a-z]+(?:['\u2019]s)?(?:\s+[a-z]+(?:['\u2019]s)?){0,3})",
     re.IGNORECASE,

@@ -126,6 +126,8 @@ ON_4_AUGUST, DOTTED = ("is made on 4th of August 2010", "2010-08-04"), ("is date
     ("20. Governing Law. This Agreement shall be governed by and construed in accordance with the laws of the Commonwealth "
      "of Massachusetts, without regard to its conflict of laws rules.", "Commonwealth of Massachusetts", ON_4_AUGUST),
     ("20. Miscellaneous. This Agreement shall be construed under Delaware law.", "Delaware", DOTTED),
+    ("20. GOVERNING LAW. This Agreement shall be governed by and construed in accordance with the laws, other than choice "
+     "of law rules, of the state of Florida.", "state of Florida", DOTTED),  # the Sykes wording in issue 24
     ("20. Miscellaneous. This Agreement is governed by the laws in force in Spain.", "Spain", DOTTED),
     ("20. Miscellaneous. Nothing here limits the securities laws of the State of Texas. 21. Governing Law. This Agreement "
      "shall be governed by the laws of the State of New York.", "State of New York", DOTTED),
