@@ -276,7 +276,8 @@ def _is_met(actual: Fraction, target: Fraction, comparator: str) -> bool:
     return {">=": actual >= target, ">": actual > target, "<=": actual <= target, "<": actual < target}[comparator]
 
 
-def _credit_rule(credit: ServiceCredit) -> str:
+def credit_rule(credit: ServiceCredit) -> str:
+    """A credit in words: "5% of monthly email fees; 10% if missed by more than 5 percentage points"."""
     parts = []
     if credit.percent_of_fees is not None:
         parts.append(f"{credit.percent_of_fees:g}% of {credit.fee_basis or 'monthly fees'}")
@@ -337,7 +338,7 @@ def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str, actual: Fr
         amount = exact(credit.amount)
     return CreditResult(
         percent_of_fees=None if percent is None else float(percent), fee_basis=credit.fee_basis, escalated=escalated,
-        rule=_credit_rule(credit), amount=None if amount is None else float(_cents(amount)),
+        rule=credit_rule(credit), amount=None if amount is None else float(_cents(amount)),
         currency=(credit.currency or currency) if amount is not None else None, citation=credit.citation or term.citation)
 
 
