@@ -98,7 +98,9 @@ def preamble_date(doc: ContractDoc) -> tuple[DateMention, bool] | None:
                 break
     if not candidates:
         return None
-    d = candidates[0]
+    # A full date beats one written without its day ("September 2018" on a cover, then "made on 25
+    # September 2018"); a date left blank is the answer only when nothing fuller is written.
+    d = next((c for c in candidates if c.iso), candidates[0])
     before = doc.clean[max(0, d.start - 60) : d.start]
     return d, bool(re.search(r"\b(?:as\s+of|effective)\b", before, re.I))
 

@@ -57,7 +57,7 @@ _START_LEAD = re.compile(r"\b(?:commenc\w*|begin\w*|start\w*|effective|from)\b(?
 _ORDINAL_YEARS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7, "eighth": 8,
                   "ninth": 9, "tenth": 10, "fifteenth": 15, "twentieth": 20}
 _ANNIVERSARY = re.compile(r"\b(?P<n>first|second|third|fourth|fifth|sixth|seventh|eighth|ninth|tenth|fifteenth|twentieth|"
-                          r"\d{1,2}(?:st|nd|rd|th)|[a-z]+[\s-]year|\d{1,2}[\s-]year)\s+anniversary\s+of\b", re.I)
+                          r"\d{1,2}(?:st|nd|rd|th)|[a-z]+[\s-]year|\d{1,2}[\s-]year)(?:\s*\(\d{1,2}(?:st|nd|rd|th)?\))?\s+anniversary\s+of\b", re.I)
 _INDEFINITE = re.compile(r"\b(?:indefinite(?:ly)?|perpetu\w*|in\s+perpetuity|(?:unless\s+and\s+)?until\s+(?:it\s+is\s+|this\s+agreement\s+is\s+)?"
                          r"(?:terminated|termination|either\s+party\s+(?:gives|terminates))|no\s+fixed\s+(?:term|duration))\b", re.I)
 _HEADING_TERM = re.compile(r"\b(?:term|duration|period\s+of\s+(?:the\s+)?agreement|commencement)\b", re.I)
@@ -95,6 +95,10 @@ def _length_in(doc: ContractDoc, a: int, b: int) -> Duration | None:
         if _NOTICE_NEAR.search(doc.clean[d.end : d.end + 60]):
             continue
         if _LENGTH_LEAD.search(doc.clean[max(a, d.start - 60) : d.start]):
+            return d
+        # "shall terminate five (5) years after the Effective Date"
+        if _END_LEAD.search(doc.clean[max(a, d.start - 40) : d.start]) and re.match(r"\s+(?:after|from|following)\b",
+                                                                                   doc.clean[d.end : d.end + 12]):
             return d
     return None
 

@@ -32,7 +32,8 @@ _SUFFIX = (r"(?:Inc|Incorporated|Ltd|Ltc|Limited|LLC|L\.L\.C|Corp|Corporation|Co
            r"GmbH|B\.V|N\.V|Pte|Pty|KG|S\.A\.S|S\.L|Ltda|AB|Oy|A/S|SE)\b\.?")
 _SUFFIX_AFTER_COMMA = re.compile(rf",\s*{_SUFFIX}", re.I)
 _NOT_ALIAS = {"party", "parties", "agreement", "this agreement", "effective date", "contract"}
-_LIST_START = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among|B\s+E\s+T\s+W\s+E\s+E\s+N)\s*:?\s*(?:parties\s+to\s+this\s+agreement\s*)?|"
+_LIST_START = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among|B\s+E\s+T\s+W\s+E\s+E\s+N|"
+                         r"(?<=made\s)by|(?<=into\s)by|(?<=executed\s)by)\s*:?\s*(?:parties\s+to\s+this\s+agreement\s*)?|"
                          r"^\s*PARTIES\s*:?\s*", re.I | re.M)
 _LIST_STOP = re.compile(r"\b(?:WHEREAS|RECITALS?|BACKGROUND|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                         r"(?:IT\s+IS\s+)?(?:HEREBY\s+)?AGREED|PREAMBLE|each\s+party\s+(?:also\s+)?(?:is\s+)?referred)\b|"

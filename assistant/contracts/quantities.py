@@ -172,7 +172,8 @@ PARTIAL_DATE = re.compile(
     rf"|(?P<m2>{_MONTH_RE})\s+{_BLANK}\s*,?\s*(?P<y2>(?:19|20)\d\d)\b"
     # blanks lost in conversion: "this  day of , 2012", "dated as of , 2012"
     rf"|\bthis\s+day\s+of\s*(?P<m3>{_MONTH_RE})?\s*,?\s*(?P<y3>(?:19|20)\d\d)\b"
-    rf"|(?<=as\sof)\s*,\s*(?P<y4>(?:19|20)\d\d)\b",
+    rf"|(?<=as\sof)\s*,\s*(?P<y4>(?:19|20)\d\d)\b"
+    rf"|\b(?P<m5>{_MONTH_RE})\s*,?\s+(?P<y5>(?:19|20)\d\d)\b",  # "dated as of June, 2006": no day written
     re.IGNORECASE,
 )
 

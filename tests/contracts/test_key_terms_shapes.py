@@ -161,3 +161,24 @@ def test_the_testimonium_date_when_the_opening_words_have_none(tmp_path):
                  "(\"Moor\").\n\n1. Services. Moor shall host the Kite platform.\n\nIN WITNESS WHEREOF, the parties have "
                  "executed this Agreement as of March 5, 1998.\n\nKITE LABS INC.   By: /s/ J. Doe\n", tmp_path)
     assert t.agreement_date.iso == "1998-03-05" and t.agreement_date.basis == "the date of the last signature"
+
+
+@pytest.mark.parametrize("clause, years", [
+    ("This Agreement shall continue until the fifth (5th) anniversary of the Effective Date.", 5.0),
+    ("This Agreement shall terminate two (2) years after the Effective Date.", 2.0),
+])
+def test_more_term_wordings(tmp_path, clause, years):
+    t = terms_of("This Agreement is entered into by Tarn Mills Inc., a Maine corporation (\"Tarn\"), and Ostra Foods "
+                 f"LLC (\"Ostra\"), effective as of March 1, 2020.\n\n4. Term. {clause}\n", tmp_path)
+    assert (t.initial_term.value, t.initial_term.unit) == (years, "year")
+    assert t.expiration_date.iso == f"{2020 + int(years)}-03-01"
+    assert [(p.name, p.defined_as) for p in t.parties] == [("Tarn Mills Inc.", ["Tarn"]), ("Ostra Foods LLC", ["Ostra"])]
+
+
+def test_a_full_date_beats_a_cover_month_and_a_month_alone_is_kept_as_written(tmp_path):
+    t = terms_of("Services Agreement\n\nSeptember 2018\n\nTHIS SERVICES AGREEMENT is made on 25 September 2018 between "
+                 "Lark Capital LLC (\"Lark\") and Wren Advisors Ltd (\"Wren\").\n", tmp_path)
+    assert t.agreement_date.iso == "2018-09-25"
+    t = terms_of("This Agreement is dated as of June, 2006 between Lark Capital LLC (\"Lark\") and Wren Advisors Ltd "
+                 "(\"Wren\").\n", tmp_path)
+    assert (t.agreement_date.iso, t.agreement_date.text) == ("", "June, 2006")
