@@ -8,7 +8,7 @@ import pytest
 
 from assistant.drafting.api import DraftingService
 from assistant.drafting.incident import Incident, SlaWindow
-from tests.conftest import admin, as_role, build_service
+from tests.conftest import SHARED, admin, as_role, build_service, needs_shared
 from tests.drafting.helpers import quote_in_chunk, tickets_csv
 
 SOW = "contracts/brightdesk-sow-2.md"
@@ -102,5 +102,27 @@ def test_without_an_escalation_clause_the_recipient_stays_to_confirm(clause_serv
         draft = DraftingService(svc).escalation(incident(), as_role("coordinator"), metrics=missed)
         assert draft.email.to == [] and "names no escalation contact" in draft.markdown
         assert "no notices clause found" in draft.markdown and "no RCA clause found" in draft.markdown
+    finally:
+        svc.catalog.close()
+
+
+@needs_shared
+@pytest.mark.shared
+def test_a_real_agreement_without_a_matrix_cites_its_notices_clause(tmp_path, embedder):
+    import shutil
+
+    name = "NICELTD_06_26_2003-EX-4.5-OUTSOURCING AGREEMENT.pdf"  # issue 24: "no notices clause found" before
+    (tmp_path / "c" / "contracts").mkdir(parents=True)
+    shutil.copy(SHARED / "contracts/pdf" / name, tmp_path / "c/contracts" / name)
+    svc = build_service(tmp_path / "home", embedder)
+    try:
+        assert not svc.ingest(tmp_path / "c", admin()).partial
+        inc = Incident(title="Late shipments of recording units", vendor="Flextronics Israel", client="NICE",
+                       severity="SEV-2", contract=f"contracts/{name}")
+        draft = DraftingService(svc).escalation(inc, as_role("coordinator"))
+        assert "no notices clause found" not in draft.markdown
+        notice = [c for c in draft.citations if "Notices shall be deemed delivered" in c.quote]
+        assert notice and notice[0].page_start == 26
+        assert "the contract names no escalation contact" in draft.markdown  # NICE names no people: not guessed
     finally:
         svc.catalog.close()
