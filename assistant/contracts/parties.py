@@ -86,6 +86,9 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
             closed = re.search(r"\([^()]*[\"\u201c][^()]*\)", current)  # a defined term ("X") closes a party
             if m is None:
                 m = re.match(r"\s{2,}(?:And|AND)\s{2,}", here)  # a title block: "X, INC.   And   Y COMPANY"
+            if m is None and closed:
+                # "A Corp. ("A"), B LLC ("B") and C Inc. ("C")": a comma after a defined term starts the next party.
+                m = re.match(r",\s+(?=(?!(?:Inc|Ltd|LLC|Corp|Limited|plc|L\.?P|AG|GmbH|S\.A|N\.A)\b)[A-Z0-9\"\u201c])", here)
             if m is None:
                 m = re.match(r"\s+and\s+(?=[A-Z0-9\"\u201c(\[_])", here)
                 # ... unless a company's name follows: "of Singapore and Ability Software Ltd, a company"

@@ -182,3 +182,10 @@ def test_a_full_date_beats_a_cover_month_and_a_month_alone_is_kept_as_written(tm
     t = terms_of("This Agreement is dated as of June, 2006 between Lark Capital LLC (\"Lark\") and Wren Advisors Ltd "
                  "(\"Wren\").\n", tmp_path)
     assert (t.agreement_date.iso, t.agreement_date.text) == ("", "June, 2006")
+
+
+def test_four_parties_listed_with_commas(tmp_path):
+    t = terms_of("This Agreement is entered into as of May 2, 2019 among Alder Corp., a Delaware corporation (\"Alder\"), "
+                 "Birch LLC (\"Birch\"), Cedar Inc. (\"Cedar\") and Dogwood Ltd (\"Dogwood\").\n\n1. Services.\n", tmp_path)
+    assert [(p.name, p.defined_as) for p in t.parties] == [
+        ("Alder Corp.", ["Alder"]), ("Birch LLC", ["Birch"]), ("Cedar Inc.", ["Cedar"]), ("Dogwood Ltd", ["Dogwood"])]
