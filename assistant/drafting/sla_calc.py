@@ -350,6 +350,11 @@ def _result(term: SlaTerm, m: _Measure, fees: dict, currency: str) -> SlaResult:
     target = exact(term.target_percent)
     actual = m.percent
     notes = list(m.notes or [])
+    if target is None and term.threshold_seconds and m.denominator is not None and term.comparator in ("<=", "<"):
+        # "Target Response Time: 4 hours" binds every request: met only when all are within it.
+        term = term.model_copy(update={"target_percent": 100.0, "comparator": ">="})
+        target = exact(100)
+        notes.append(f"a time target with no stated share applies to every item: all must be within {term.threshold}")
     base = dict(metric=term.metric, target=term.target_percent, comparator=term.comparator, citation=term.citation,
                 numerator=m.numerator, denominator=m.denominator, basis=m.basis, notes=notes)
     if actual is None:

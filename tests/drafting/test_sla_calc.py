@@ -352,3 +352,12 @@ def test_fee_bases_match_whatever_service_lines_the_fees_name():
     assert basis_amount("monthly back-office fees", fees) == Decimal("7000")
     assert basis_amount("monthly service fees", fees) == Decimal("90000")
     assert basis_amount("monthly chat fees", fees) is None  # a line whose fees were not given: unknown, not guessed
+
+
+def test_a_time_target_without_a_share_binds_every_ticket_and_credits_each_failure(tmp_path):
+    response = term("Response Time", 95.0, 86400, escalated=None, points=None, comparator="<=")
+    response = response.model_copy(update={"target_percent": None, "threshold": "24 hours"})
+    response.credit.per_failure, response.credit.percent_of_fees = True, 5.0
+    r = only(calculate(schedule(response), parse_metrics(tickets_csv(tmp_path / "t.csv", 98, 2)), OCTOBER))
+    assert (r.target, r.comparator, r.actual, r.status) == (100.0, ">=", 98.0, "missed")
+    assert r.credit.percent_of_fees == 10.0 and any("every item" in n for n in r.notes)
