@@ -71,7 +71,7 @@ _ADJECTIVE_ALTERNATION = "|".join(sorted((k.replace(" ", r"\s+") for k in _ADJEC
 _LAW_ADJECTIVE = re.compile(r"\b(?:governed|construed|interpreted|subject)\b[^.;]{0,80}?\b(?:by|to|with|under)\s+(?:the\s+)?"
                             rf"(?P<j>{_ADJECTIVE_ALTERNATION})\s+law\b", re.I)
 _LAW_LABEL = re.compile(r"(?im)^[ \t|*#]*(?:governing\s+law|applicable\s+law|choice\s+of\s+law)\s*[:|]\s*(?:the\s+)?(?:laws?\s+of\s+)?"
-                        r"(?:the\s+)?(?P<j>[A-Z][A-Za-z]+(?:[ \t]+(?:of[ \t]+)?[A-Z][A-Za-z]+){0,4})")
+                        r"(?:the\s+)?(?P<j>(?-i:[A-Z])(?!aws?\b)[A-Za-z]+(?:[ \t]+(?:of[ \t]+)?(?-i:[A-Z])[A-Za-z]+){0,4})")
 
 
 def _matches(text: str) -> list[tuple[int, str, int, int]]:

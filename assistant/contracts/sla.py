@@ -20,11 +20,12 @@ from assistant.contracts.text import sentence_spans, squash
 # Header cell -> field. First matching pattern wins; order matters ("service credit" before "service level").
 _COLUMNS: list[tuple[str, re.Pattern]] = [
     ("credit", re.compile(r"credit|penalt|fee\s+reduction|at[- ]risk|remed", re.I)),
-    ("definition", re.compile(r"definition|description|how\s+measured|calculation|meaning", re.I)),
+    ("definition", re.compile(r"definition|description|how\s+measured|calculation|meaning|performance\s+standard", re.I)),
     ("window", re.compile(r"measurement|window|period|frequency", re.I)),
     ("reporting", re.compile(r"report", re.I)),
-    ("target", re.compile(r"target|expected|minimum|standard|commitment|threshold|objective|requirement|level\s+required", re.I)),
-    ("metric", re.compile(r"metric|service\s+level|\bsla\b|\bkpi\b|measure|indicator|name|service", re.I)),
+    ("target", re.compile(r"target|expected|minimum|standard|commitment|threshold|objective|requirement|level\s+required|"
+                          r"acceptable\s+quality\s+level|\baql\b", re.I)),
+    ("metric", re.compile(r"metric|service\s+level|\bsla\b|\bkpi\b|measure|indicator|name|service|deliverable", re.I)),
 ]
 
 

@@ -47,13 +47,20 @@ def field_terms(doc: ContractDoc) -> list[SlaTerm]:
         term = SlaTerm(metric=metric, citation=cite)
         placeholder = blank(value)
         if placeholder and not re.search(r"\d", _BLANKS.sub("", value)):
+            # A blank is a service level left to fill in only under a service-level label ("Target Uptime:
+            # [__]%"), not any form field whose label happens to name a quality ("Ensuring data quality: {...}").
+            if not _SLA_LABEL.search(label):
+                continue
             term.unknown.append(UnknownValue(field="target", reason=f"the value is left blank ({placeholder})", citation=cite))
+            term.comparator = direction(metric, "", label) or term.comparator
         else:
             _set_target(term, value, context=label)
         terms.append(term)
     return terms
 
 
+_SLA_LABEL = re.compile(r"(?i)\b(?:target|committed|guaranteed|commitment|sla|service\s+level|uptime|availability|"
+                        r"response\s+time|resolution\s+time)\b")
 _BLANKS = re.compile(r"\[[^\]]*\]|\{[^}]*\}|_+")
 
 

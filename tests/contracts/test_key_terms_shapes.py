@@ -189,3 +189,8 @@ def test_four_parties_listed_with_commas(tmp_path):
                  "Birch LLC (\"Birch\"), Cedar Inc. (\"Cedar\") and Dogwood Ltd (\"Dogwood\").\n\n1. Services.\n", tmp_path)
     assert [(p.name, p.defined_as) for p in t.parties] == [
         ("Alder Corp.", ["Alder"]), ("Birch LLC", ["Birch"]), ("Cedar Inc.", ["Cedar"]), ("Dogwood Ltd", ["Dogwood"])]
+
+
+def test_a_governing_law_left_blank_is_not_read_as_a_place(tmp_path):
+    t = terms_of("Key Terms\n\nGoverning Law | The laws of {governing_law}\n", tmp_path)
+    assert t.governing_law is None and "no governing law found in the text" in t.notes

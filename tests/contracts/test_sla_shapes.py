@@ -242,3 +242,15 @@ def test_a_metric_whose_direction_nothing_states_is_unknown(tmp_path):
     got = {t.metric: t for t in s.terms}
     assert [u.field for u in got["Widget Index"].unknown] == ["comparator"]
     assert got["Turnaround Time"].comparator == "<=" and got["Turnaround Time"].threshold == "3 business days"
+
+
+def test_a_quality_plan_reads_its_acceptable_quality_level_and_form_fields_are_no_service_levels(tmp_path):
+    path = tmp_path / "qasp.md"
+    path.write_text(
+        "## Performance Requirements\n\n| Deliverable | Performance Standard(s) | Acceptable Quality Level | Method |\n"
+        "|---|---|---|---|\n| Tested Code | Code delivered under the order must have test coverage. | Minimum of 90% test "
+        "coverage | Automated testing |\n\n## Security measures\n\n[ ] Ensuring data quality: {security_measures}\n",
+        encoding="utf-8")
+    s = load(path)
+    assert [(t.metric, t.comparator, t.target_percent) for t in s.terms] == [("Tested Code", ">=", 90.0)]
+    assert s.terms[0].definition.startswith("Code delivered under the order")
