@@ -7,13 +7,14 @@ from pathlib import Path
 from typing import Optional
 
 import typer
-from rich.table import Table
 
 from assistant.surfaces.cli_eval import (CorpusArg, HomeOpt, JsonOpt, SaveOpt, SkipOpt, _evals, _f, _require,
                                          _run_and_report, eval_app, out)
 
 
 def print_key_terms(rep: dict) -> None:
+    from rich.table import Table  # only when printing: the CLI starts without rich
+
     sizes = rep["split_sizes"]
     table = Table(title=f"Key terms vs CUAD answers ({rep['contracts']} contracts: dev {sizes['dev']}, "
                         f"held-out {sizes['held_out']})")
