@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import CONTRACT_DOC_TYPES, page_of_offset
-from ingest.chunking import clause_number
+from assistant.contracts.text import clause_marks
 
 # Documents whose numbered lines are procedure steps, not clauses.
 PROCESS_DOC_TYPES = ("runbook", "sop")
@@ -104,8 +104,8 @@ def quoted_clause(result, offset: int) -> str:
 
     A chunk stores the first number it holds: the clause it opens or continues ("17"), the first
     step of a procedure ("6"). A quote further in belongs to the last one opened before it: in a
-    contract, a sub-clause of the stored clause ("17.2"); in a runbook, the step ("7"), or none
-    when the quote comes before the chunk's first step.
+    contract, the clause opened there ("17.2", a sibling "1.2", the next clause "15.1"); in a
+    runbook, the step ("7"), or none when the quote comes before the chunk's first step.
     """
     # Every line that starts at or before the quote, the quote's own line included: a quote that
     # opens with "7. If the value..." is step 7.
@@ -118,13 +118,12 @@ def quoted_clause(result, offset: int) -> str:
         return "" if result.clause_no.isdigit() else result.clause_no
     if result.doc_type not in CONTRACT_DOC_TYPES:
         return result.clause_no
-    found = result.clause_no
-    for line in before:
-        number = clause_number(line)
-        if number and not number.startswith("(") and (not result.clause_no or number == result.clause_no
-                                                      or number.startswith(result.clause_no + ".")):
-            found = number
-    return found
+    # The innermost numbered clause holding the quote is the last clause opened before it in the
+    # chunk, a sibling (1.2 after 1.1) or the next clause (15.1 in a chunk that began in 14) as
+    # much as a sub-clause; numbers are read as clause openings only in context ("EXHIBIT 4.25"
+    # and a wrapped "30 days" are not clauses).
+    opened = [m for m in clause_marks(result.text) if m.start <= offset]
+    return opened[-1].number if opened else result.clause_no
 
 
 def _step_of_last_line(lines: list[str]) -> str:

@@ -188,7 +188,7 @@ class SlackSettings(_Strict):
 class Settings(_Strict):
     home: Path = Path(DEFAULT_HOME)
     ingest_paths: list[Path] = Field(default_factory=list)  # what `POST /v1/ingest` re-scans
-    exclude: list[str] = Field(default_factory=lambda: ["LICENSES/**", "annotations/**", "MANIFEST.tsv", "SOURCES.md", "**/.*"])
+    exclude: list[str] = Field(default_factory=lambda: ["**/.*"])  # hidden files; a corpus's own extras go in config.yaml
     sources: list[SourceRule] = Field(default_factory=list)
     doc_types: list[DocTypeRule] = Field(default_factory=list)
     embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)

@@ -39,11 +39,19 @@ def eval_caller(roles: Iterable[str] | None = None):
     return Caller(id="eval", roles=frozenset(roles or {ADMIN_ROLE}), surface="eval")
 
 
+# The shared eval corpus's licence texts, gold annotations and manifest are not documents to
+# search; the product itself assumes nothing about a corpus's layout (its default excludes only
+# hidden files), so the evals say it here.
+EVAL_CORPUS_EXCLUDE = ["LICENSES/**", "annotations/**", "MANIFEST.tsv", "SOURCES.md"]
+
+
 def load_eval_settings(config: Path | None = None, home: Path | None = None):
     from assistant.config import load_settings
 
     overrides = {"home": str(home)} if home is not None else {}
-    return load_settings(config or DEFAULT_CONFIG, **overrides)
+    settings = load_settings(config or DEFAULT_CONFIG, **overrides)
+    settings.exclude = EVAL_CORPUS_EXCLUDE + [p for p in settings.exclude if p not in EVAL_CORPUS_EXCLUDE]
+    return settings
 
 
 def corpus_files(corpus: Path, settings) -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import PurePosixPath
 
 from assistant.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import ClauseMark, clause_at, clause_marks, mask_furniture
+from assistant.contracts.text import ClauseMark, analysis_text, clause_at, clause_marks
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
 
@@ -43,7 +43,7 @@ class ContractDoc:
     collection: str
     chunks: list[StoredPiece]
     text: str = ""
-    clean: str = ""  # `text` with page furniture blanked (same offsets): what extractors analyse
+    clean: str = ""  # `text` with page furniture blanked and odd spaces made plain (same offsets): what extractors read
     _marks: list[ClauseMark] | None = field(default=None, repr=False)
 
     @classmethod
@@ -63,7 +63,7 @@ class ContractDoc:
         return cls(
             source=first.get("source", ""), doc_id=first.get("doc_id", ""), doc_type=first.get("doc_type", "other"),
             title=first.get("title", ""), collection=first.get("collection", ""), chunks=chunks, text=text,
-            clean=mask_furniture(text),
+            clean=analysis_text(text),
         )
 
     # -- lookups by offset ------------------------------------------------------------------
@@ -115,6 +115,16 @@ class ContractDoc:
             chunk_id=chunk.id, source=self.source, clause_no=self.clause_no_at(s), page_start=self.page_at(s), quote=quote,
             section_path=shown_section_path(chunk.meta.get("section_path", ""), chunk.meta.get("title", "")),
         )
+
+
+def sentence_quote(doc: ContractDoc, a: int, b: int, cite: SourceSpan) -> str:
+    """The whole sentence when it lies in the cited chunk, else the figure alone (always verbatim)."""
+    chunk = next((c for c in doc.chunks if c.id == cite.chunk_id), None)
+    if chunk is None:
+        return cite.quote
+    s, e = max(a, chunk.start), min(b, chunk.end)
+    quote = chunk.text[s - chunk.start : e - chunk.start].strip()
+    return quote if cite.quote in quote else cite.quote
 
 
 def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:

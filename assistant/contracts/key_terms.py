@@ -7,33 +7,16 @@ import re
 
 from pydantic import BaseModel, Field
 
-from assistant.contracts.document import ContractDoc
-from assistant.contracts.quantities import Duration, dates, durations, money
+from assistant.contracts.document import ContractDoc, sentence_quote
+from assistant.contracts.key_dates import DateTerm, extract_agreement_date, extract_effective_date
+from assistant.contracts.governing_law import GoverningLaw, extract_governing_law
+from assistant.contracts.parties import Party, extract_parties, party_aliases
+from assistant.contracts.key_term_length import DurationTerm, TermStatement, extract_term
+from assistant.contracts.quantities import durations, money
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import sentence_spans, squash
 
 PREAMBLE_CHARS = 4000
-
-
-class Party(BaseModel):
-    name: str  # "Lumen BPO Services Ltd."
-    defined_as: list[str] = Field(default_factory=list)  # ["Supplier", "Lumen"]
-    citation: SourceSpan | None = None
-
-
-class DateTerm(BaseModel):
-    text: str  # as written: "March 1, 2025"
-    iso: str = ""  # "2025-03-01" when it is a calendar date
-    citation: SourceSpan
-
-
-class DurationTerm(BaseModel):
-    text: str  # "one (1) year"
-    value: float
-    unit: str  # day | business_day | week | month | year
-    days: int | None = None  # normalised: 30 days a month, 365 a year; business days stay business days
-    business_days: bool = False
-    citation: SourceSpan
 
 
 class NoticePeriod(BaseModel):
@@ -54,11 +37,6 @@ class LiabilityCap(BaseModel):
     citation: SourceSpan
 
 
-class GoverningLaw(BaseModel):
-    jurisdiction: str  # "State of Delaware"
-    citation: SourceSpan
-
-
 class KeyTerms(BaseModel):
     source: str
     doc_type: str
@@ -69,190 +47,34 @@ class KeyTerms(BaseModel):
     expiration_date: DateTerm | None = None
     initial_term: DurationTerm | None = None
     renewal_term: DurationTerm | None = None
+    indefinite_term: TermStatement | None = None  # "continues until terminated": no fixed end
     notice_periods: list[NoticePeriod] = Field(default_factory=list)
     liability_caps: list[LiabilityCap] = Field(default_factory=list)
     governing_law: GoverningLaw | None = None
     notes: list[str] = Field(default_factory=list)  # what could not be found, said plainly
 
 
-# -- parties ------------------------------------------------------------------------------------
-
-_DEFINED = re.compile(
-    r"\(\s*(?:each\s+|individually\s+)?(?:(?:hereinafter|herein)\s+(?:referred\s+to\s+as\s+|called\s+)?)?(?:the\s+)?"
-    r"[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]"
-    r"(?:\s*(?:,|or|and|/)\s*(?:the\s+)?[\"\u201c](?P<a2>[^\"\u201d]{1,40})[\"\u201d])?\s*\)",
-    re.IGNORECASE,
-)
-_ENTITY = re.compile(
-    r"(?P<name>[A-Z0-9][A-Za-z0-9&.,'\u2019\- ]{0,80}?\b(?i:Inc|Ltd|LLC|L\.L\.C|Corp|Corporation|Company|Limited|plc|"
-    r"GmbH|AG|S\.A\.S|S\.A|B\.V|N\.V|LLP|L\.P|LP|Co|Bank|Trust|Association|Group|Holdings?|Pte|Pty)\b\.?)"
-)
-_NOT_PARTY = {
-    "agreement", "effective date", "services", "party", "parties", "term", "initial term", "renewal term", "sow",
-    "msa", "dpa", "confidential information", "commencement date", "service commencement date", "fees", "exhibit",
-    "schedule", "recitals", "business day", "territory", "products", "product", "work", "deliverables", "software",
-    "contract", "master agreement", "amendment", "effective time", "closing", "closing date", "salary", "compensation",
-    "fee", "price", "prices", "payment", "payments", "bonus", "shares", "option", "options", "plan", "premises", "property",
-    "site", "system", "program", "project", "notes", "note", "loan", "license", "licensed technology", "technology",
-    "marks", "trademark", "trademarks", "equipment", "data", "information", "materials", "documents", "work product",
-    "invention", "inventions", "ip", "goods", "specifications", "deliverable", "statement of work", "purchase order",
-    "order", "orders", "location", "locations", "facility", "facilities", "account", "accounts", "content", "website",
-    "web site", "portal", "platform", "service", "service fee", "service fees", "charges", "rates", "budget", "forecast",
-}
-_PARTY_LEAD = re.compile(r"\b(?:by\s+and\s+between|between|among|by|and|with)\s+$", re.IGNORECASE)
-
-
-def extract_parties(doc: ContractDoc) -> list[Party]:
-    pre = doc.text[:PREAMBLE_CHARS]
-    parties: list[Party] = []
-    prev_end = 0
-    for m in _DEFINED.finditer(pre):
-        aliases = [a.strip() for a in (m.group("a1"), m.group("a2")) if a and a.strip()]
-        if not aliases or any(a.lower() in _NOT_PARTY or "date" in a.lower() or "agreement" in a.lower() for a in aliases):
-            prev_end = m.end()
-            continue
-        segment_start = max(prev_end, _last_lead(pre, m.start()))
-        segment = pre[segment_start : m.start()]
-        name, offset = _entity_in(segment)
-        prev_end = m.end()
-        if not name or not _plausible_name(name):
-            continue
-        start = segment_start + offset
-        existing = next((p for p in parties if p.name == name), None)
-        if existing:
-            existing.defined_as += [a for a in aliases if a not in existing.defined_as]
-            continue
-        parties.append(Party(name=name, defined_as=aliases, citation=doc.cite(start, m.end())))
-    return parties[:6]
-
-
-def _last_lead(text: str, pos: int) -> int:
-    window_start = max(0, pos - 600)
-    best = window_start
-    for m in re.finditer(r"\b(?:by\s+and\s+between|between|among)\s+", text[window_start:pos], re.IGNORECASE):
-        best = window_start + m.end()
-    return best
-
-
-def _entity_in(segment: str) -> tuple[str, int]:
-    lead = re.match(r"[\s,;:]*(?:and\s+|by\s+and\s+between\s+|between\s+)?", segment, re.IGNORECASE)
-    # "..., a Delaware Corporation, ..." describes the party before it: skip such matches.
-    m = next((x for x in _ENTITY.finditer(segment) if not re.search(r"\b(?:a|an)\s+$", segment[: x.start()])), None)
-    if m:
-        name = m.group("name").strip(" ,")
-        return _trim_name(name), m.start() + (len(m.group("name")) - len(m.group("name").lstrip()))
-    # A person or an entity without a company suffix: up to the first comma after the lead word.
-    rest = segment[lead.end() if lead else 0 :]
-    cand = re.split(r",|\s+\(", rest, maxsplit=1)[0].strip()
-    words = cand.split()
-    if (1 <= len(words) <= 6 and cand[:1].isupper() and not re.search(r"[:\d]", cand)
-            and cand.lower() not in ("whereas", "recitals", "witnesseth", "background", "now therefore", "preamble")):
-        return cand, segment.find(cand)
-    return "", 0
-
-
-def _trim_name(name: str) -> str:
-    # "This Agreement is made between Acme Corp." -> keep from the last lead word on.
-    parts = re.split(r"\b(?:between|among|and|by)\s+(?=[A-Z])", name)
-    return parts[-1].strip(" ,")
-
-
-_SUFFIX_START = re.compile(r"(?i)^(?:inc|ltd|llc|corp|corporation|company|limited|plc|l\.?p)\b")
-
-
-def _plausible_name(name: str) -> bool:
-    """A party name, not a description or an address fragment ("Inc., a California corporation")."""
-    return (2 <= len(name) <= 70 and not _SUFFIX_START.match(name) and not re.search(r",\s+(?:a|an)\s", name)
-            and not re.search(r"(?i)\b(?:you|director|whereas|address)\b", name))
-
-
-def party_aliases(parties: list[Party]) -> dict[str, str]:
-    """Defined term or name -> the party's full name ("Supplier" -> "Lumen BPO Services Ltd.")."""
-    out: dict[str, str] = {}
-    for p in parties:
-        out[p.name] = p.name
-        for a in p.defined_as:
-            out[a] = p.name
-    return out
-
-
-# -- dates, term, renewal -----------------------------------------------------------------------
-
-_AGREEMENT_DATE_CUE = re.compile(r"\b(?:dated|entered\s+into|made|executed)\b[^.]{0,60}?\b(?:as\s+of|on|this)\b", re.I)
-_EFFECTIVE_CUE = re.compile(r"\beffective\s+(?:as\s+of|on|from)\b|[\"\u201c]effective\s+date[\"\u201d]|\beffective\s+date\b", re.I)
-_EXPIRY_CUE = re.compile(r"\b(?:ending|end|expir\w*|terminat\w*|until|through)\b[^.]{0,30}$", re.I)
-
-
-def _first_date_after(doc: ContractDoc, cue: re.Pattern, limit: int, window: int = 160) -> DateTerm | None:
-    for m in cue.finditer(doc.text, 0, limit):
-        found = dates(doc.text, m.start(), min(len(doc.text), m.end() + window))
-        if found:
-            d = found[0]
-            cite = doc.cite(d.start, d.end)
-            if cite:
-                return DateTerm(text=squash(d.text), iso=d.iso, citation=cite)
-    return None
-
-
-def _sentences_matching(doc: ContractDoc, pattern: re.Pattern) -> list[tuple[int, int]]:
-    return [(a, b) for a, b in sentence_spans(doc.text) if pattern.search(doc.text[a:b])]
-
-
-_TERM_SENTENCE = re.compile(r"\b(?:initial\s+term|term\s+of\s+(?:this|the)\s+(?:agreement|contract)|shall\s+(?:continue|remain)\s+in\s+(?:full\s+)?(?:force|effect)|continues?\s+(?:for|until))\b", re.I)
-_RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*)\b", re.I)
-
-
-def _duration_term(doc: ContractDoc, start: int, d: Duration) -> DurationTerm | None:
-    cite = doc.cite(d.start, d.end)
-    if cite is None:
-        return None
-    return DurationTerm(text=squash(d.text), value=d.value, unit=d.unit, days=d.days, business_days=d.business, citation=cite)
-
-
-_TERM_OF = re.compile(r"\b(?P<lead>initial\s+term|term|period)\s+of\s+(?:approximately\s+|about\s+)?", re.I)
-
-
-def extract_term(doc: ContractDoc, terms: KeyTerms) -> None:
-    candidates = []
-    for a, b in _sentences_matching(doc, _TERM_SENTENCE):
-        sentence = doc.text[a:b]
-        for m in _TERM_OF.finditer(sentence):
-            ds = [d for d in durations(doc.text, a + m.end(), min(b, a + m.end() + 40))
-                  if d.start == a + m.end() and d.unit in ("year", "month", "day", "week")]
-            if ds:
-                # "initial term of" beats "term of", which beats "period of"
-                rank = 0 if "initial" in m.group("lead").lower() else (1 if m.group("lead").lower() == "term" else 2)
-                candidates.append((rank, a, ds[0]))
-        if terms.expiration_date is None:
-            for d in dates(doc.text, a, b):
-                if _EXPIRY_CUE.search(doc.text[max(a, d.start - 40) : d.start]):
-                    cite = doc.cite(d.start, d.end)
-                    if cite:
-                        terms.expiration_date = DateTerm(text=squash(d.text), iso=d.iso, citation=cite)
-                        break
-    if candidates:
-        rank, a, d = min(candidates, key=lambda c: (c[0], c[1]))
-        terms.initial_term = _duration_term(doc, a, d)
-    for a, b in _sentences_matching(doc, _RENEWAL_SENTENCE):
-        sentence = doc.text[a:b]
-        m = re.search(r"\b(?:renew\w*|extend\w*)\b[^.]{0,80}?\b(?:for|by)\b", sentence, re.I)
-        if not m or not re.search(r"automatic|successive|additional|further|renewal\s+term|option\s+to", sentence, re.I):
-            continue
-        ds = [d for d in durations(doc.text, a + m.start(), b) if d.unit in ("year", "month")]
-        if ds:
-            terms.renewal_term = _duration_term(doc, a, ds[0])
-            break
-
-
 # -- notice periods -------------------------------------------------------------------------------
 
-_NOTICE = re.compile(r"\bnotice\b", re.I)
+_NOTICE = re.compile(r"\bnotic\w*|\bnotif\w*", re.I)
+
+
+_BEFORE_TERM_END = (r"(?:before|prior\s+to|preceding)\s+(?:the\s+)?(?:(?:end|expir\w*|expiry|anniversary)(?:\s+date)?\s+of\s+(?:the\s+|any\s+|each\s+|its\s+|this\s+)?"
+                    r"(?:[\w-]+\s+){0,4}?(?:term|period|agreement|contract|(?:contract|renewal|said|such|then[\s-]current|current)\s+year)|(?:any|each|the)\s+(?:such\s+)?(?:successive|renewal|additional|extension)\s+(?:period|term)|"
+                    r"(?:renewal|expiration|expiry)\s+date|anniversary)")
+_NON_RENEWAL = re.compile(
+    r"non-?renewal|not\s+to\s+(?:renew|extend)|(?:prevent|avoid|stop)\s+(?:the\s+|any\s+|such\s+)?(?:automatic\s+)?(?:renewal|extension)|intention\s+not\s+to|elect\w*\s+not\s+to\s+(?:renew|extend)|"
+    r"terminat\w*[^.;]{0,80}\bduring\s+(?:the\s+|any\s+)?(?:extended|renewal|extension)\s+(?:term|period)|"
+    r"(?:cancel|terminat\w*)[^.;]{0,60}\bat\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+|any\s+)?(?:initial|then|current|renewal|such)|"
+    + _BEFORE_TERM_END, re.I)
+# "... shall renew automatically for one-year terms unless either party gives 60 days' notice"
+_AUTO_RENEWAL = re.compile(r"\brenew\w*\b[^.;]{0,200}?\bunless\b[^.;]{0,160}?\bnotic", re.I)
 
 
 def _notice_kind(sentence: str, before: str) -> str:
     """What a notice period in `sentence` is for; `before` is the text just ahead of the figure."""
     s = sentence.lower()
-    if re.search(r"non-?renewal|not\s+to\s+(?:renew|extend)|(?:prior\s+to|before)\s+the\s+(?:end|expiration|expiry)\s+of\s+the\s+(?:then|initial|current|renewal)", s):
+    if _NON_RENEWAL.search(s) or (_AUTO_RENEWAL.search(s) and not re.search(r"for\s+convenience|without\s+cause|breach", s)):
         return "non_renewal"
     if re.search(r"for\s+convenience|without\s+cause|for\s+any\s+reason", s):
         return "termination_for_convenience"
@@ -265,26 +87,43 @@ def _notice_kind(sentence: str, before: str) -> str:
     return "other"
 
 
+_NOTICE_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written|formal|express|previous|notice\s+in)\s+)*"
+                           r"(?:written\s+)?(?:notice|notification)")
+_NOTICE_BEFORE = re.compile(r"(?:notic\w*|notif\w*)\b[^.;]{0,50}?\b(?:of|at\s+least|not\s+less\s+than|no\s+less\s+than|"
+                            r"no\s+later\s+than|minimum\s+of|within|by)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?$")
+_TIMED_BEFORE = re.compile(r"\s*(?:in\s+advance|beforehand|(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+                           r"(?:end|expir|expiry|anniversary|renewal|commencement|effective|date))")
+
+
+def _is_notice_period(before: str, after: str, sentence: str) -> bool:
+    """Whether a duration is the length of a notice ("ninety (90) days' written notice", "notice of
+    at least 90 days", "30 days before the end of the term"), not a period in the same sentence
+    ("renew for successive twelve (12) month terms unless ... notice")."""
+    if _NOTICE_AFTER.match(after) or _NOTICE_BEFORE.search(before):
+        return True
+    if _TIMED_BEFORE.match(after) and re.search(r"notic|notif", sentence):
+        return True
+    return "cure" in sentence and bool(re.search(r"within\s*$|after\s*$", before))
+
+
 def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[NoticePeriod]:
     out: list[NoticePeriod] = []
-    for a, b in sentence_spans(doc.text):
-        sentence = doc.text[a:b]
+    for a, b in sentence_spans(doc.clean):
+        sentence = doc.clean[a:b]
         if not _NOTICE.search(sentence) and not re.search(r"\bcure\b", sentence, re.I):
             continue
-        for d in durations(doc.text, a, b):
+        for d in durations(doc.clean, a, b):
             if d.unit not in ("day", "business_day", "week", "month", "year"):
                 continue
-            near = doc.text[d.end : min(b, d.end + 60)].lower()
-            before = doc.text[max(a, d.start - 40) : d.start].lower()
-            if not ("notice" in near[:40] or "notice" in before or re.search(r"\b(?:before|prior\s+to)\s+the\s+end", near)
-                    or ("cure" in sentence.lower() and re.search(r"within\s*$|after", before + " "))):
+            if not _is_notice_period(doc.clean[max(a, d.start - 60) : d.start].lower(), doc.clean[d.end : min(b, d.end + 60)].lower(),
+                                     sentence.lower()):
                 continue
             cite = doc.cite(d.start, d.end)
             if cite is None:
                 continue
             out.append(NoticePeriod(
-                kind=_notice_kind(sentence, doc.text[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
-                business_days=d.business, citation=cite.model_copy(update={"quote": _clip_quote(doc, a, b, cite)}),
+                kind=_notice_kind(sentence, doc.clean[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
+                business_days=d.business, citation=cite.model_copy(update={"quote": sentence_quote(doc, a, b, cite)}),
             ))
     return out
 
@@ -298,16 +137,6 @@ def _subject_party(sentence: str, aliases: dict[str, str]) -> str:
     return min(hits)[1] if hits else ""
 
 
-def _clip_quote(doc: ContractDoc, a: int, b: int, cite: SourceSpan) -> str:
-    """The whole sentence when it lies in the cited chunk, else the figure alone (always verbatim)."""
-    chunk = next((c for c in doc.chunks if c.id == cite.chunk_id), None)
-    if chunk is None:
-        return cite.quote
-    s, e = max(a, chunk.start), min(b, chunk.end)
-    quote = chunk.text[s - chunk.start : e - chunk.start].strip()
-    return quote if cite.quote in quote else cite.quote
-
-
 # -- liability cap, governing law -----------------------------------------------------------------
 
 _CAP = re.compile(r"\bliab\w*\b[^.]{0,200}?\b(?:shall\s+not|will\s+not|not\s+to|does\s+not|may\s+not)\s+exceed\b|\bliab\w*\b[^.]{0,120}?\blimited\s+to\b", re.I)
@@ -315,13 +144,13 @@ _CAP = re.compile(r"\bliab\w*\b[^.]{0,200}?\b(?:shall\s+not|will\s+not|not\s+to|
 
 def extract_liability_caps(doc: ContractDoc) -> list[LiabilityCap]:
     caps = []
-    for a, b in sentence_spans(doc.text):
-        sentence = doc.text[a:b]
+    for a, b in sentence_spans(doc.clean):
+        sentence = doc.clean[a:b]
         m = _CAP.search(sentence)
         if not m:
             continue
         tail_start = a + m.end()
-        tail = doc.text[tail_start:b].strip(" :")
+        tail = doc.clean[tail_start:b].strip(" :")
         multiple = None
         mm = re.search(r"(?:(\w+)\s*\(\s*(\d+(?:\.\d+)?)\s*\)|(\d+(?:\.\d+)?))\s*(?:times|x)\s+(?:the\s+)?(?:total\s+|aggregate\s+)?(?:fees|charges|amounts)", tail, re.I)
         if mm:
@@ -344,57 +173,13 @@ def extract_liability_caps(doc: ContractDoc) -> list[LiabilityCap]:
     return caps
 
 
-_LAW = re.compile(
-    r"\b(?:governed|construed|interpreted|enforced|govern)\b[^.;]{0,160}?\blaws?\s+(?:of|in)\s+(?:the\s+)?"
-    r"(?P<j>(?:(?:state|commonwealth|province|republic|kingdom|united\s+states)\s+of\s+(?:america\s+and\s+(?:of\s+)?(?:the\s+)?)?)?"
-    r"[a-z]+(?:\s+[a-z]+){0,3})",
-    re.IGNORECASE,
-)
-_LAW_REVERSED = re.compile(
-    r"\blaws\s+of\s+(?:the\s+)?(?P<j>(?:(?:state|commonwealth|province|republic)\s+of\s+)?[a-z]+(?:\s+[a-z]+){0,3})\s+(?:shall|will)\s+govern",
-    re.IGNORECASE,
-)
-_LAW_STOP = {"without", "applicable", "excluding", "exclusive", "in", "and", "as", "that", "which", "shall", "to", "regarding",
-             "other", "with", "for", "except", "including", "governing", "usa", "then", "from", "will", "but", "on", "its"}
-
-
-def _jurisdiction(raw: str) -> str:
-    words = raw.split()
-    out: list[str] = []
-    for i, w in enumerate(words):
-        lw = w.lower()
-        nxt = words[i + 1] if i + 1 < len(words) else ""
-        joins = lw == "and" and (nxt.lower() == "of" or (nxt[:1].isupper() and nxt.lower() not in _LAW_STOP and nxt.lower() != "the"))
-        if lw in _LAW_STOP and not (lw == "of" or joins):
-            break
-        out.append(w)
-    while out and out[-1].lower() in ("of", "the", "and"):
-        out.pop()
-    return " ".join(out)
-
-
-def extract_governing_law(doc: ContractDoc) -> GoverningLaw | None:
-    matches = sorted([*_LAW.finditer(doc.text), *_LAW_REVERSED.finditer(doc.text)], key=lambda m: m.start())
-    for m in matches:
-        j = _jurisdiction(m.group("j"))
-        if not j or j.lower() in ("this", "such", "any", "which", "that", "each", "all"):
-            continue
-        cite = doc.cite(m.start("j"), m.start("j") + len(j))
-        if cite:
-            sentence = next(((a, b) for a, b in sentence_spans(doc.text, max(0, m.start() - 400), min(len(doc.text), m.end() + 400)) if a <= m.start() < b), None)
-            if sentence:
-                cite = cite.model_copy(update={"quote": _clip_quote(doc, sentence[0], sentence[1], cite)})
-            return GoverningLaw(jurisdiction=j, citation=cite)
-    return None
-
-
 # -- all together ---------------------------------------------------------------------------------
 
 def extract_key_terms(doc: ContractDoc) -> KeyTerms:
     terms = KeyTerms(source=doc.source, doc_type=doc.doc_type, title=doc.title)
     terms.parties = extract_parties(doc)
-    terms.agreement_date = _first_date_after(doc, _AGREEMENT_DATE_CUE, PREAMBLE_CHARS)
-    terms.effective_date = _first_date_after(doc, _EFFECTIVE_CUE, len(doc.text), window=120)
+    terms.agreement_date = extract_agreement_date(doc)
+    terms.effective_date = extract_effective_date(doc, terms.agreement_date)
     extract_term(doc, terms)
     terms.notice_periods = extract_notice_periods(doc, party_aliases(terms.parties))
     terms.liability_caps = extract_liability_caps(doc)

@@ -15,7 +15,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.contracts.document import ContractDoc
-from assistant.contracts.key_terms import extract_parties, party_aliases
+from assistant.contracts.parties import extract_parties, party_aliases
 from assistant.contracts.quantities import durations
 from assistant.contracts.sla_models import SourceSpan
 from assistant.contracts.text import sentence_spans, squash

@@ -25,9 +25,9 @@ NUMBER_WORD = (
     r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-]+(?:one|two|three|four|five|six|seven|eight|nine))?"
     r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen|ten|one|two|three|four|five|six|seven|eight|nine|a|an)"
 )
-UNIT = r"(?P<unit>business\s+days?|working\s+days?|calendar\s+days?|days?|weeks?|months?|years?|hours?|minutes?|seconds?|quarters?)"
+UNIT = r"(?P<unit>business\s+days?|working\s+days?|calendar\s+days?|calendar\s+(?:weeks?|months?|years?)|days?|weeks?|months?|years?|hours?|minutes?|seconds?|quarters?)"
 DURATION = re.compile(
-    rf"(?:(?P<words>{NUMBER_WORD}|\d+)\s*\(\s*(?P<paren>\d+(?:\.\d+)?)\s*\)|(?P<digits>\d+(?:\.\d+)?)|(?P<word>{NUMBER_WORD}))"
+    rf"(?:(?P<words>{NUMBER_WORD}|\d+)\s*\(\s*(?P<paren>\d+(?:\.\d+)?|[Il])\s*\)|(?P<digits>\d+(?:\.\d+)?)|(?P<word>{NUMBER_WORD}))"
     rf"(?:\s*-\s*|\s+)(?:\(\s*)?(?:(?:consecutive|full|successive|additional|further)\s+)?{UNIT}\b",
     re.IGNORECASE,
 )
@@ -94,7 +94,9 @@ def _unit(raw: str) -> str:
 def durations(text: str, start: int = 0, end: int | None = None) -> list[Duration]:
     out = []
     for m in DURATION.finditer(text, start, len(text) if end is None else end):
-        if m.group("paren"):
+        if m.group("paren") in ("I", "l"):  # "one (I) year": a 1 read as a letter by OCR
+            value = float(words_to_int(m.group("words")) or 1)
+        elif m.group("paren"):
             value = float(m.group("paren"))
         elif m.group("digits"):
             value = float(m.group("digits"))
@@ -148,11 +150,30 @@ def money(text: str) -> list[tuple[float, str, int, int]]:
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+_ORD = r"(?:st|nd|rd|th|t\s?h)?"  # "27t h": an OCR'd ordinal split by a space
+_DAY_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
+              "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
+              "twentieth", "twenty-first", "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth",
+              "twenty-seventh", "twenty-eighth", "twenty-ninth", "thirtieth", "thirty-first"]
+_DAY_WORD_RE = "|".join(sorted((w.replace("-", r"[\s-]") for w in _DAY_WORDS), key=len, reverse=True))
+_BLANK = r"(?:_{2,}|\[\s*[*\u2022\s]*\])"  # "____" or "[  ]" or "[***]": left blank in the document
 DATE = re.compile(
-    rf"(?P<mdy>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?,?\s+(?P<y1>\d{{4}}))"
-    rf"|(?P<dmy>(?:the\s+)?(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:day\s+of\s+)?(?P<m2>{_MONTH_RE}),?\s+(?P<y2>\d{{4}}))"
+    rf"(?P<mdy>(?P<m1>{_MONTH_RE})\s+(?P<d1>\d{{1,2}}){_ORD},?\s+(?P<y1>\d{{4}}))"
+    rf"|(?P<dmy>(?:the\s+)?(?P<d2>\d{{1,2}}){_ORD}\s+(?:day\s+)?(?:of\s+)?(?P<m2>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y2>\d{{4}}))"
+    rf"|(?P<wdmy>(?:the\s+)?(?P<d5>{_DAY_WORD_RE})\s+day\s+of\s+(?P<m5>{_MONTH_RE}),?\s+(?:in\s+the\s+year\s+)?(?P<y5>\d{{4}}))"
     rf"|(?P<iso>(?P<y3>\d{{4}})-(?P<m3>\d{{2}})-(?P<d3>\d{{2}}))"
-    rf"|(?P<num>(?P<m4>\d{{1,2}})/(?P<d4>\d{{1,2}})/(?P<y4>\d{{2,4}}))",
+    rf"|(?P<dotted>(?<![\d.])(?P<d6>\d{{1,2}})\.(?P<m6>\d{{1,2}})\.(?P<y6>\d{{4}})(?![\d.]))"  # 01.06.2006: day first
+    rf"|(?P<num>(?<![\d.])(?P<m4>\d{{1,2}})(?P<sep>[/-])(?P<d4>\d{{1,2}})(?P=sep)(?P<y4>\d{{4}}|\d{{2}})(?![\d/]))",
+    re.IGNORECASE,
+)
+# A date with its day (or day and month) left blank: "the ____ day of ________ 2000", "August __, 2019".
+PARTIAL_DATE = re.compile(
+    rf"(?:the\s+)?{_BLANK}\s*(?:day\s+of\s+)?(?:(?P<m1>{_MONTH_RE})|{_BLANK})?\s*,?\s*(?P<y1>(?:19|20)\d\d)\b"
+    rf"|(?P<m2>{_MONTH_RE})\s+{_BLANK}\s*,?\s*(?P<y2>(?:19|20)\d\d)\b"
+    # blanks lost in conversion: "this  day of , 2012", "dated as of , 2012"
+    rf"|\bthis\s+day\s+of\s*(?P<m3>{_MONTH_RE})?\s*,?\s*(?P<y3>(?:19|20)\d\d)\b"
+    rf"|(?<=as\sof)\s*,\s*(?P<y4>(?:19|20)\d\d)\b"
+    rf"|\b(?P<m5>{_MONTH_RE})\s*,?\s+(?P<y5>(?:19|20)\d\d)\b",  # "dated as of June, 2006": no day written
     re.IGNORECASE,
 )
 
@@ -170,22 +191,39 @@ def _month(name: str) -> int:
     return next(i + 1 for i, m in enumerate(MONTHS) if m.startswith(name))
 
 
-def dates(text: str, start: int = 0, end: int | None = None) -> list[DateMention]:
+def dates(text: str, start: int = 0, end: int | None = None, partial: bool = False) -> list[DateMention]:
+    """Calendar dates in text[start:end], in order; with `partial`, also dates written with blanks
+    ("____ day of March, 2000"), which have no `iso`."""
+    end = len(text) if end is None else end
     out = []
-    for m in DATE.finditer(text, start, len(text) if end is None else end):
+    for m in DATE.finditer(text, start, end):
         try:
             if m.group("mdy"):
                 d = date(int(m.group("y1")), _month(m.group("m1")), int(m.group("d1")))
             elif m.group("dmy"):
                 d = date(int(m.group("y2")), _month(m.group("m2")), int(m.group("d2")))
+            elif m.group("wdmy"):
+                day = _DAY_WORDS.index(re.sub(r"\s+", "-", m.group("d5").lower())) + 1
+                d = date(int(m.group("y5")), _month(m.group("m5")), day)
+            elif m.group("dotted"):
+                d = date(int(m.group("y6")), int(m.group("m6")), int(m.group("d6")))
             elif m.group("iso"):
                 d = date(int(m.group("y3")), int(m.group("m3")), int(m.group("d3")))
             else:
                 y = int(m.group("y4"))
                 y = y + (2000 if y < 50 else 1900) if y < 100 else y
-                d = date(y, int(m.group("m4")), int(m.group("d4")))
+                month, day = int(m.group("m4")), int(m.group("d4"))
+                if month > 12 >= day:
+                    month, day = day, month  # "25/05/2008" can only be day first
+                d = date(y, month, day)
             iso = d.isoformat()
         except (ValueError, StopIteration):
             iso = ""
         out.append(DateMention(m.group(0), iso, m.start(), m.end()))
+    if partial:
+        taken = [(d.start, d.end) for d in out]
+        for m in PARTIAL_DATE.finditer(text, start, end):
+            if not any(a < m.end() and m.start() < b for a, b in taken):
+                out.append(DateMention(m.group(0), "", m.start(), m.end()))
+        out.sort(key=lambda d: d.start)
     return out

@@ -11,21 +11,22 @@ from dataclasses import dataclass
 
 from assistant.contracts.document import ContractDoc
 from assistant.contracts.quantities import durations, money, percents
-from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan
+from assistant.contracts.sla_meaning import blank, direction, threshold_seconds, time_threshold
+from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan, UnknownValue
+from assistant.contracts.sla_prose import apply_prose_credits, apply_schedule_window, apply_tiers, field_terms, prose_terms
+from assistant.contracts.sla_tiers import credit_tiers
 from assistant.contracts.text import sentence_spans, squash
 
 # Header cell -> field. First matching pattern wins; order matters ("service credit" before "service level").
 _COLUMNS: list[tuple[str, re.Pattern]] = [
     ("credit", re.compile(r"credit|penalt|fee\s+reduction|at[- ]risk|remed", re.I)),
-    ("definition", re.compile(r"definition|description|how\s+measured|calculation|meaning", re.I)),
+    ("definition", re.compile(r"definition|description|how\s+measured|calculation|meaning|performance\s+standard", re.I)),
     ("window", re.compile(r"measurement|window|period|frequency", re.I)),
     ("reporting", re.compile(r"report", re.I)),
-    ("target", re.compile(r"target|expected|minimum|standard|commitment|threshold|objective|requirement|level\s+required", re.I)),
-    ("metric", re.compile(r"metric|service\s+level|\bsla\b|\bkpi\b|measure|indicator|name|service", re.I)),
+    ("target", re.compile(r"target|expected|minimum|standard|commitment|threshold|objective|requirement|level\s+required|"
+                          r"acceptable\s+quality\s+level|\baql\b", re.I)),
+    ("metric", re.compile(r"metric|service\s+level|\bsla\b|\bkpi\b|measure|indicator|name|service|deliverable", re.I)),
 ]
-_TIME_PHRASE = re.compile(
-    r"\bwithin\s+(?:\d+(?:\.\d+)?|[a-z-]+\s*\(\s*\d+\s*\))\s*(?:business\s+|calendar\s+|working\s+)?(?:seconds?|minutes?|hours?|days?)\b", re.I
-)
 
 
 @dataclass
@@ -43,8 +44,10 @@ def _table_blocks(text: str) -> list[list[_Row]]:
     for line in text.split("\n"):
         start, end = pos, pos + len(line)
         pos = end + 1
-        if " | " in line:
-            current.append(_Row(start, end, [c.strip() for c in line.split(" | ")]))
+        if re.fullmatch(r"\s*\|?[\s:|-]*-{3,}[\s:|-]*\|?\s*", line):
+            continue  # a Markdown table's |---|---| rule
+        if " | " in line or line.strip().startswith("|"):
+            current.append(_Row(start, end, [c.strip() for c in line.strip().strip("|").split("|")]))
         elif line.strip() and current:
             tables.append(current)
             current = []
@@ -54,7 +57,8 @@ def _table_blocks(text: str) -> list[list[_Row]]:
 
 
 def _header_map(cells: list[str]) -> dict[str, int]:
-    if any(re.search(r"\d\s*%|[≥≤]", c) for c in cells):
+    # A header row names its columns in a few words; long cells or figures mean a row of data.
+    if any(re.search(r"\d\s*%|[≥≤]", c) or len(c) > 60 for c in cells):
         return {}
     mapping: dict[str, int] = {}
     for i, cell in enumerate(cells):
@@ -65,34 +69,11 @@ def _header_map(cells: list[str]) -> dict[str, int]:
     return mapping if "metric" in mapping and ("target" in mapping or "credit" in mapping) else {}
 
 
-def parse_target(text: str) -> tuple[float | None, str, str]:
-    """'≥ 95% of emails answered within 24 hours' -> (95.0, '>=', 'within 24 hours')."""
-    value = None
+def parse_target(text: str, metric: str = "", context: str = "") -> tuple[float | None, str | None, str]:
+    """'≥ 95% of emails answered within 24 hours' -> (95.0, '>=', 'within 24 hours'); the direction
+    is None when neither the words nor the metric's meaning give it."""
     pct = percents(text)
-    if pct:
-        value = pct[0][0]
-    t = text.lower()
-    if re.search(r"≤|<=|no\s+more\s+than|not\s+(?:more|greater)\s+than|at\s+most|maximum|less\s+than\s+or\s+equal|or\s+less|or\s+lower|below", t):
-        comparator = "<="
-    elif re.search(r"(?<![≤<])<(?!=)|\bless\s+than\b|\bunder\b", t):
-        comparator = "<"
-    elif re.search(r"(?<![≥>])>(?!=)|\bmore\s+than\b|\bgreater\s+than\b|\bexceed", t):
-        comparator = ">"
-    else:
-        comparator = ">="
-    m = _TIME_PHRASE.search(text)
-    return value, comparator, (squash(m.group(0)) if m else "")
-
-
-def threshold_seconds(threshold: str) -> float | None:
-    """Seconds for 'within 60 seconds' / '24 hours' / '7 calendar days'; None for business days (not a fixed span)."""
-    ds = durations(threshold)
-    if not ds:
-        return None
-    d = ds[0]
-    if d.business:
-        return None
-    return d.seconds
+    return (pct[0][0] if pct else None), direction(metric, text, context), time_threshold(text)
 
 
 def parse_credit(text: str) -> ServiceCredit | None:
@@ -105,7 +86,7 @@ def parse_credit(text: str) -> ServiceCredit | None:
     first_clause = re.split(r";|\.\s", t, maxsplit=1)[0]
     if pcts and pcts[0][1] < len(first_clause):
         credit.percent_of_fees = pcts[0][0]
-        basis = re.search(r"%\s*(?:\))?\s*of\s+(?:the\s+)?(.+?)(?:;|,\s*(?:or|and)?\s*\d|\s+if\b|\.\s|$)", first_clause, re.I)
+        basis = re.search(r"%\s*(?:\))?\s*of\s+(?:the\s+)?(.+?)(?:;|,\s*(?:or|and)?\s*\d|\s+if\b|\s+for\s+each\b|\s+per\s+(?:failure|incident|occurrence)\b|\.\s|$)", first_clause, re.I)
         if basis:
             credit.fee_basis = basis.group(1).strip().rstrip(".")
     amounts = money(first_clause)
@@ -118,7 +99,9 @@ def parse_credit(text: str) -> ServiceCredit | None:
     if esc:
         credit.escalated_percent = float(esc.group(1))
         credit.escalation_points = float(esc.group(2))
-    if credit.percent_of_fees is None and credit.amount is None:
+    credit.tiers = credit_tiers(t)
+    credit.per_failure = bool(re.search(r"(?i)\bfor\s+each\s+(?:time|failure|incident|occasion|instance|breach|miss)\b|\bper\s+(?:failure|incident|occurrence)\b", t))
+    if credit.percent_of_fees is None and credit.amount is None and not credit.tiers:
         return None
     return credit
 
@@ -149,55 +132,26 @@ def _row_term(doc: ContractDoc, row: _Row, header: dict[str, int]) -> SlaTerm | 
     citation = doc.cite(row.start, row.end)
     if citation is None:
         return None
-    value, comparator, threshold = parse_target(target_text)
     definition = _cell(row, header, "definition")
+    value, comparator, threshold = parse_target(target_text, metric, definition)
     if not threshold and definition:
-        threshold = parse_target(definition)[2]  # "within 7 calendar days of the dispute notice"
-    return SlaTerm(
-        metric=metric, definition=definition, target_percent=value, comparator=comparator, threshold=threshold,
+        threshold = time_threshold(definition, bare=False)  # "within 7 calendar days of the dispute notice"
+    credit_text = _cell(row, header, "credit")
+    term = SlaTerm(
+        metric=metric, definition=definition, target_percent=value, comparator=comparator or ">=", threshold=threshold,
         threshold_seconds=threshold_seconds(threshold) if threshold else None,
         measurement_window=_cell(row, header, "window"), reporting=_cell(row, header, "reporting"),
-        credit=parse_credit(_cell(row, header, "credit")), citation=citation,
+        credit=parse_credit(credit_text), citation=citation,
     )
-
-
-# -- prose ----------------------------------------------------------------------------------------
-
-_PROSE_SLA = re.compile(
-    r"(?P<pct>\d+(?:\.\d+)?\s*%|\b[a-z-]+\s+percent\s*\(\s*\d+(?:\.\d+)?\s*%\s*\))[^.;]{0,120}?"
-    r"(?:\bwithin\s+[^.;]{1,40}?(?:seconds?|minutes?|hours?|days?)\b|\b(?:availab|uptime|response|resolution|accuracy|answer|abandon|satisfaction|quality))",
-    re.I,
-)
-_PROSE_CUE = re.compile(r"\b(?:service\s+levels?|sla|shall\s+(?:achieve|meet|maintain|answer|respond|resolve|process)|availability|uptime)\b", re.I)
-
-
-def _prose_terms(doc: ContractDoc, table_rows: set[int]) -> list[SlaTerm]:
-    terms = []
-    for a, b in sentence_spans(doc.text):
-        sentence = doc.text[a:b]
-        if " | " in sentence or any(a <= r < b for r in table_rows):
-            continue
-        if not (_PROSE_SLA.search(sentence) and _PROSE_CUE.search(sentence)):
-            continue
-        if re.search(r"\bcredit|\bfees?\b", sentence, re.I) and not re.search(r"within|availab|uptime", sentence, re.I):
-            continue  # a credit or fee sentence, not a service level
-        citation = doc.cite(a, b)
-        if citation is None:
-            continue
-        value, comparator, threshold = parse_target(sentence)
-        metric = doc.clause_heading_at(a) or _metric_phrase(sentence)
-        window = re.search(r"\b(?:per|each|every|in\s+any|measured\s+(?:over\s+(?:each|a|the)\s+)?)\s*(calendar\s+month|month|quarter|week|day|year)\b", sentence, re.I)
-        terms.append(SlaTerm(
-            metric=metric, target_percent=value, comparator=comparator, threshold=threshold,
-            threshold_seconds=threshold_seconds(threshold) if threshold else None,
-            measurement_window=squash(window.group(1)) if window else "", citation=citation,
-        ))
-    return terms
-
-
-def _metric_phrase(sentence: str) -> str:
-    m = re.search(r"\b((?:[A-Z][a-z]+\s+){0,3}(?:Availability|Uptime|Response\s+Time|Resolution\s+Time|Service\s+Level|Accuracy|Speed\s+of\s+Answer|Abandonment\s+Rate))\b", sentence)
-    return m.group(1) if m else squash(sentence)[:60]
+    if comparator is None:
+        term.unknown.append(UnknownValue(field="comparator", reason="nothing in the text says whether higher or lower is better",
+                                         citation=citation))
+    if blank(target_text) or (target_text and value is None and not threshold):
+        term.unknown.append(UnknownValue(field="target", reason=f"the target {target_text!r} is not a figure", citation=citation))
+    if credit_text and term.credit is None and not re.match(r"(?i)\s*(?:none|n/?a|not\s+applicable|-|no\s+credit)\b", credit_text):
+        term.unknown.append(UnknownValue(field="credit", reason=f"the credit {credit_text!r} is not a percentage or amount",
+                                         citation=citation))
+    return term
 
 
 # -- cap and earn-back ----------------------------------------------------------------------------
@@ -243,11 +197,40 @@ def _sentence_cite(doc: ContractDoc, a: int, b: int) -> SourceSpan | None:
     return doc.cite(a, b)
 
 
+def _merge(terms: list[SlaTerm]) -> list[SlaTerm]:
+    """One term per metric: a second statement of the same metric fills what the first left out."""
+    out: list[SlaTerm] = []
+    for t in terms:
+        same = next((o for o in out if _key(o.metric) == _key(t.metric)), None)
+        if same is None:
+            out.append(t)
+            continue
+        fields = ["measurement_window", "credit", "definition"]
+        if same.target_percent is None and not same.threshold:  # a target stated once, completed elsewhere
+            fields += ["target_percent", "threshold", "threshold_seconds", "comparator"]
+        for field in fields:
+            if not getattr(same, field) and getattr(t, field) or field == "comparator" and "target_percent" in fields:
+                setattr(same, field, getattr(t, field))
+        known = {"credit"} if same.credit else set()
+        if same.target_percent is not None or same.threshold:
+            known.add("target")
+        same.unknown = [u for u in [*same.unknown, *t.unknown] if u.field not in known]
+    return out
+
+
+def _key(metric: str) -> tuple[str, ...]:
+    return tuple(w for w in re.findall(r"[a-z0-9]+", metric.lower()) if w not in ("the", "target", "of"))
+
+
 def extract_sla_schedule(doc: ContractDoc) -> SlaSchedule:
     schedule = SlaSchedule(contract_source=doc.source)
-    schedule.terms = _table_terms(doc)
     table_rows = {row.start for rows in _table_blocks(doc.text) for row in rows}
-    schedule.terms += _prose_terms(doc, table_rows)
+    schedule.terms = _merge(_table_terms(doc) + field_terms(doc) + prose_terms(doc, table_rows))
+    apply_tiers(doc, schedule.terms)
+    apply_prose_credits(doc, schedule.terms)
+    apply_schedule_window(doc, schedule.terms)
+    for t in schedule.terms:
+        t.unknown = list({(u.field, u.citation.quote if u.citation else ""): u for u in t.unknown}.values())
     _cap(doc, schedule)
     _earn_back(doc, schedule)
     return schedule

@@ -32,10 +32,10 @@ def squash(text: str) -> str:
 _MARK = re.compile(
     r"(?P<prefix>(?:section|clause|article|sec\.)\s+)?"
     r"(?P<num>\d{1,3}(?:\.\d{1,3}){0,3}|[IVXL]{1,6}(?=[.\s]))"
-    r"(?P<dot>\.?)[ \t]+(?=[\"\u201c(\[]?[A-Z])",
+    r"(?P<dot>\.|\)(?=[^\S\n]+[A-Z][a-z]))?[^\S\n]+(?=[\"\u201c(\[]?[A-Z])",  # "2) Duties of ..."; any space: PDFs put \xa0 there
     re.IGNORECASE,
 )
-_HEADING_AFTER = re.compile(r"[\"\u201c]?([A-Z][A-Za-z0-9 ,&/'\u2019()-]{1,70}?)[\"\u201d]?\s*(?:\.|:|\n|$)")
+_HEADING_AFTER = re.compile(r"[\"\u201c]?([A-Z][A-Za-z0-9 \u00a0\u2000-\u200a\u202f,&/'\u2019()-]{1,70}?)[\"\u201d]?\s*(?:\.|:|\n|$)")
 _SENTENCE_ENDERS = set('.:;!?)"\u201d]')
 
 
@@ -47,19 +47,24 @@ class ClauseMark:
     heading: str  # "Termination for Convenience" when the clause opens with a short heading
 
 
+def _rstrip_spaces(text: str) -> str:
+    """Strip trailing spaces of any kind (\xa0 too) but not line breaks."""
+    return re.sub(r"[^\S\n]+$", "", text)
+
+
 def _context_ok(text: str, pos: int, multi_level: bool, dotted: bool) -> bool:
     window_start = max(0, pos - 400)
     before = text[window_start:pos]
     if window_start and not before.strip():
         return True  # 400 blank characters: a fresh paragraph
-    stripped = before.rstrip(" \t")
+    stripped = _rstrip_spaces(before)
     if not stripped.strip():
         return True
     if stripped.endswith("\n"):
         line_end = stripped.rstrip()
         if not line_end:
             return True
-        if stripped.endswith("\n\n") or re.search(r"\n[ \t]*\n[ \t]*$", before):
+        if stripped.endswith("\n\n") or re.search(r"\n[^\S\n]*\n[^\S\n]*$", before):
             return True
         if line_end[-1] in _SENTENCE_ENDERS:
             return True
@@ -92,7 +97,7 @@ def clause_marks(text: str) -> list[ClauseMark]:
             candidate = h.group(1).strip()
             words = candidate.split()
             if 1 <= len(words) <= 8 and _title_like(words):
-                heading = candidate
+                heading = " ".join(words)
         marks.append(ClauseMark(m.start(), m.end(), num.upper() if roman else num, heading))
     return marks
 
@@ -130,7 +135,7 @@ _ABBREV = {
     "sep", "sept", "oct", "nov", "dec", "p", "pp", "cf", "approx", "fig", "ref", "s.a.s", "b.v", "n.v", "plc",
     "u.k", "a.m", "p.m", "et al", "govt", "dept", "assn", "bros", "ave", "blvd", "rd", "ste",
 }
-_BOUNDARY = re.compile(r"[.!?](?=[\"')\]\u201d]*\s+[\"'(\[\u201c]?[A-Z0-9])|\n[ \t]*\n|;\s*\n")
+_BOUNDARY = re.compile(r"[.!?](?=[\"')\]\u201d]*\s+[\"'(\[\u201c]?[A-Z0-9])|\n[^\S\n]*\n|;\s*\n")
 _PAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:page\s+)?\d{1,4}(?:\s+of\s+\d{1,4})?(?:\s*-)?\s*$", re.I)
 
 
@@ -151,6 +156,15 @@ def mask_furniture(text: str) -> str:
         else:
             out.append(line)
     return "\n".join(out)
+
+
+_ODD_SPACE = re.compile(r"[^\S\n ]")
+
+
+def analysis_text(text: str) -> str:
+    """What extractors read: page furniture blanked and every space-like character (\xa0, tabs,
+    thin spaces) made a plain space. Same length as `text`, so every offset still holds."""
+    return _ODD_SPACE.sub(" ", mask_furniture(text))
 
 
 def sentence_spans(text: str, start: int = 0, end: int | None = None) -> list[tuple[int, int]]:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.contracts.document import resolve_source
 from assistant.drafting.escalation import build_escalation
 from assistant.drafting.incident import Incident, SlaWindow, parse_incident
 from assistant.drafting.metrics import MetricsData, MetricsText, parse_metrics
@@ -15,7 +16,7 @@ from assistant.drafting.models import Draft
 from assistant.drafting.rca import build_rca
 from assistant.drafting.sla_calc import SlaReport, calculate
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import Caller, SearchFilters
+from assistant.models import Caller
 
 MetricsInput = Path | str | list[dict] | MetricsData | None
 
@@ -44,13 +45,10 @@ class DraftingService:
             metric: str | None = None, window: SlaWindow | None = None, timezone: str = "UTC",
             fees: dict | None = None, currency: str = "USD") -> SlaReport:
         """Adherence, credits, cap and earn-back for `contract` over the metrics in the window."""
-        contract = (contract or "").strip()
-        if not contract:
-            raise InvalidInput("name the contract (its source path, e.g. contracts/sow.docx)")
-        probe = self.service.search("service levels service credits", caller, k=1,
-                                    filters=SearchFilters(source=[contract])).results
-        if not probe:
-            raise NotFound(f"no readable contract with source {contract!r} (check the path, or this role's access)")
+        if not (contract or "").strip():
+            raise InvalidInput("name the contract (its source path, e.g. contracts/sow.docx, or its file name)")
+        # The same naming as key-terms, sla-schedule and obligations: a path, or a unique file name.
+        contract = resolve_source(self.service, caller, contract)
         schedule = self.contracts.sla_schedule(contract, caller)
         if schedule is None or not schedule.terms:
             raise NotFound(f"no SLA table was found in {contract}")

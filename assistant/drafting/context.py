@@ -9,7 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from assistant.contracts.sla_models import SlaSchedule, SlaTerm
-from assistant.drafting.evidence import Evidence, find_sentence
+from assistant.contracts.quantities import durations
+from assistant.drafting.evidence import Evidence, find_sentence, sentences_of
 from assistant.drafting.incident import Incident
 from assistant.drafting.metrics import MetricsData, parse_metrics
 from assistant.drafting.sla_calc import SlaReport, calculate, match_term
@@ -34,6 +35,7 @@ class DraftContext:
     runbook_source: str | None = None  # the runbook the steps were taken from
     unavailable: str = CONTRACT_UNAVAILABLE  # what the draft says in place of contract terms
     warnings: list[str] = field(default_factory=list)
+    contracts: object | None = None  # the ContractService: clause lookups by type
 
     @property
     def missed(self):
@@ -49,7 +51,7 @@ class DraftContext:
 
 def gather(service, contracts, incident: Incident, caller: Caller, metrics=None) -> DraftContext:
     data = load_metrics(metrics, incident) if metrics is not None else None  # a bad file fails before any search
-    ctx = DraftContext(incident, caller, Evidence(service, caller))
+    ctx = DraftContext(incident, caller, Evidence(service, caller), contracts=contracts)
     ctx.contract_source = _contract_source(ctx)
     if ctx.contract_source is None:
         ctx.warnings.append(ctx.unavailable)
@@ -129,17 +131,28 @@ def _rca_clauses(ctx: DraftContext) -> list[SearchResult]:
                                k=4, own_contract=True)
 
 
+_RCA = re.compile(r"(?i)\b(?:root[\s-]cause(?:\s+analys[ie]s)?|RCA)\b")
+
+
 def rca_deadline(ctx: DraftContext) -> tuple[SearchResult, str, int] | None:
-    """The SOW sentence setting the RCA delivery period, and its number of business days."""
+    """The contract sentence setting the RCA delivery period, and its number of business days
+    ("a root cause analysis within five (5) Business Days of any missed Service Level")."""
     sev1 = ctx.incident.severity.strip().upper().replace(" ", "-") == "SEV-1"
-    results = _rca_clauses(ctx)
-    patterns = [r"root cause analys[ie]s within (\d+) business days after any SEV-1"] if sev1 and not ctx.missed else []
-    patterns.append(r"root cause analys[ie]s within (\d+) business days")
-    for pattern in patterns:
-        found = find_sentence(results, pattern)
-        if found:
-            return found[0], found[1], int(found[2].group(1))
-    return None
+    found = []
+    for r in _rca_clauses(ctx):
+        for sentence in sentences_of(r):
+            if not _RCA.search(sentence):
+                continue
+            for d in durations(sentence):
+                if d.unit in ("business_day", "day") and re.search(r"(?i)\bwithin\s*$|no\s+later\s+than\s*$", sentence[: d.start]):
+                    # A calendar-day period is kept as business days only when it says business days.
+                    if d.unit == "business_day":
+                        found.append((r, sentence, int(d.value)))
+                    break
+    if sev1 and not ctx.missed:
+        sev = [f for f in found if re.search(r"(?i)\bSEV-?1\b|severity\s*1", f[1])]
+        found = sev or found
+    return found[0] if found else None
 
 
 def rca_contents(ctx: DraftContext) -> tuple[SearchResult, str] | None:

@@ -10,7 +10,6 @@ clauses, and the SOW's RCA deadline. Nothing is sent.
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
@@ -18,6 +17,7 @@ from assistant.drafting.context import (
     long_date, RUNBOOK_TYPES, DraftContext, add_business_days, deadline_basis, gather, rca_contents,
     rca_deadline,
 )
+from assistant.drafting.contract_clauses import clause_hits, notice_address, notice_form, prose_contacts
 from assistant.drafting.evidence import clean, find_sentence
 from assistant.drafting.matrix import (
     Contact, hours_limit, parse_contacts, parse_triggers, start_level, trigger_for, vendor_contacts,
@@ -92,7 +92,7 @@ def address(ctx: DraftContext) -> Addressing:
     matrix = next((r for r in found if parse_contacts([r])), None)
     if matrix is None:
         out.subject = f"ESCALATION - {inc.title}"
-        out.reasons.append(f"No escalation matrix with contact rows was found: recipients {TO_CONFIRM}.")
+        _contract_path(ctx, out)
         out.notice = _notice(ctx)
         return out
     rows = ev.search("Level 1 Level 2 Level 3 escalation contacts role name email phone response time", k=15,
@@ -149,6 +149,28 @@ def _choose(ctx: DraftContext, out: Addressing, levels: list[Contact], triggers)
         out.reasons.append(f"Cc {below.label}: “{clean(below.line)}” {ev.cite(below.result, below.line)}")
 
 
+def _contract_path(ctx: DraftContext, out: Addressing) -> None:
+    """No matrix table: the escalation path the contract writes out ("first be raised with the
+    Supplier Service Delivery Manager, <name> (<email>) ... escalated to ...")."""
+    ev = ctx.evidence
+    results = clause_hits(ctx, "Governance") + ctx.contract_search(
+        "operational issues shall first be raised with the manager escalated to the director email", k=6, own_contract=True)
+    contacts = prose_contacts(ctx, results)
+    if not contacts:
+        out.reasons.append(f"No escalation matrix with contact rows was found, and the contract names no escalation "
+                           f"contact: recipients {TO_CONFIRM}.")
+        return
+    out.to = contacts[0]
+    out.reasons.append(f"No escalation matrix table was found; the contract's escalation clause names the first contact: "
+                       f"“{clean(out.to.line)}” {ev.cite(out.to.result, out.to.line)}")
+    if len(contacts) > 1:
+        out.cc.append(contacts[1])
+        if contacts[1].line != out.to.line:
+            out.reasons.append(f"Cc the next escalation level: “{clean(contacts[1].line)}” "
+                               f"{ev.cite(contacts[1].result, contacts[1].line)}")
+    out.subject = f"ESCALATION - {out.to.role or out.to.name} - {ctx.incident.title}"
+
+
 def _governance(ctx: DraftContext):
     return ctx.contract_search("governance relationship managers day-to-day relationship dispute escalation referred",
                                k=4, doc_types=["msa"])
@@ -178,22 +200,24 @@ def _channel(ctx: DraftContext, out: Addressing, rows) -> None:
 
 
 def _notice(ctx: DraftContext) -> list[str]:
-    results = ctx.contract_search("notices must be in writing delivered by hand courier email addresses", k=4,
-                                  doc_types=["msa"])
-    ev = ctx.evidence
-    form = find_sentence(results, r"notices of breach[^.]*courier")
-    to_vendor = find_sentence(results, r"notices to (?:supplier|vendor|service provider)")
-    if not (form or to_vendor):
-        return [] if not ctx.contract_available else [f"Formal notice details: {TO_CONFIRM} (no notices clause found)."]
-    text = "This email is an operational escalation, not a formal notice."
-    if to_vendor:
-        segment = to_vendor[1][to_vendor[2].start():]
-        attention = re.search(r"Attention:\s*([^,]+)", segment)
-        email = re.search(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+", segment)
-        who = ", ".join(p for p in (attention and attention.group(1).strip(), email and email.group(0)) if p)
-        text += f" A formal notice to the vendor goes to {who or 'the notice address'} {ev.cite(to_vendor[0], to_vendor[1])}"
+    """How a formal notice is given, from the contract's Notices clause (found by clause type)."""
+    if not ctx.contract_available:
+        return []
+    hits = clause_hits(ctx, "Notices")
+    if not hits:
+        return [f"Formal notice details: {TO_CONFIRM} (no notices clause found)."]
+    form, address = notice_form(hits), notice_address(hits, ctx.incident.vendor or "")
+    if not (form or address):
+        return [f"Formal notice details: {TO_CONFIRM} (the notices clause gives no form or address)."]
+    first = (form or address)[0]
+    clause = f"clause {first.clause_no} of {first.source}" if first.clause_no else first.source
+    text = f"This email is an operational escalation, not a formal notice. Formal notices follow {clause}"
     if form:
-        text += f"; “{clean(form[1])}” {ev.cite(form[0], form[1])}"
+        text += f": “{clean(form[1])}” {ctx.evidence.cite(form[0], form[1])}"
+    if address:
+        hit, sentence, emails, attention = address
+        who = ", ".join([*(f"Attention: {a}" for a in attention[:1]), *emails[:2]])
+        text += f"; a formal notice to the vendor goes to {who}: “{clean(sentence)}” {ctx.evidence.cite(hit, sentence)}"
     return [text + "."]
 
 
@@ -223,14 +247,20 @@ def _position(ctx: DraftContext) -> str:
     ev, lines = ctx.evidence, []
     if ctx.report and ctx.report.results:
         lines += [sla_sentence(r, ev, ctx.report.window_label) for r in ctx.report.results]
-        if ctx.missed and ctx.report.cap:
-            cap = ctx.report.cap
+        caps = dict(zip(ctx.report.periods, ctx.report.caps)) if len(ctx.report.caps) > 1 else {}
+        for cap in ([ctx.report.cap] if ctx.report.cap else [caps[p] for p in dict.fromkeys(r.period for r in ctx.missed)
+                                                            if p in caps]) if ctx.missed else []:
             lines.append(f"Total credits are capped at {cap.cap_percent:g}% of total monthly fees {ev.cite_span(cap.citation)}; "
                          f"{cap.explanation}.")
         if ctx.missed and ctx.report.earn_back:
             lines.append(with_cite(f"We note the earn-back rule: {lower_first(ctx.report.earn_back)}",
                                    ev.cite_span(ctx.report.earn_back_citation)))
-        if not ctx.missed:
+        judged = [r for r in ctx.report.results if r.status in ("met", "missed")]
+        if not judged:
+            # No rows in the window is not a met Service Level: nothing can be said about a credit yet.
+            lines.append(f"Adherence for {ctx.report.window_label or 'the window'}: {TO_CONFIRM} (the metrics file has no "
+                         "data for it), so whether a service credit applies is still open.")
+        elif not ctx.missed:
             lines.append("The monthly Service Level was not missed, so no service credit applies; the escalation is about "
                          "the incident itself and preventing a repeat.")
     elif ctx.term:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import calendar
 import re
-from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from decimal import ROUND_HALF_UP, Decimal
@@ -21,6 +20,7 @@ from typing import Literal
 from pydantic import BaseModel, Field
 
 from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan
+from assistant.contracts.sla_tiers import tier_for
 from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import BadRow, MetricsData, _zone, metric_names
 from assistant.errors import InvalidInput
@@ -53,6 +53,8 @@ class SlaResult(BaseModel):
     basis: str = ""  # how `actual` was measured
     credit: CreditResult | None = None
     citation: SourceSpan  # the SLA term (target, window, credit)
+    period: str = ""  # the calendar month measured ("2025-10"), when the window is a month
+    window_label: str = ""  # "October 2025"
     notes: list[str] = Field(default_factory=list)
 
 
@@ -80,8 +82,11 @@ class SlaReport(BaseModel):
     earn_back: str = ""
     earn_back_months: int | None = None
     earn_back_citation: SourceSpan | None = None
+    periods: list[str] = Field(default_factory=list)  # the months with a result each, in order
+    caps: list[CapResult] = Field(default_factory=list)  # the cap per month, when several months are measured
     rows_total: int = 0
     rows_used: int = 0
+    rows_outside_window: int = 0  # rows dated outside every measured window: counted, not used
     skipped_rows: list[BadRow] = Field(default_factory=list)
     rounding: str = ROUNDING_NOTE
     notes: list[str] = Field(default_factory=list)
@@ -148,29 +153,36 @@ def month_window(month: str, tz: str = "UTC", inferred: bool = False) -> Window:
     return Window(start.astimezone(timezone.utc), end.astimezone(timezone.utc), tz, label, inferred)
 
 
-def resolve_window(window: SlaWindow | None, data: MetricsData | None) -> Window | None:
-    if window and window.month:
-        return month_window(window.month, window.timezone)
-    if window and window.start and window.end:
-        zone = _zone(window.timezone)
-        try:
-            start = (window.start if window.start.tzinfo else window.start.replace(tzinfo=zone)).astimezone(timezone.utc)
-            end = (window.end if window.end.tzinfo else window.end.replace(tzinfo=zone)).astimezone(timezone.utc)
-        except OverflowError:
-            raise InvalidInput("the measurement window is out of range") from None
-        label = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
-        return Window(start, end, window.timezone, label)
-    tz = window.timezone if window else "UTC"
+def data_months(data: MetricsData | None, tz: str = "UTC") -> list[str]:
+    """The calendar months ("2025-10") the data's rows fall in, in order."""
     zone = _zone(tz)
-    months: Counter[str] = Counter()
+    months: set[str] = set()
     if data:
         months.update(t.created.astimezone(zone).strftime("%Y-%m") for t in data.tickets)
         months.update(k.day.strftime("%Y-%m") for k in data.kpis)
-    if not months:
-        return None
-    # The calendar month holding most rows: exports usually straddle a month boundary a little.
-    best = sorted(months.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
-    return month_window(best, tz, inferred=True)
+    return sorted(months)
+
+
+def resolve_windows(window: SlaWindow | None, data: MetricsData | None) -> list[Window]:
+    """The window asked for; without one, every calendar month the data covers (one result each)."""
+    if window and (window.month or (window.start and window.end)):
+        return [resolve_window(window, data)]
+    tz = window.timezone if window else "UTC"
+    return [month_window(m, tz, inferred=True) for m in data_months(data, tz)]
+
+
+def resolve_window(window: SlaWindow, data: MetricsData | None = None) -> Window:
+    """The window asked for: a month, or a start and an end."""
+    if window.month:
+        return month_window(window.month, window.timezone)
+    zone = _zone(window.timezone)
+    try:
+        start = (window.start if window.start.tzinfo else window.start.replace(tzinfo=zone)).astimezone(timezone.utc)
+        end = (window.end if window.end.tzinfo else window.end.replace(tzinfo=zone)).astimezone(timezone.utc)
+    except OverflowError:
+        raise InvalidInput("the measurement window is out of range") from None
+    label = f"{start:%Y-%m-%d %H:%M} to {end:%Y-%m-%d %H:%M} UTC"
+    return Window(start, end, window.timezone, label)
 
 
 # -- matching metric names to SLA terms ------------------------------------------------------
@@ -264,7 +276,8 @@ def _is_met(actual: Fraction, target: Fraction, comparator: str) -> bool:
     return {">=": actual >= target, ">": actual > target, "<=": actual <= target, "<": actual < target}[comparator]
 
 
-def _credit_rule(credit: ServiceCredit) -> str:
+def credit_rule(credit: ServiceCredit) -> str:
+    """A credit in words: "5% of monthly email fees; 10% if missed by more than 5 percentage points"."""
     parts = []
     if credit.percent_of_fees is not None:
         parts.append(f"{credit.percent_of_fees:g}% of {credit.fee_basis or 'monthly fees'}")
@@ -272,11 +285,14 @@ def _credit_rule(credit: ServiceCredit) -> str:
         parts.append(f"{credit.currency or ''} {credit.amount:,.2f}".strip())
     if credit.escalated_percent is not None and credit.escalation_points is not None:
         parts.append(f"{credit.escalated_percent:g}% if missed by more than {credit.escalation_points:g} percentage points")
+    for t in credit.tiers:
+        upper = "the target" if t.below_target else (f"{t.below:g}%" if t.below is not None else "")
+        span = (f"{t.at_least:g}% to below {upper}" if t.at_least is not None and upper else
+                f"below {upper}" if upper else f"{t.at_least:g}% or more")
+        parts.append(f"{t.percent_of_fees:g}% of {credit.fee_basis or 'monthly fees'} at {span}")
+    if credit.per_failure:
+        parts.append("for each failure")
     return "; ".join(parts)
-
-
-FEE_LINES = {"email": ("email",), "chat": ("chat",), "phone": ("phone",),
-             "back_office": ("back-office", "back office", "backoffice", "refund", "chargeback")}
 
 
 def _fee_key(key: str) -> str:
@@ -284,27 +300,35 @@ def _fee_key(key: str) -> str:
 
 
 def basis_amount(basis: str, fees: dict[str, Decimal]) -> Decimal | None:
-    """The monthly fees a credit is a percentage of, from `fees` keyed by service line or 'total'."""
+    """The monthly fees a credit is a percentage of, from `fees` keyed by service line or 'total':
+    the lines whose names the basis uses ("monthly email, chat and phone fees" -> email + chat +
+    phone), whatever lines the contract has. None when the basis names a line whose fees are not given."""
     fees = {_fee_key(k): Decimal(str(v)) for k, v in (fees or {}).items()}
     text = basis.lower()
     total = fees.get("total", fees.get("all"))
-    if not text.strip() or "all services" in text or "total" in text or text.strip() in ("monthly fees", "fees"):
+    if not text.strip() or "all services" in text or "total" in text or re.fullmatch(r"\s*(?:monthly\s+)?(?:service\s+)?fees?\s*",
+                                                                                       text):
         return total
-    lines = [line for line, words in FEE_LINES.items() if any(w in text for w in words)]
-    if lines and all(line in fees for line in lines):
-        return sum((fees[line] for line in lines), Decimal(0))
-    return None
+    words = set(re.findall(r"[a-z0-9]+", text))
+    lines = [key for key in fees if key not in ("total", "all") and set(key.split("_")) <= words]
+    return sum((fees[line] for line in lines), Decimal(0)) if lines else None
 
 
-def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str) -> CreditResult | None:
+def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str, actual: Fraction | None = None,
+            failures: int | None = None) -> CreditResult | None:
     credit = term.credit
-    if credit is None or (credit.percent_of_fees is None and credit.amount is None):
+    if credit is None or (credit.percent_of_fees is None and credit.amount is None and not credit.tiers):
         return None
     percent = exact(credit.percent_of_fees)
+    if credit.tiers and actual is not None:
+        tier = tier_for(credit.tiers, float(actual), term.target_percent)
+        percent = exact(tier.percent_of_fees) if tier else None
     escalated = (credit.escalated_percent is not None and credit.escalation_points is not None
                  and miss > exact(credit.escalation_points))  # "more than N points": exactly N is not
     if escalated:
         percent = exact(credit.escalated_percent)
+    if credit.per_failure and percent is not None and failures:
+        percent *= failures  # "for each time Provider fails to meet ...": one credit per missed item
     amount = None
     if percent is not None:
         base = basis_amount(credit.fee_basis, fees)
@@ -314,8 +338,8 @@ def _credit(term: SlaTerm, miss: Fraction, fees: dict, currency: str) -> CreditR
         amount = exact(credit.amount)
     return CreditResult(
         percent_of_fees=None if percent is None else float(percent), fee_basis=credit.fee_basis, escalated=escalated,
-        rule=_credit_rule(credit), amount=None if amount is None else float(_cents(amount)),
-        currency=(credit.currency or currency) if amount is not None else None, citation=term.citation)
+        rule=credit_rule(credit), amount=None if amount is None else float(_cents(amount)),
+        currency=(credit.currency or currency) if amount is not None else None, citation=credit.citation or term.citation)
 
 
 def _cents(value: Fraction) -> Decimal:
@@ -326,6 +350,11 @@ def _result(term: SlaTerm, m: _Measure, fees: dict, currency: str) -> SlaResult:
     target = exact(term.target_percent)
     actual = m.percent
     notes = list(m.notes or [])
+    if target is None and term.threshold_seconds and m.denominator is not None and term.comparator in ("<=", "<"):
+        # "Target Response Time: 4 hours" binds every request: met only when all are within it.
+        term = term.model_copy(update={"target_percent": 100.0, "comparator": ">="})
+        target = exact(100)
+        notes.append(f"a time target with no stated share applies to every item: all must be within {term.threshold}")
     base = dict(metric=term.metric, target=term.target_percent, comparator=term.comparator, citation=term.citation,
                 numerator=m.numerator, denominator=m.denominator, basis=m.basis, notes=notes)
     if actual is None:
@@ -335,11 +364,15 @@ def _result(term: SlaTerm, m: _Measure, fees: dict, currency: str) -> SlaResult:
     if target is None:
         notes.append("the schedule states no numeric target for this metric")
         return SlaResult(**base, actual=shown, met=None, status="no_target")
+    if any(u.field == "comparator" for u in term.unknown):
+        notes.append("the contract does not say whether a higher or a lower value meets this target: not judged")
+        return SlaResult(**base, actual=shown, met=None, status="no_target")
     if _is_met(actual, target, term.comparator):
         return SlaResult(**base, actual=shown, met=True, status="met", miss_points=0.0)
     miss = (target - actual) if term.comparator in (">=", ">") else (actual - target)
+    failures = m.denominator - m.numerator if m.denominator is not None and m.numerator is not None else None
     return SlaResult(**base, actual=shown, met=False, status="missed", miss_points=float(_round(miss, "0.0001")),
-                     credit=_credit(term, miss, fees, currency))
+                     credit=_credit(term, miss, fees, currency, actual, failures))
 
 
 def _cap(schedule: SlaSchedule, results: list[SlaResult], fees: dict, currency: str) -> CapResult | None:
@@ -386,30 +419,72 @@ def cap_text(value: Fraction) -> str:
 def calculate(schedule: SlaSchedule, data: MetricsData | None, window: SlaWindow | None = None,
               ticket_metric: str | None = None, fees: dict | None = None, currency: str = "USD",
               only_metrics: list[str] | None = None) -> SlaReport:
-    """Adherence per metric in the window, the credits the misses trigger, the cap and earn-back."""
+    """Adherence per metric in the window (or in each month the data covers, when no window is
+    asked for), the credits the misses trigger, the cap and earn-back."""
     fees = fees or {}
-    win = resolve_window(window, data)
+    wins = resolve_windows(window, data)
     report = SlaReport(contract_source=schedule.contract_source, earn_back=schedule.earn_back,
                        earn_back_months=schedule.earn_back_months, earn_back_citation=schedule.earn_back_citation)
-    if win:
-        report.window_start, report.window_end, report.window_label = win.start, win.end, win.label
-        report.window_timezone, report.window_inferred = win.tz, win.inferred
+    if wins:
+        report.window_start, report.window_end = wins[0].start, wins[-1].end
+        report.window_label = wins[0].label if len(wins) == 1 else f"{wins[0].label} to {wins[-1].label}"
+        report.window_timezone, report.window_inferred = wins[0].tz, wins[0].inferred
+        report.periods = [_period(w) for w in wins]
     if data:
         report.rows_total, report.skipped_rows = data.rows_total, list(data.bad_rows)
         if data.naive_rows:
             report.notes.append(f"{data.naive_rows} timestamp(s) without a time zone were read as {data.timezone}")
+    if len(wins) > 1:
+        report.notes.append(f"the metrics file spans {len(wins)} months ({report.window_label}): one result per month; "
+                            "name a month to measure only that one")
+    for win in wins or [None]:
+        results = _window_results(schedule, data, win, ticket_metric, fees, currency, only_metrics, report)
+        report.results += results
+        cap = _cap(schedule, results, fees, currency)
+        if cap is not None:
+            report.caps.append(cap)
+    report.cap = report.caps[-1] if len(report.caps) == 1 else None
+    report.rows_outside_window = _rows_outside(data, wins)
+    if report.rows_outside_window:
+        report.notes.append(f"{report.rows_outside_window} row(s) fall outside {report.window_label or 'the window'} "
+                            "and were not counted")
+    return report
+
+
+def _window_results(schedule, data, win: Window | None, ticket_metric, fees, currency, only_metrics,
+                    report: SlaReport) -> list[SlaResult]:
     measures = _measures(schedule, data, win, ticket_metric, report)
     for name in only_metrics or []:
         term = match_term(name, schedule.terms)
         if term is None:
-            report.notes.append(f"the contract's SLA schedule has no metric matching {name!r}")
+            note = f"the contract's SLA schedule has no metric matching {name!r}"
+            if note not in report.notes:
+                report.notes.append(note)
         elif term.metric not in measures:
             measures[term.metric] = (term, _Measure())
+    period = _period(win) if win else ""
+    results = []
     for term, m in measures.values():
-        report.results.append(_result(term, m, fees, currency))
+        result = _result(term, m, fees, currency)
+        result.period, result.window_label = period, win.label if win else ""
+        results.append(result)
         report.rows_used += m.rows
-    report.cap = _cap(schedule, report.results, fees, currency)
-    return report
+    return results
+
+
+def _period(win: Window) -> str:
+    local = win.start.astimezone(_zone(win.tz))
+    return f"{local:%Y-%m}" if local.day == 1 and local.hour == 0 else win.label
+
+
+def _rows_outside(data: MetricsData | None, wins: list[Window]) -> int:
+    if not data or not wins:
+        return 0
+    zone = _zone(wins[0].tz)
+    inside = lambda moment: any(w.holds(moment) for w in wins)  # noqa: E731
+    outside = sum(1 for t in data.tickets if not inside(t.created))
+    outside += sum(1 for k in data.kpis if not inside(datetime(k.day.year, k.day.month, k.day.day, tzinfo=zone)))
+    return outside
 
 
 def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | None, ticket_metric: str | None,
@@ -431,7 +506,9 @@ def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | Non
     for name in metric_names(data):
         term = match_term(name, schedule.terms)
         if term is None:
-            report.notes.append(f"metric {name!r} in the metrics file matches no SLA term; its rows were ignored")
+            note = f"metric {name!r} in the metrics file matches no SLA term; its rows were ignored"
+            if note not in report.notes:
+                report.notes.append(note)
             continue
         # Two spellings of one metric ("FCR", "First Contact Resolution") share the term's rows.
         by_term.setdefault(term.metric, (term, []))[1].extend(k for k in data.kpis if k.metric == name)

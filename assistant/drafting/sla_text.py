@@ -49,7 +49,7 @@ def credit_text(r: SlaResult) -> str:
 
 def sla_sentence(r: SlaResult, ev: Evidence, window: str) -> str:
     cite = ev.cite_span(r.citation)
-    head = (f"**{r.metric}** in {window or 'the window'}: {actual_text(r)} against a target of "
+    head = (f"**{r.metric}** in {r.window_label or window or 'the window'}: {actual_text(r)} against a target of "
             f"{target_text(r.comparator, r.target)} {cite}")
     if r.status == "missed":
         credit = credit_text(r)
@@ -61,8 +61,9 @@ def sla_sentence(r: SlaResult, ev: Evidence, window: str) -> str:
 
 def sla_table(report: SlaReport, ev: Evidence) -> str:
     rows = []
+    several = len(report.periods) > 1
     for r in report.results:
-        rows.append([r.metric, target_text(r.comparator, r.target), actual_text(r), outcome_text(r), credit_text(r),
+        rows.append([f"{r.metric} ({r.window_label})" if several else r.metric, target_text(r.comparator, r.target), actual_text(r), outcome_text(r), credit_text(r),
                      ev.cite_span(r.citation)])
     return md_table(["Metric", "Target", "Actual", "Result", "Service credit", "Source"], rows)
 
@@ -75,9 +76,13 @@ def sla_block(report: SlaReport, ev: Evidence) -> str:
                 if report.window_start else "."),
              sla_table(report, ev)]
     notes = []
-    if report.cap and report.missed:  # cap and earn-back only matter once a credit is due
-        cap = report.cap
-        notes.append(f"Credit cap: {cap.cap_percent:g}% of total monthly fees {ev.cite_span(cap.citation)}; {cap.explanation}.")
+    if report.missed:  # cap and earn-back only matter once a credit is due
+        missed_periods = {r.period for r in report.missed}
+        for period, cap in zip(report.periods or [""], report.caps):
+            if len(report.caps) == 1 or period in missed_periods:
+                month = f" ({period})" if len(report.caps) > 1 else ""
+                notes.append(f"Credit cap{month}: {cap.cap_percent:g}% of total monthly fees {ev.cite_span(cap.citation)}; "
+                             f"{cap.explanation}.")
     if report.earn_back and report.missed:
         notes.append(with_cite(f"Earn-back: {lower_first(report.earn_back)}", ev.cite_span(report.earn_back_citation)))
     basis = [f"{r.metric}: {r.basis}" for r in report.results if r.basis]

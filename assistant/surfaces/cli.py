@@ -422,7 +422,7 @@ def _register_command_modules() -> None:
     """Commands of other features live in their own modules and register on `app` when imported."""
     import importlib
 
-    for name in ("cli_eval", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt"):
+    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt"):
         try:
             importlib.import_module(f"assistant.surfaces.{name}")
         except ModuleNotFoundError as exc:

@@ -129,7 +129,10 @@ def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="C
     for label, item in (("agreement date", terms.agreement_date), ("effective date", terms.effective_date),
                         ("expiration date", terms.expiration_date)):
         if item:
-            table.add_row(label, f"{item.text} {item.iso}".strip(), item.citation.clause_no, _q(item.citation))
+            basis = f" ({item.basis})" if item.basis else ""
+            table.add_row(label, f"{item.text} {item.iso}".strip() + basis, item.citation.clause_no, _q(item.citation))
+    if terms.indefinite_term:
+        table.add_row("term", "no fixed end", terms.indefinite_term.citation.clause_no, _q(terms.indefinite_term.citation))
     for label, item in (("initial term", terms.initial_term), ("renewal term", terms.renewal_term)):
         if item:
             table.add_row(label, f"{item.text} ({item.days} days)", item.citation.clause_no, _q(item.citation))
@@ -154,22 +157,23 @@ def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., metavar
     Metrics, targets, measurement windows, service credits, the credit cap and earn-back."""
     from rich.table import Table
 
+    from assistant.drafting.sla_calc import credit_rule
+
     schedule = _state(ctx).service.contracts.sla_schedule(contract, _state(ctx).caller)
     if as_json:
         _print_json(schedule)
         return
     table = Table(title=f"SLA schedule: {schedule.contract_source}")
-    for col in ("metric", "target", "window", "credit"):
+    for col in ("metric", "target", "window", "credit", "clause", "unknown"):
         table.add_column(col)
     for t in schedule.terms:
-        target = f"{t.comparator} {t.target_percent:g}%" if t.target_percent is not None else ""
-        target = f"{target} {t.threshold}".strip()
-        credit = ""
-        if t.credit and t.credit.percent_of_fees is not None:
-            credit = f"{t.credit.percent_of_fees:g}% of {t.credit.fee_basis}"
-            if t.credit.escalated_percent is not None:
-                credit += f"; {t.credit.escalated_percent:g}% if missed by > {t.credit.escalation_points:g} pts"
-        table.add_row(t.metric, target, t.measurement_window, credit)
+        if t.target_percent is not None:
+            target = f"{t.comparator} {t.target_percent:g}% {t.threshold}".strip()
+        else:
+            target = f"{t.comparator} {t.threshold}" if t.threshold else ""
+        unknown = "; ".join(f"{u.field}: {u.reason}" for u in t.unknown)
+        table.add_row(t.metric, target, t.measurement_window, credit_rule(t.credit) if t.credit else "",
+                      t.citation.clause_no, unknown)
     out.print(table)
     if schedule.credit_cap_percent is not None:
         out.print(f"credit cap: {schedule.credit_cap_percent:g}% of monthly fees", markup=False)

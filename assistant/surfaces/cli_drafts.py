@@ -89,7 +89,7 @@ def _fees(text: Optional[str]) -> dict[str, str]:
 
 
 @app.command("sla")
-def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", metavar="SOW", help="the SOW's source path, as indexed"),
+def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", metavar="SOW", help="the SOW's source path or its file name"),
         metrics: Path = typer.Option(..., "--metrics", metavar="FILE", help="tickets or daily KPI rows (.csv, .xlsx)"),
         as_json: bool = json_option(), mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC,
         month: Optional[str] = _MONTH,
@@ -117,14 +117,16 @@ def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", meta
         _print_json(report)
         return
     table = Table(title=f"SLA adherence, {report.window_label or 'no data'} ({report.contract_source})")
-    for col in ("metric", "target", "actual", "result", "service credit", "clause"):
+    for col in ("month", "metric", "target", "actual", "result", "service credit", "clause"):
         table.add_column(col)
     for r in report.results:
         clause = r.citation.clause_no or r.citation.section_path.split(" > ")[-1]
-        table.add_row(r.metric, target_text(r.comparator, r.target), actual_text(r), outcome_text(r), credit_text(r), clause)
+        table.add_row(r.period or "-", r.metric, target_text(r.comparator, r.target), actual_text(r), outcome_text(r),
+                      credit_text(r), clause)
     out.print(table)
-    if report.cap:
-        out.print(f"Credit cap: {report.cap.cap_percent:g}% of total monthly fees; {report.cap.explanation}.", markup=False)
+    for period, cap in zip(report.periods if len(report.caps) > 1 else [""], report.caps):
+        month = f" ({period})" if period else ""
+        out.print(f"Credit cap{month}: {cap.cap_percent:g}% of total monthly fees; {cap.explanation}.", markup=False)
     if report.earn_back:
         out.print(f"Earn-back: {report.earn_back}", markup=False)
     for b in report.skipped_rows:

@@ -53,3 +53,17 @@ def test_a_contract_quote_that_opens_with_its_number_is_in_that_sub_clause():
 def test_quote_offset_ignores_spacing_and_misses_to_zero():
     text = "Alpha beta\n   gamma delta."
     assert quote_offset("beta gamma", text) == 6 and quote_offset("not there", text) == 0 and quote_offset("", text) == 0
+
+
+@pytest.mark.parametrize("text, quote, stored, expected", [
+    ("1.1 Scope. Supplier provides care services.\n1.2 Hours. Services run every day from 8am.", "Services run every day",
+     "1.1", "1.2"),  # a sibling clause, not the one the chunk began in
+    ("agreed in writing.\n\xa0\xa0\xa0\xa0\xa015.1.\xa0Except\xa0as\xa0provided\xa0in\xa0Sections\xa015.2,\xa0any\xa0breach\n"
+     "\xa0\xa0\xa0\xa0of\xa0this\xa0Agreement shall be remedied.", "any breach of this Agreement", "14", "15.1"),  # \xa0 spacing
+    ("EXHIBIT 4.25\n\nSERVICES AGREEMENT\n\nThis Services Agreement is entered into on October 1, 2019.",
+     "This Services Agreement is entered into", "Exhibit 4.25", "Exhibit 4.25"),  # an exhibit number is no clause
+    ("...within\n30 Days after the notice. Either party may then terminate.", "Either party may then terminate", "12.2",
+     "12.2"),  # a wrapped number is no clause
+])
+def test_a_contract_quote_is_in_the_innermost_clause_opened_before_it(text, quote, stored, expected):
+    assert _clause(text, quote, doc_type="contract", clause_no=stored) == expected

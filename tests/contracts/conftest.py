@@ -51,14 +51,20 @@ def chunk_text(service, chunk_id: str) -> str:
 
 def doc_from_text(text: str, name: str = "contract.txt", doc_type: str = "contract", tmp: Path | None = None):
     """A ContractDoc straight from text through the real loader and chunker (no embedding, no store)."""
+    assert tmp is not None
+    path = tmp / name
+    path.write_text(text, encoding="utf-8")
+    return doc_from_file(path, doc_type)
+
+
+def doc_from_file(path: Path, doc_type: str = "contract"):
+    """A ContractDoc from a file (.txt/.md/.docx/.pdf) through the real loader and chunker."""
     from assistant.contracts.document import ContractDoc, StoredPiece
     from assistant.embedding import Embedder
     from ingest.chunking import Chunker
     from ingest.loaders import load_document
 
-    assert tmp is not None
-    path = tmp / name
-    path.write_text(text, encoding="utf-8")
+    name = path.name
     parsed = load_document(path)
     chunker = Chunker(Embedder().count_tokens, 160, 254)
     drafts = chunker.chunk(parsed, parsed.title or name)

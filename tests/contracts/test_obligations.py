@@ -66,3 +66,47 @@ def test_register_across_readable_contracts(contracts):
     register = contracts.obligations(admin())
     assert set(register.sources) == {MSA, SOW, "contracts/northbeam-lumen-dpa.pdf"}
     assert any(o.source == "contracts/northbeam-lumen-dpa.pdf" and o.party_term == "Processor" for o in register.obligations)
+
+
+def test_clause_marks_accept_any_space_after_the_number():
+    from assistant.contracts.text import clause_marks
+
+    text = "14.\xa0\xa0[Deleted]\n15.\xa0\xa0FUNDAMENTAL\xa0BREACH\n\xa0\xa0\xa0\xa0\xa015.1.\xa0Except as provided\u2009in 15.2, a breach"
+    assert [m.number for m in clause_marks(text)] == ["14", "15", "15.1"]
+    assert [m.number for m in clause_marks("EXHIBIT 4.25\n\nSERVICES AGREEMENT\n\n1. Services. Provider shall")] == ["1"]
+
+
+def test_register_from_nbsp_text_has_clause_numbers_and_plain_quotes_in_a_workbook_to_work_in(tmp_path):
+    import io
+
+    from openpyxl import load_workbook
+
+    from assistant.contracts.export import LABELS
+    from assistant.contracts.obligations import extract_obligations
+    from tests.contracts.conftest import doc_from_text
+
+    text = ("OUTSOURCING AGREEMENT\n\nThis Agreement is entered into on January 21, 2002 by and between Nova Systems Ltd. "
+            "(\"NOVA\") and Fleet Works Ltd. (\"CONTRACTOR\").\n\n15.\xa0\xa0FUNDAMENTAL\xa0BREACH\n"
+            "\xa0\xa0\xa0\xa0\xa015.1.\xa0CONTRACTOR\xa0shall\xa0deliver\xa0a\xa0written\xa0report\xa0to\xa0NOVA\n"
+            "\xa0\xa0\xa0\xa0\xa0\xa0\xa0\xa0\xa0\xa0within\xa0thirty\xa0(30)\xa0Days\xa0of\xa0any\xa0breach.\n\n"
+            "\xa0\xa0\xa0\xa0\xa015.2.\xa0NOVA\xa0shall\xa0pay\xa0each\xa0undisputed\xa0invoice\xa0monthly.\n")
+    doc, _ = doc_from_text(text, tmp=tmp_path)
+    register = extract_obligations(doc)
+    assert [(o.clause_no, o.obligated_party) for o in register.obligations] == [
+        ("15.1", "Fleet Works Ltd."), ("15.2", "Nova Systems Ltd.")]
+    first = rows(register)[0]
+    assert first["quote"] == "CONTRACTOR shall deliver a written report to NOVA within thirty (30) Days of any breach."
+    assert (first["deadline_days"], first["owner"], first["status"]) == (30, None, None)
+
+    book = load_workbook(io.BytesIO(render(register, "xlsx")))
+    sheet = book["Obligations"]
+    header = [c.value for c in sheet[1]]
+    assert header[:6] == ["ID", "Kind", "Contract", "Clause", "Clause heading", "Page"]
+    assert {"Owner", "Due date", "Status", "Recurrence", "Quote"} <= set(header)
+    col = {h: i + 1 for i, h in enumerate(header)}
+    assert sheet.auto_filter.ref.startswith("A1:") and sheet.freeze_panes == "A2"
+    assert sheet.cell(2, col["Deadline (days)"]).value == 30  # a number, not the text "30"
+    assert sheet.cell(2, col["Quote"]).alignment.wrap_text and sheet.cell(2, col["Due date"]).number_format == "yyyy-mm-dd"
+    assert sheet.column_dimensions["K"].width == LABELS["action"][1] and header[10] == "Action"
+    assert any('"Open,In progress,Done,Not applicable"' == v.formula1 for v in sheet.data_validations.dataValidation)
+    assert sheet.cell(3, col["Recurrence"]).value == "monthly"

@@ -117,3 +117,14 @@ def test_http_clauses_and_obligations(api):
         assert r.status_code == 200 and r.json()["parties"][0]["name"] == "Northbeam Retail Inc."
         r = client.get("/v1/sla-schedule", params={"contract": SOW}, headers=auth("legal"))
         assert r.status_code == 200 and r.json()["credit_cap_percent"] == 15.0
+
+
+def test_cli_tables_show_derived_dates_and_sla_credits(run, monkeypatch):
+    from assistant.surfaces import cli_contracts
+
+    monkeypatch.setattr(cli_contracts.out, "width", 300)  # no wrapping inside table cells
+    result = run("key-terms", MSA)
+    assert result.exit_code == 0 and "effective date" in result.stdout and "State of Delaware" in result.stdout
+    result = run("sla-schedule", SOW.rsplit("/", 1)[-1])
+    assert result.exit_code == 0, result.output
+    assert "Email Response Time" in result.stdout and "5% of monthly email fees" in result.stdout

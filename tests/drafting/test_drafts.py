@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import re
+from datetime import datetime, timezone
 from types import SimpleNamespace
 
 import pytest
@@ -216,3 +217,14 @@ def test_a_contract_that_is_not_indexed_is_named_not_blamed_on_the_role(drafts):
     draft = drafts.rca(incident, COORDINATOR)
     assert "'contracts/no-such-sow.docx' named in the incident is not among the indexed documents" in draft.markdown
     assert CONTRACT_UNAVAILABLE not in draft.markdown
+
+
+def test_metrics_for_the_wrong_month_are_no_data_not_a_met_service_level(drafts, tmp_path):
+    september = tickets_csv(tmp_path / "sept.csv", 990, 10, start=datetime(2025, 9, 1, tzinfo=timezone.utc))
+    draft = drafts.escalation(load_incident(INCIDENT_FILE), COORDINATOR, metrics=september)
+    (sla,) = draft.sla
+    assert (sla.status, sla.met, sla.credit) == ("no_data", None, None)
+    assert "no service credit applies" not in draft.markdown and "not missed" not in draft.markdown
+    assert "the metrics file has no data for it" in draft.markdown
+    assert draft.sla_report.rows_outside_window == 1000 and "1000 row(s) fall outside October 2025" in " ".join(
+        draft.sla_report.notes)

@@ -10,6 +10,7 @@ from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import MetricsError, parse_mapping, parse_metrics
 from assistant.drafting.sla_calc import calculate, match_term, pct_text, points_text
 from assistant.errors import InvalidInput
+from tests.drafting import helpers
 from tests.drafting.helpers import schedule, term, tickets_csv
 
 OCTOBER = SlaWindow(month="2025-10")
@@ -242,11 +243,34 @@ def test_open_tickets_past_the_threshold_count_as_missed():
     assert any("1 open ticket" in n for n in r.notes)
 
 
-def test_window_is_inferred_from_the_data():
+def test_without_a_window_each_month_in_the_data_gets_its_own_result():
     text = "created_at,resolved_at\n2025-09-30T23:00:00Z,2025-10-01T01:00:00Z\n" + "2025-10-05T00:00:00Z,2025-10-05T01:00:00Z\n" * 3
     report = calculate(schedule(term()), parse_metrics(text))
-    assert report.window_label == "October 2025" and report.window_inferred
-    assert only(report).denominator == 3
+    assert report.window_inferred and report.periods == ["2025-09", "2025-10"]
+    assert [(r.period, r.window_label, r.denominator) for r in report.results] == [
+        ("2025-09", "September 2025", 1), ("2025-10", "October 2025", 3)]
+    assert (report.rows_total, report.rows_used, report.rows_outside_window) == (4, 4, 0)
+
+
+def test_three_months_give_three_results_and_a_month_asked_for_counts_the_rows_outside(tmp_path):
+    lines = ["date,metric,numerator,denominator"]
+    for month, met in (("08", 960), ("09", 900), ("10", 950)):
+        lines += [f"2025-{month}-{day:02d},Email Response Time,{met // 10},100" for day in range(1, 11)]
+    data = parse_metrics("\n".join(lines) + "\n")
+    report = calculate(schedule(term()), data)
+    assert [(r.period, r.actual, r.status) for r in report.results] == [
+        ("2025-08", 96.0, "met"), ("2025-09", 90.0, "missed"), ("2025-10", 95.0, "met")]
+    assert len(report.caps) == 3 and report.cap is None and report.rows_used == 30
+    assert any("spans 3 months" in n for n in report.notes)
+    october = calculate(schedule(term()), data, OCTOBER)
+    assert [r.period for r in october.results] == ["2025-10"] and october.rows_outside_window == 20
+    assert any("20 row(s) fall outside October 2025" in n for n in october.notes)
+
+
+def test_a_month_without_rows_is_no_data_never_met():
+    data = parse_metrics("date,metric,numerator,denominator\n2025-10-01,Email Response Time,99,100\n")
+    r = only(calculate(schedule(term()), data, SlaWindow(month="2025-11")))
+    assert (r.status, r.met, r.actual, r.credit) == ("no_data", None, None, None)
 
 
 def test_xlsx_with_datetime_cells(tmp_path):
@@ -287,3 +311,53 @@ def test_report_json_has_the_documented_shape(tmp_path):
     assert {"metric", "target", "actual", "met", "credit", "citation"} <= set(first)
     assert (first["target"], first["actual"], first["met"]) == (97.0, 96.0, False)
     assert first["credit"]["percent_of_fees"] == 5.0 and first["citation"]["quote"]
+
+
+def test_uptime_below_target_is_missed_and_takes_the_credit_of_its_tier():
+    from assistant.contracts.sla_models import CreditTier, ServiceCredit
+
+    uptime = term("Uptime", 99.9, None, escalated=None, points=None)
+    uptime.credit = ServiceCredit(fee_basis="monthly Cloud Service Fee", citation=helpers.cite("SLA", "tier table"), tiers=[
+        CreditTier(at_least=99.0, below_target=True, percent_of_fees=10.0), CreditTier(at_least=95.0, below=99.0, percent_of_fees=25.0),
+        CreditTier(below=95.0, percent_of_fees=50.0)])
+    data = parse_metrics("date,metric,numerator,denominator\n2025-10-01,Uptime,985,1000\n")
+    r = only(calculate(schedule(uptime), data, OCTOBER))
+    assert (r.actual, r.status, r.credit.percent_of_fees) == (98.5, "missed", 25.0)
+    assert r.credit.citation.quote == "tier table" and "25% of monthly Cloud Service Fee at 95% to below 99%" in r.credit.rule
+    r = only(calculate(schedule(uptime), parse_metrics("date,metric,numerator,denominator\n2025-10-01,Uptime,995,1000\n"), OCTOBER))
+    assert (r.status, r.credit.percent_of_fees) == ("missed", 10.0)
+
+
+def test_a_per_failure_credit_counts_each_missed_item(tmp_path):
+    t = term(target=95.0, escalated=None, points=None)
+    t.credit.per_failure = True
+    r = only(calculate(schedule(t), parse_metrics(tickets_csv(tmp_path / "t.csv", 90, 10)), OCTOBER))
+    assert (r.status, r.credit.percent_of_fees) == ("missed", 50.0) and "for each failure" in r.credit.rule
+
+
+def test_a_target_whose_direction_is_unknown_is_not_judged():
+    from assistant.contracts.sla_models import UnknownValue
+
+    t = term("Widget Index", 42.0, None, escalated=None, points=None)
+    t.unknown.append(UnknownValue(field="comparator", reason="nothing says which way"))
+    r = only(calculate(schedule(t), parse_metrics("date,metric,numerator,denominator\n2025-10-01,Widget Index,1,10\n"), OCTOBER))
+    assert (r.status, r.met, r.credit) == ("no_target", None, None)
+
+
+def test_fee_bases_match_whatever_service_lines_the_fees_name():
+    from assistant.drafting.sla_calc import basis_amount
+
+    fees = {"voice": Decimal("50000"), "Ticket Handling": Decimal("20000"), "back-office": Decimal("7000"), "total": Decimal("90000")}
+    assert basis_amount("monthly voice and ticket handling fees", fees) == Decimal("70000")
+    assert basis_amount("monthly back-office fees", fees) == Decimal("7000")
+    assert basis_amount("monthly service fees", fees) == Decimal("90000")
+    assert basis_amount("monthly chat fees", fees) is None  # a line whose fees were not given: unknown, not guessed
+
+
+def test_a_time_target_without_a_share_binds_every_ticket_and_credits_each_failure(tmp_path):
+    response = term("Response Time", 95.0, 86400, escalated=None, points=None, comparator="<=")
+    response = response.model_copy(update={"target_percent": None, "threshold": "24 hours"})
+    response.credit.per_failure, response.credit.percent_of_fees = True, 5.0
+    r = only(calculate(schedule(response), parse_metrics(tickets_csv(tmp_path / "t.csv", 98, 2)), OCTOBER))
+    assert (r.target, r.comparator, r.actual, r.status) == (100.0, ">=", 98.0, "missed")
+    assert r.credit.percent_of_fees == 10.0 and any("every item" in n for n in r.notes)

@@ -136,3 +136,10 @@ def test_http_sla_and_its_errors(api, tmp_path):
 def test_http_metrics_text_is_never_read_as_a_server_path(api):
     r = post(api, "/v1/sla", {"contract": SOW, "metrics_csv": str(INCIDENT_FILE)})
     assert r.status_code == 422 and "email-backlog" not in r.json()["error"]["message"].replace(str(INCIDENT_FILE), "")
+
+
+def test_cli_sla_takes_a_bare_file_name_like_the_other_contract_commands(run):
+    result = run("sla", "--contract", SOW.rsplit("/", 1)[-1], "--metrics", str(DATA / "tickets-october-2025.csv"), "--json")
+    assert result.exit_code == 0, result.output
+    (r,) = json.loads(result.stdout)["results"]
+    assert r["citation"]["source"] == SOW and r["period"] == "2025-10"
