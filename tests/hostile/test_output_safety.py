@@ -158,8 +158,6 @@ def test_http_answers_carry_the_raw_quote_and_safe_markdown_and_the_flag(service
     assert "answer_markdown" in answer and not re.search(r"<[!@#h]", answer["answer_markdown"])
 
 
-@pytest.mark.xfail(strict=True, reason="assistant/answering.py Answerer._citation still collapses whitespace; the lead's "
-                                       "rewrite of answering calls citation_label.verbatim_quote there (issue 28 report)")
 def test_every_quote_of_an_offline_answer_is_a_substring_of_its_chunk(service_factory, tmp_path):
     svc = service_factory()
     svc.ingest(write_files(tmp_path / "corpus", {"runbooks/nodes.md": (
