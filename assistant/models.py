@@ -114,6 +114,10 @@ class SearchResult(BaseModel):
     # an answer quoting its rows can label their cells. Internal, like page_breaks.
     table_header: str = Field(default="", exclude=True)
     instruction_like: bool = False  # ChunkMeta.instruction_like: text addressed to a model, not to people
+    # Terms in force (issue 26): what superseded this text on the date asked about ("" : in force),
+    # and for an amendment's passage not in force yet, the ISO date it takes effect.
+    superseded_by: str = ""
+    in_force_from: str = ""
 
     @classmethod
     def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
@@ -192,6 +196,11 @@ class DocumentInfo(BaseModel):
     # The doc_id of the copy results cite when this document is a near-duplicate of another (the
     # same contract as .txt and .pdf, a re-upload); "" when it is the preferred copy or unique.
     duplicate_of: str = ""
+    # A document that changes another (issue 26): its kind (amendment, addendum, change_order,
+    # restatement, sow_version), the doc_id it changes and what the link rests on ("title+date").
+    relation: str = ""
+    amends: str = ""
+    link_basis: str = ""
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

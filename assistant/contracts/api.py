@@ -13,9 +13,8 @@ from pydantic import BaseModel, Field
 
 from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
-from assistant.contracts.key_terms import KeyTerms, extract_key_terms
+from assistant.contracts.key_terms import KeyTerms
 from assistant.contracts.obligations import ObligationRegister, extract_obligations
-from assistant.contracts.sla import extract_sla_schedule
 from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category, Taxonomy
 from assistant.contracts.text import clause_marks, normalize
@@ -156,15 +155,20 @@ class ContractService:
         return text[a:b].strip(), (mark.number if mark else ""), (mark.heading if mark else "")
 
     # -- key terms, SLA, obligations ----------------------------------------------------------
-    def key_terms(self, source: str, caller: Caller) -> KeyTerms:
+    def key_terms(self, source: str, caller: Caller, as_of: str | None = None) -> KeyTerms:
+        """As amended on `as_of` (ISO date, today by default): contracts.composed."""
+        from assistant.contracts.composed import key_terms_in_force
+
         doc = load_contract(self.service, caller, source)
         self._audit("key_terms", caller, "", [], doc.source)
-        return extract_key_terms(doc)
+        return key_terms_in_force(self.service, caller, doc, as_of)
 
-    def sla_schedule(self, source: str, caller: Caller) -> SlaSchedule:
+    def sla_schedule(self, source: str, caller: Caller, as_of: str | None = None) -> SlaSchedule:
+        from assistant.contracts.composed import sla_schedule_in_force
+
         doc = load_contract(self.service, caller, source)
         self._audit("sla_schedule", caller, "", [], doc.source)
-        return extract_sla_schedule(doc)
+        return sla_schedule_in_force(self.service, caller, doc, as_of)
 
     def obligations(self, caller: Caller, source: str | None = None) -> ObligationRegister:
         if source:
