@@ -234,9 +234,44 @@ class FileOutcome(BaseModel):
         return None if value is None else printable(value)
 
 
+class ConflictItem(BaseModel):
+    """One side of a conflict: what a document says, cited."""
+
+    source: str
+    doc_type: DocType
+    clause_no: str = ""  # the contract clause, or the SOP's section number, when the text numbers it
+    section_path: str = ""
+    chunk_id: str
+    quote: str  # verbatim, a substring of the chunk's text
+    value: str  # the figure as written: "48 hours", "85%", "USD 500", "monthly", "by phone"
+
+
+class Conflict(BaseModel):
+    """An SOP or runbook instructing something a contract does not promise (issue 26)."""
+
+    topic: str  # the shared words the two statements are about: "respond customer emails"
+    # sop_looser: following the SOP breaks the contract (a longer time, a lower target, a higher
+    # limit, a rarer check); sop_stricter: the SOP asks for more than the contract; different_channel:
+    # the SOP uses a channel the contract doesn't provide for.
+    kind: Literal["sop_looser", "sop_stricter", "different_channel"]
+    items: list[ConflictItem]  # the SOP side first, then the contract
+    explanation: str
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: which two passages disagree on which figures."""
+        return "|".join(f"{i.source}#{i.value}" for i in self.items) + f"|{self.kind}"
+
+
+class ConflictReport(BaseModel):
+    conflicts: list[Conflict] = Field(default_factory=list)
+    checked: dict[str, int] = Field(default_factory=dict)  # {"sop_documents": n, "contracts": n, "pairs_agreeing": n}
+
+
 class IngestSummary(BaseModel):
     root: str
     files: list[FileOutcome]
+    new_conflicts: list[Conflict] = Field(default_factory=list)  # SOP/contract conflicts this ingest brought
     chunks_written: int = 0  # chunks embedded and written (new or changed content)
     texts_embedded: int = 0
     seconds: float = 0.0

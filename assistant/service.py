@@ -3,6 +3,7 @@ dependencies; no module-level clients or models."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -23,13 +24,14 @@ from assistant.errors import (
 )
 from assistant.lazy import LazyPart
 from assistant.models import (
-    Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
+    Answer, Caller, ConflictReport, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
 )
 from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
 from assistant.store import VectorStore, make_client
 from assistant.text_input import require_clean
 from ingest.redaction import redact
 
+log = logging.getLogger("bpo.service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -209,6 +211,7 @@ class AssistantService:
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
         self._require_manage(caller)
         summary = self.ingestor.ingest_path(Path(path), progress=progress)
+        summary.new_conflicts = self._new_conflicts(caller)
         self._audit("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
         return summary
 
@@ -348,6 +351,26 @@ class AssistantService:
             return None
         evidence, applied = in_force_answers.evidence(results, now, pending)
         return day, evidence, applied
+
+    def conflicts(self, caller: Caller, source: str | None = None) -> ConflictReport:
+        """SOP/runbook instructions that contradict a contract as in force, among what `caller` may read."""
+        from assistant.conflicts.api import conflict_report
+
+        if source is not None:
+            require_clean("source", source)
+        report = conflict_report(self, caller, source)
+        self._audit("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
+        return report
+
+    def _new_conflicts(self, caller: Caller) -> list:
+        # The ingest is done and kept whatever happens here: a failing check is logged, not raised.
+        from assistant.conflicts.api import new_conflicts
+
+        try:
+            return new_conflicts(self, caller)
+        except Exception as exc:
+            log.warning("event=conflict_check_error error=%s", type(exc).__name__)
+            return []
 
     @staticmethod
     def _explain_in_force(answer: Answer, evidence: list[SearchResult], applied: list, day: str, question: str) -> Answer:
