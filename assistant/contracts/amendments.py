@@ -49,13 +49,14 @@ _QUOTE_OPEN, _QUOTE_CLOSE = "[\"\u201c'\u2018]", "[\"\u201d'\u2019]"
 # also says "amended").
 _TITLE_KINDS: list[tuple[str, re.Pattern]] = [
     ("restatement", re.compile(r"\bamended\s+and\s+restated\b|\brestate(?:d|ment)\b", re.I)),
-    ("change_order", re.compile(r"^\W*(?:\w+\s+)?change\s+(?:order|request|note|authori[sz]ation)\b", re.I)),
+    ("change_order", re.compile(r"^\W*(?:\w+\s+)?change\s+(?:order|request|note|authori[sz]ation)\b"
+                                r"(?!\s+(?:procedure|process|policy|form|log|template|management|sop|register))", re.I)),
     ("amendment", re.compile(r"\bamendment\b(?!\s+(?:procedure|process|policy|log|register))", re.I)),
     ("addendum", re.compile(r"\baddendum\b", re.I)),
 ]
 _SELF_REFERENCE = re.compile(r"\bthis\s+(?:(?:first|second|third|fourth|fifth|\w+)\s+)?(amendment|addendum|change\s+order)\b", re.I)
 _LABEL = re.compile(r"(?:(?:first|second|third|fourth|fifth|sixth)\s+)?(?:amendment|addendum|change\s+(?:order|request|note))"
-                    r"(?:\s+(?:no\.?|number|#)\s*[\w-]+)?", re.I)
+                    r"(?:\s+(?:(?:no\.?|number|#)\s*)?\d[\w-]*|\s+(?:no\.?|number|#)\s*[A-Za-z0-9-]+)?", re.I)
 _DOC_NOUN = r"(?:Agreement|Contract|Statement\s+of\s+Work|SOW|Work\s+Order|Order\s+Form|Schedule)"
 _REFERS = re.compile(
     r"\b(?:amend\w*|restat\w*|supplement\w*|modif\w*|to|under|pursuant\s+to|part\s+of|supersed\w*|replac\w*)\s+"
@@ -113,8 +114,10 @@ _MAX_NEW = 4000  # a replacement longer than this is cut: it is a schedule, cite
 def relation_kind(title: str, text: str) -> tuple[RelationKind, str] | None:
     """(kind, label) when the title or the opening words make this a change to another document."""
     head = text[:_HEAD_CHARS]
-    first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), "")
-    for candidate in (title or "", first_line.lstrip("#* ")[:200]):
+    first_line = next((ln.strip() for ln in head.splitlines() if ln.strip()), "").lstrip("#* ")
+    # The first line counts as a title only when it reads as one (short, not a sentence).
+    titled = first_line if len(first_line) <= 120 and ". " not in first_line and not first_line.endswith(".") else ""
+    for candidate in (title or "", titled):
         for kind, cue in _TITLE_KINDS:
             if cue.search(candidate):
                 label = _LABEL.search(candidate)

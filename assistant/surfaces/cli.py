@@ -45,7 +45,7 @@ def as_of_option() -> Optional[str]:
 _CREATES_HOME = frozenset({"ingest", "serve", "slack"})
 _EMBEDS = frozenset({"ingest", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
 _ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft",
-                      "adapt"})
+                      "adapt", "conflicts"})
 
 
 class _State:
@@ -170,6 +170,11 @@ def _ingest_table(summary, home: Path) -> None:
             for f in rows:
                 listing.add_row(Text(f.source), Text(f.reason or ""))  # names are not Rich markup
             out.print(listing)
+    if summary.new_conflicts:  # issue 26: SOP/contract conflicts this ingest brought
+        from assistant.surfaces.cli_conflicts import print_conflicts
+
+        out.print(f"New SOP/contract conflicts: {len(summary.new_conflicts)} (all: bpo-assistant conflicts)", markup=False)
+        print_conflicts(summary.new_conflicts)
 
 
 def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None):
@@ -436,7 +441,7 @@ def _register_command_modules() -> None:
     """Commands of other features live in their own modules and register on `app` when imported."""
     import importlib
 
-    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt"):
+    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt", "cli_conflicts"):
         try:
             importlib.import_module(f"assistant.surfaces.{name}")
         except ModuleNotFoundError as exc:
