@@ -51,12 +51,13 @@ class ContractService:
         self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
 
     # -- clause lookup ------------------------------------------------------------------------
-    def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5) -> ClauseLookup:  # noqa: A002
+    def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5,  # noqa: A002
+               as_of: str | None = None) -> ClauseLookup:
         category = self.taxonomy.resolve(type)
         if not 1 <= int(k) <= 50:
             raise InvalidInput("k must be between 1 and 50")
         exact = resolve_source(self.service, caller, source) if source else None
-        ranked = self._rank(category, caller, exact)
+        ranked = self._in_force(self._rank(category, caller, exact), caller, as_of)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
         results = ranked[:k] if found else []
@@ -185,6 +186,14 @@ class ContractService:
         return register
 
     # -- helpers ------------------------------------------------------------------------------
+    def _in_force(self, ranked: list[ClauseHit], caller: Caller, as_of: str | None) -> list[ClauseHit]:
+        """The amending clause in place of one an amendment superseded on `as_of` (issue 26)."""
+        from assistant.contracts.in_force import as_of_date
+        from assistant.contracts.in_force_answers import in_force_first
+
+        now, pending = self.service.in_force.for_date(self.service.access.readable(caller), as_of_date(as_of))
+        return in_force_first(ranked, now, pending) if now or pending else ranked
+
     def _audit(self, action: str, caller: Caller, question: str, chunk_ids: list[str], source: str | None) -> None:
         audit = getattr(self.service, "_audit", None)
         if callable(audit):

@@ -199,7 +199,6 @@ def _first_sentence_with_date(doc: ContractDoc, span: tuple[int, int]) -> tuple[
 
 
 def _sentence_around(doc: ContractDoc, span: tuple[int, int]) -> tuple[int, int]:
-    lo = max(0, span[0] - 2000)
     for a, b in sentence_spans(doc.clean[: min(len(doc.clean), span[1] + 2000)]):
         if a <= span[0] and span[1] <= b:
             return a, b

@@ -192,3 +192,28 @@ def _citation(n: int, piece: StoredPiece, s: Supersession, result: SearchResult 
 
 def _capital(text: str) -> str:
     return text[:1].upper() + text[1:]
+
+
+def in_force_first(hits: list[SearchResult], now: list[Supersession], pending: list[Supersession]) -> list[SearchResult]:
+    """A ranked list (clause look-up) with each superseded hit's amending passage in its place and
+    the superseded hit labelled and moved after everything in force."""
+    label(hits, now, pending)
+    current: list[SearchResult] = []
+    seen = {h.chunk_id for h in hits}
+    for hit in hits:
+        if hit.superseded_by or hit.in_force_from:
+            for s in (s for s in now if _overlap(hit, s.base.doc_id, s.hide)):
+                for piece in _amending_pieces(s):
+                    if piece.id not in seen:
+                        seen.add(piece.id)
+                        current.append(type(hit).from_stored(piece.id, piece.text, piece.meta, piece.meta.get("collection", ""),
+                                                             hit.score, **_extra(hit)))
+            continue
+        current.append(hit)
+    return current + [h for h in hits if h.superseded_by or h.in_force_from]
+
+
+def _extra(hit: SearchResult) -> dict:
+    # A subclass's own fields (a ClauseHit's clause types and scores) carry over to its replacement.
+    base = set(SearchResult.model_fields)
+    return {k: getattr(hit, k) for k in type(hit).model_fields if k not in base and k not in ("quote", "clause_heading")}

@@ -8,6 +8,7 @@ import pytest
 from assistant.conflicts.claims import claims
 from assistant.errors import NotFound
 from evals.amendments import conflict_corpus
+from tests.contracts.conftest import chunk_text
 from tests.conftest import admin, as_role, build_service, write_files
 
 
@@ -25,20 +26,13 @@ def test_each_conflict_quotes_both_documents_verbatim_sop_first(planted):
         sop, contract = c.items
         assert sop.doc_type == "sop" and contract.doc_type in ("msa", "sow", "contract")
         for item in c.items:
-            assert item.quote in _chunk_text(planted, item.chunk_id) and item.value
+            assert item.quote in chunk_text(planted, item.chunk_id) and item.value
         assert c.topic and c.explanation
     looser = next(c for c in report.conflicts if c.items[0].value == "48 hours")
     assert (looser.kind, looser.items[1].value, looser.items[1].clause_no) == ("sop_looser", "24 hours", "5.1")
     stricter = next(c for c in report.conflicts if c.items[0].value == "2 business days")
     assert stricter.kind == "sop_stricter"
 
-
-def _chunk_text(service, chunk_id: str) -> str:
-    for name in service.store.collection_names():
-        got = service.store.get(name, [chunk_id])
-        if got:
-            return got[0].text
-    raise AssertionError(chunk_id)
 
 
 @pytest.mark.parametrize("role", ["bpo_agent", "internal"])

@@ -10,6 +10,7 @@ import pytest
 
 from assistant.errors import InvalidInput
 from evals.amendments.corpus import CASES
+from tests.contracts.conftest import chunk_text
 from tests.conftest import admin, as_role, build_service
 
 MSA = "contracts/harbor-quillon-msa.md"
@@ -38,15 +39,8 @@ def test_every_answer_follows_the_terms_in_force_and_cites_what_made_them(plante
     quotes = " ".join(c.quote for c in answer.citations).lower()
     assert not any(s.lower() in quotes for s in case.stale), quotes
     for c in answer.citations:  # every quote is still a verbatim piece of its stored chunk
-        assert c.quote in _chunk_text(planted, c.chunk_id)
+        assert c.quote in chunk_text(planted, c.chunk_id)
 
-
-def _chunk_text(service, chunk_id: str) -> str:
-    for name in service.store.collection_names():
-        got = service.store.get(name, [chunk_id])
-        if got:
-            return got[0].text
-    raise AssertionError(chunk_id)
 
 
 def test_the_answer_says_what_the_amendment_replaced(planted):
@@ -131,3 +125,13 @@ def test_an_amendment_ingested_before_its_agreement_is_linked_when_the_agreement
         assert docs[AMENDMENT_1].amends == docs[MSA].doc_id
     finally:
         service.catalog.close()
+
+
+def test_a_clause_look_up_gives_the_amending_clause_first_and_the_superseded_one_labelled(planted):
+    found = planted.contracts.lookup("Termination For Convenience", admin(), k=10, as_of="2026-06-01")
+    assert found.found and found.results[0].source == AMENDMENT_1
+    assert "thirty (30) days" in found.results[0].quote
+    msa = [h for h in found.results if h.source == MSA and "ninety (90)" in h.text]
+    assert all(h.superseded_by for h in msa)
+    before = planted.contracts.lookup("Termination For Convenience", admin(), k=10, as_of="2025-06-01")
+    assert before.results[0].source == MSA and not before.results[0].superseded_by
