@@ -211,7 +211,8 @@ class AssistantService:
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
         self._require_manage(caller)
         summary = self.ingestor.ingest_path(Path(path), progress=progress)
-        summary.new_conflicts = self._new_conflicts(caller)
+        if summary.count("indexed") or summary.count("removed"):  # nothing changed: nothing new to find
+            summary.new_conflicts = self._new_conflicts(caller)
         self._audit("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
         return summary
 

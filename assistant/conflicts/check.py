@@ -10,6 +10,7 @@ limit or a rarer check is `sop_looser` (following the SOP breaks the promise); t
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 import numpy as np
@@ -46,9 +47,17 @@ def find_conflicts(sops: list[Side], contracts: list[Side], vectors: dict[str, n
     found: list[Conflict] = []
     agreeing = 0
     contract_sentences = [(side, span, group) for side in contracts for span, group in _sentences(side).items()]
+    # Which contract sentences hold each topic word: only those sharing MIN_SHARED words are compared
+    # (all pairs would be millions over a corpus of a few hundred documents).
+    by_word: dict[str, list[int]] = {}
+    for i, (_, _, group) in enumerate(contract_sentences):
+        for word in group[0].topic:
+            by_word.setdefault(word, []).append(i)
     for sop in sops:
         for span, group in _sentences(sop).items():
-            match = _best_match(sop, span, group, contract_sentences, vectors)
+            counts = Counter(i for word in group[0].topic for i in by_word.get(word, ()))
+            candidates = [contract_sentences[i] for i, n in counts.items() if n >= MIN_SHARED]
+            match = _best_match(sop, span, group, candidates, vectors)
             if match is None:
                 continue
             side, c_span, c_group = match
