@@ -74,6 +74,7 @@ _ANY = re.compile(r"\b(?:one\s+or\s+more|any\s+(?:of\s+the\s+)?(?:critical\s+)?(
 _NAMED = re.compile(r"[\"\u201c]([A-Z][A-Za-z0-9 '\-]{2,60}?)[\"\u201d]\s*(?:\)|\s)?\s*(?:shall\s+)?(?:occurs?|means|has|exists|"
                     r"is\s+deemed|will\s+occur)", re.I)
 _NAMED_AFTER = re.compile(r"\((?:a|an|the|each|such\s+event)?\s*[,]?\s*[\"\u201c]([A-Z][A-Za-z0-9 '\-]{2,60}?)[\"\u201d]\s*\)")
+DEFAULT_NAME = "Persistent failure"
 _REFERENCE = re.compile(r"\b(?:clause|section|article|paragraph|para\.)\s+(\d{1,3}(?:\.\d{1,3}){0,3})", re.I)
 
 _RIGHTS = [
@@ -229,7 +230,7 @@ def _rule_name(doc: ContractDoc, a: int, unit: str) -> str:
         if 0 < len(first) <= 60 and not re.search(r"\d", first):
             return first
     mark = clause_at(doc.marks, a)
-    return mark.heading if mark and mark.heading else "Persistent failure"
+    return mark.heading if mark and mark.heading else DEFAULT_NAME
 
 
 # -- the right -------------------------------------------------------------------------------
@@ -259,6 +260,23 @@ def _right(doc: ContractDoc, units: list[tuple[int, int]], i: int, unit: str, na
         followed.clause_no = doc.clause_no_at(target[0]) or (ref.group(1) if ref else "")
         followed.material_breach = right.material_breach
         return followed
+    return _right_naming(doc, units, i, name)
+
+
+def _right_naming(doc: ContractDoc, units: list[tuple[int, int]], i: int, name: str) -> ContractRight | None:
+    """No right beside the rule: a sentence elsewhere that names the rule and grants one ("On a
+    Persistent Failure the Company may terminate ...")."""
+    if not name or name == DEFAULT_NAME:
+        return None
+    for k, (a, b) in enumerate(units):
+        text = _cells(doc.clean[a:b])
+        if k == i or name.lower() not in text.lower() or _EARN.search(text):
+            continue
+        right = _right_in(text)
+        if right is not None and right.holder:
+            right.citation = doc.cite(a, b)
+            right.clause_no = right.citation.clause_no if right.citation else ""
+            return right
     return None
 
 
