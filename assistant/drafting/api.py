@@ -6,7 +6,6 @@ so instead of quoting them. Drafts are returned, never sent.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 
 from assistant.contracts.document import resolve_source
@@ -18,7 +17,8 @@ from assistant.drafting.models import Draft
 from assistant.drafting.rca import build_rca
 from assistant.drafting.render import write_outputs
 from assistant.drafting.scorecard import build_scorecard, failure_findings
-from assistant.drafting.scorecard_models import MONTH_PATTERN, Scorecard
+from assistant.drafting.months import check_months
+from assistant.drafting.scorecard_models import Scorecard
 from assistant.drafting.sla_calc import SlaReport, calculate
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import Caller
@@ -72,13 +72,13 @@ class DraftingService:
                   fees: dict | None = None, currency: str = "USD") -> Scorecard:
         """Per month and metric adherence and credits for `contract`, with persistent failures and
         earn-back from its clauses. `metrics`, when given, is added to the stored history first."""
-        for name, month in (("--from", first), ("--to", last)):
-            if month is not None and not re.fullmatch(MONTH_PATTERN, month):
-                raise InvalidInput(f"{name} {month!r} is not a month: use YYYY-MM, e.g. 2025-07")
+        check_months(from_=first, to=last)
         contract, schedule = self._schedule(contract, caller)
         loaded = None
         if metrics is not None:
             data = _parsed(metrics, columns, timezone)
+            if not data.rows_total:
+                raise InvalidInput("the metrics file has no rows: nothing to add to the history")
             loaded = self.history.load(contract, data, schedule, metric)
         terms = self.contracts.persistence_terms(contract, caller, [t.metric for t in schedule.terms])
         card = build_scorecard(schedule, terms, self.history, first=first, last=last, tz=timezone, fees=fees,

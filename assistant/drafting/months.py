@@ -2,6 +2,19 @@
 
 from __future__ import annotations
 
+import re
+
+from assistant.errors import InvalidInput
+
+MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
+
+
+def check_months(**months: str | None) -> None:
+    """InvalidInput naming the first option that is given but is not a YYYY-MM month."""
+    for name, month in months.items():
+        if month is not None and not re.fullmatch(MONTH_PATTERN, month):
+            raise InvalidInput(f"--{name.rstrip('_')} {month!r} is not a month: use YYYY-MM, e.g. 2025-07")
+
 
 def shift_month(month: str, by: int) -> str:
     """'2025-11' shifted by 3 -> '2026-02'."""

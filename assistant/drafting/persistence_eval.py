@@ -84,7 +84,7 @@ def evaluate_earn_back(rule: EarnBackRule | None, months: list[ScorecardMonth], 
             if x.status != "missed" or not (x.credit_pct or x.credit_amount):
                 continue
             item = EarnBackItem(metric=x.name, month=month.month, credit_pct=x.credit_pct, credit_amount=x.credit_amount,
-                                status="final", reason="", citation=rule.citation if rule else None)
+                                currency=x.currency, status="final", reason="", citation=rule.citation if rule else None)
             items.append(item)
             if rule is None:
                 item.reason = "the contract has no earn-back clause: the credit is final"

@@ -38,13 +38,18 @@ def trend_chart(card: Scorecard, metric: str) -> bytes:
     target = next((p for p in points if p and p.target is not None), None)
     fig = Figure(figsize=(8, 4.2), dpi=110)
     ax = fig.add_subplot()
-    ax.plot(months, actual, color=_MET, marker="o", linewidth=2, label="actual")
+    xs = list(range(len(months)))  # positions, so a month without data keeps its place on the axis
+    ax.plot(xs, actual, color=_MET, marker="o", linewidth=2, label="actual")
     missed = [(i, p.actual) for i, p in enumerate(points) if p and p.status == "missed"]
     if missed:
-        ax.scatter([months[i] for i, _ in missed], [v for _, v in missed], color=_MISSED, s=70, zorder=3, label="missed")
+        ax.scatter([i for i, _ in missed], [v for _, v in missed], color=_MISSED, s=70, zorder=3, label="missed")
     for i, value in enumerate(actual):
         if value == value:  # not NaN
-            ax.annotate(f"{value:.1f}%", (months[i], value), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+            ax.annotate(f"{value:.1f}%", (i, value), textcoords="offset points", xytext=(0, 8), ha="center", fontsize=8)
+        else:
+            ax.annotate("no data", (i, 0.04), xycoords=("data", "axes fraction"), ha="center", fontsize=8, color=_TARGET)
+    ax.set_xticks(xs, months)
+    ax.set_xlim(-0.5, len(months) - 0.5)
     if target is not None:
         sign = {">=": "≥", ">": ">", "<=": "≤", "<": "<"}.get(target.comparator, "")
         ax.axhline(target.target, color=_TARGET, linestyle="--", linewidth=1.5, label=f"target {sign} {target.target:g}%")

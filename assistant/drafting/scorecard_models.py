@@ -6,15 +6,15 @@ from __future__ import annotations
 import math
 from typing import Literal
 
-from pydantic import BaseModel, Field, field_validator
+from pydantic import BaseModel, Field, StrictBool, field_validator
 
 from assistant.contracts.persistence_models import ContractRight, EarnBackRule, FailureRule
 from assistant.contracts.sla_models import SourceSpan
 from assistant.drafting.history import HistoryLoad
+from assistant.drafting.months import MONTH_PATTERN
 from assistant.drafting.sla_calc import CapResult, Status
 from assistant.text_input import ApiRequest
 
-MONTH_PATTERN = r"^\d{4}-(0[1-9]|1[0-2])$"
 
 
 class ScorecardMetric(BaseModel):
@@ -69,6 +69,7 @@ class EarnBackItem(BaseModel):
     month: str  # the month of the miss the credit is for
     credit_pct: float | None = None
     credit_amount: float | None = None
+    currency: str | None = None
     status: Literal["earned_back", "pending", "final"]
     reason: str  # "met in 2025-08, 2025-09 and 2025-10" / "missed again in 2025-09" / "2 of 3 months still to come"
     months: list[str] = Field(default_factory=list)  # the months the rule looks at
@@ -112,7 +113,7 @@ class ScorecardRequest(ApiRequest):
     timezone: str = Field(default="UTC", max_length=64)
     monthly_fees: dict[str, float] = Field(default_factory=dict, max_length=50)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
-    charts: bool = True  # each metric's trend chart as a base64 PNG in the response
+    charts: StrictBool = True  # each metric's trend chart as a base64 PNG in the response
 
     model_config = {**ApiRequest.model_config, "populate_by_name": True}
 

@@ -68,9 +68,10 @@ def render_markdown(card: Scorecard, charts: list[tuple[str, str]] | None = None
 
 
 def _header(card: Scorecard) -> str:
-    related = f" (with {', '.join(_cell(r) for r in card.related_contracts)})" if card.related_contracts else ""
+    related = (f" Read with {', '.join(_cell(r) for r in card.related_contracts)} (same parties) for the persistent-failure, "
+               "earn-back and termination clauses." if card.related_contracts else "")
     return (f"# Vendor scorecard: {_cell(card.contract)}\n\n"
-            f"Period **{card.period_from} to {card.period_to}**; contract{related}. History on file: "
+            f"Period **{card.period_from} to {card.period_to}**.{related} History on file: "
             f"{len(card.history_months)} month(s) ({card.history_months[0]} to {card.history_months[-1]}). "
             f"Generated {datetime.now(timezone.utc):%Y-%m-%d %H:%M} UTC by BPO Assistant. Percentages are shown to 2 decimal "
             "places; met/missed and credits are decided on exact values.")
@@ -177,7 +178,7 @@ def _earn_back(card: Scorecard, src: _Sources) -> str:
             f"> {safe_quote_markdown(rule.citation.quote)} {src.ref(rule.citation)}"]
     if card.earn_back:
         rows = [f"| {e.month} | {_cell(e.metric)} | {pct(e.credit_pct) if e.credit_pct is not None else '—'} | "
-                f"{money_words(e.credit_amount, None) or '—'} | {EARN_BACK_WORDS[e.status]} | {_cell(e.reason)} |" for e in card.earn_back]
+                f"{money_words(e.credit_amount, e.currency) or '—'} | {EARN_BACK_WORDS[e.status]} | {_cell(e.reason)} |" for e in card.earn_back]
         text.append("| Month of miss | Metric | Credit | Amount | Status | Why |\n|---|---|---|---|---|---|\n" + "\n".join(rows))
     return "\n\n".join(text)
 

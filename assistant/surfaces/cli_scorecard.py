@@ -33,7 +33,9 @@ def scorecard(ctx: typer.Context,
 
     Each figure is cited to its clause; --out writes the review pack."""
     from assistant.drafting.metrics import parse_mapping
+    from assistant.drafting.months import check_months
 
+    check_months(from_=first, to=last)  # before the store and the model load
     state = _state(ctx)
     drafts = state.service.drafts
     card = drafts.scorecard(contract, state.caller, metrics, columns=parse_mapping(mapping), metric=metric, first=first,
