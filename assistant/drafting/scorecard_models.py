@@ -4,7 +4,7 @@ numbers (96.0 means 96%), months are YYYY-MM."""
 from __future__ import annotations
 
 import math
-from typing import Literal
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, Field, StrictBool, field_validator
 
@@ -111,7 +111,7 @@ class ScorecardRequest(ApiRequest):
     from_month: str | None = Field(default=None, alias="from", pattern=MONTH_PATTERN)
     to_month: str | None = Field(default=None, alias="to", pattern=MONTH_PATTERN)
     timezone: str = Field(default="UTC", max_length=64)
-    monthly_fees: dict[str, float] = Field(default_factory=dict, max_length=50)
+    monthly_fees: dict[str, Annotated[float, Field(strict=True)]] = Field(default_factory=dict, max_length=50)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     charts: StrictBool = True  # each metric's trend chart as a base64 PNG in the response
 
