@@ -3,14 +3,14 @@ numbers (96.0 means 96%), months are YYYY-MM."""
 
 from __future__ import annotations
 
-import math
-from typing import Annotated, Literal
+from typing import Literal
 
-from pydantic import BaseModel, Field, StrictBool, field_validator
+from pydantic import BaseModel, Field, StrictBool
 
 from assistant.contracts.persistence_models import ContractRight, EarnBackRule, FailureRule
 from assistant.contracts.sla_models import SourceSpan
 from assistant.drafting.history import HistoryLoad
+from assistant.drafting.models import MonthlyFees
 from assistant.drafting.months import MONTH_PATTERN
 from assistant.drafting.sla_calc import CapResult, Status
 from assistant.text_input import ApiRequest
@@ -111,18 +111,11 @@ class ScorecardRequest(ApiRequest):
     from_month: str | None = Field(default=None, alias="from", pattern=MONTH_PATTERN)
     to_month: str | None = Field(default=None, alias="to", pattern=MONTH_PATTERN)
     timezone: str = Field(default="UTC", max_length=64)
-    monthly_fees: dict[str, Annotated[float, Field(strict=True)]] = Field(default_factory=dict, max_length=50)
+    monthly_fees: MonthlyFees = Field(default_factory=dict)
     currency: str = Field(default="USD", pattern=r"^[A-Z]{3}$")
     charts: StrictBool = True  # each metric's trend chart as a base64 PNG in the response
 
     model_config = {**ApiRequest.model_config, "populate_by_name": True}
-
-    @field_validator("monthly_fees")
-    @classmethod
-    def _fees(cls, v: dict[str, float]) -> dict[str, float]:
-        if any(not math.isfinite(x) or x < 0 for x in v.values()):
-            raise ValueError("fees must be finite, non-negative amounts")
-        return v
 
 
 class ScorecardChart(BaseModel):

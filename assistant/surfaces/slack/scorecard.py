@@ -8,7 +8,7 @@ import logging
 
 from assistant.surfaces.slack.blocks import MAX_BLOCKS, context, section
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
-from assistant.surfaces.slack.roles import RESTRICTED_COLLECTIONS
+from assistant.surfaces.slack.clauses import contract_reader_scope
 from assistant.surfaces.slack.security import escape
 
 log = logging.getLogger("assistant.slack")
@@ -27,12 +27,8 @@ def post_scorecard(bot: SlackBot, client, where: Where, contract: str) -> None:
     if not contract:
         poster.notice(where, USAGE)
         return
-    scope = bot.scope_for(client, poster, where, channel_wide=False)  # only the asker sees it: their roles decide
+    scope = contract_reader_scope(bot, client, poster, where)
     if scope is None:
-        return
-    configured = set(bot.settings.collections) & RESTRICTED_COLLECTIONS
-    if configured and not bot.audience.readable(scope.caller.roles) & configured:
-        poster.notice(where, ":no_entry: You don't have access to contracts.")
         return
     card = drafts.scorecard(contract, scope.caller)
     uploaded = _upload_charts(client, where.user, card)
