@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -83,14 +84,20 @@ def main() -> None:
     parser.add_argument("--months", type=int, default=6)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    work = Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
+    try:
+        run(args, work)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
 
+
+def run(args, work: Path) -> None:
     from assistant.config import load_settings
     from assistant.drafting.metrics import MetricsText
     from assistant.drafting.scorecard_files import write_scorecard
     from assistant.models import Caller
     from assistant.service import AssistantService
 
-    work = Path(tempfile.mkdtemp(prefix="scorecard-bench-"))
     docs = work / "docs" / "contracts"
     docs.mkdir(parents=True)
     (docs / "orchid-service-desk-sow.md").write_text(SOW, encoding="utf-8")
