@@ -117,8 +117,11 @@ def _same_clause(doc: ContractDoc, units: list[tuple[int, int]], i: int, limit: 
     clause, out = doc.clause_no_at(units[i][0]), []
     for k in range(i + 1, min(len(units), i + 1 + limit)):
         a, b = units[k]
-        gap = doc.clean[units[k - 1][1] : a]
-        if (doc.clause_no_at(a) != clause) if clause else ("\n\n" in gap.replace(" ", "") or "|" in doc.clean[a:b]):
+        if clause:
+            same = doc.clause_no_at(a) == clause
+        else:  # no numbers: a blank line or a table row ends the paragraph
+            same = "\n\n" not in doc.clean[units[k - 1][1] : a].replace(" ", "") and "|" not in doc.clean[a:b]
+        if not same:
             break
         out.append((a, b))
     return out

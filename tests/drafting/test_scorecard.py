@@ -90,6 +90,8 @@ def test_reloading_is_idempotent_and_from_to_narrow_the_view(service, card):
     # The run that makes the failure starts before --from: it is still found (triggered in March).
     assert [f.triggered_in for f in again.persistent_failures] == ["2025-03"]
     assert again.model_dump()["months"] == [m.model_dump() for m in card.months[2:4]]
+    events = [e for e in service.audit.read() if e.action == "scorecard"]
+    assert events and events[-1].caller == "test" and events[-1].question == SOW_SOURCE  # who, when and which contract
 
 
 def test_contract_content_is_refused_to_a_bpo_agent_and_bad_input_is_one_line(service, card):
