@@ -9,7 +9,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
-Surface = Literal["cli", "http", "slack", "eval", "internal"]
+Surface = Literal["cli", "http", "web", "slack", "eval", "internal"]
 
 
 class Caller(BaseModel):
