@@ -20,7 +20,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
-from assistant.errors import AssistantError, InvalidInput, PayloadTooLarge, validation_message
+from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadTooLarge, validation_message
 from assistant.models import CONTRACT_DOC_TYPES
 from assistant.surfaces.http_deps import request_id_of, status_for
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
@@ -46,7 +46,7 @@ class SignInRequired(Exception):
     pass
 
 
-class CsrfRejected(AssistantError):
+class CsrfRejected(Forbidden):
     code = "csrf_rejected"
 
 
