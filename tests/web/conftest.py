@@ -18,8 +18,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from tests.conftest import SAMPLE, build_service, write_files
-from tests.http.conftest import live_app
+from tests.conftest import write_files
+from tests.http.conftest import copy_service, live_app  # noqa: F401 - copy_service: the fixture, shared
 
 KEYS = {"admin": "web-adm-5c1e9a7f3b2d", "legal": "web-leg-8e2a4c6f1b3d", "bpo_agent": "web-agt-3f7b1d9e5a2c",
         "coordinator": "web-crd-6a8c2e4b1d3f"}
@@ -44,6 +44,7 @@ BROWSER = shutil.which("chromium")
 DRIVER = shutil.which("chromedriver")
 NO_BROWSER = "Debian's chromium and chromium-driver are not installed (apt-get install chromium chromium-driver)"
 SCREENSHOTS = Path(os.environ.get("BPO_WEB_SCREENSHOTS") or tempfile.mkdtemp(prefix="bpo-web-shots-"))
+SCREENSHOTS.mkdir(parents=True, exist_ok=True)
 
 
 def pytest_terminal_summary(terminalreporter):
@@ -52,23 +53,17 @@ def pytest_terminal_summary(terminalreporter):
 
 
 @pytest.fixture(scope="package")
-def web_service(sample_service, tmp_path_factory, embedder):
+def web_service(copy_service, tmp_path_factory):
     """A private copy of the indexed sample, plus the hostile runbook (the copy may be changed)."""
-    made = []
 
     def make():
-        home = tmp_path_factory.mktemp("web") / "home"
-        shutil.copytree(sample_service.settings.home, home)
-        svc = build_service(home, embedder, ingest_paths=[str(SAMPLE)], max_upload_bytes=256 * 1024)
+        svc = copy_service(max_upload_bytes=256 * 1024)
         extra = write_files(tmp_path_factory.mktemp("hostile"), {"runbooks/hostile-handbook.md": HOSTILE_DOC})
         summary = svc.ingest(extra, _admin())
         assert not summary.partial, summary
-        made.append(svc)
         return svc
 
-    yield make
-    for svc in made:
-        svc.catalog.close()
+    return make
 
 
 @pytest.fixture(scope="package")

@@ -8,7 +8,6 @@ import io
 import re
 
 import httpx
-import pytest
 
 from tests.web.conftest import XSS, KEYS, shot, sign_in, signed_in, wait_for
 
@@ -278,11 +277,11 @@ def test_admin_uploads_sees_the_summary_and_deletes(browser, web_service, tmp_pa
         assert browser.find_element(By.CSS_SELECTOR, "[role=status] p").text == "Uploaded and indexed."
         assert "indexed" in browser.find_element(By.CSS_SELECTOR, ".badge").text
         shot(browser, "documents-uploaded")
-        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "table tbody tr") if "walkthrough-sop.md" in r.text)
+        row = next(r for r in browser.find_elements(By.CSS_SELECTOR, "table.stack tbody tr") if "walkthrough-sop.md" in r.text)
         row.find_element(By.CSS_SELECTOR, "button.danger").click()
         browser.switch_to.alert.accept()
         wait_for(browser, lambda d: "Removed" in d.find_element(By.TAG_NAME, "main").text)
-        assert "walkthrough-sop.md" not in browser.find_element(By.CSS_SELECTOR, "table tbody").text
+        assert "walkthrough-sop.md" not in browser.find_element(By.CSS_SELECTOR, "table.stack tbody").text
         # A legal key may read documents but not change them.
         legal = signed_in(server.url, "legal")
         from tests.web.conftest import csrf_of

@@ -12,7 +12,6 @@ from starlette.concurrency import run_in_threadpool
 from assistant.errors import InvalidInput
 from assistant.models import CONTRACT_DOC_TYPES, DocType, SearchFilters
 from assistant.surfaces.web.routing import SessionDep, WebRoute, field, query_values, render
-from assistant.surfaces.web.sessions import Session
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -81,7 +80,3 @@ def _grouped(lookup) -> list[tuple[str, list]]:
     for hit in (lookup.results if lookup else []):
         groups.setdefault(hit.source, []).append(hit)
     return list(groups.items())
-
-
-def contract_label(session: Session, service, source: str) -> str:
-    return dict(_contracts(service.documents(session.caller()))).get(source, source)
