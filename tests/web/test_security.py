@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 import httpx
 import pytest
 
@@ -130,3 +132,37 @@ def test_only_admins_change_documents(site, legal):
     assert "Upload and index" not in legal.get("/documents").text
     assert legal.post("/documents/ingest", data={"csrf": token}).status_code == 403
     assert legal.post("/documents/abc/delete", data={"csrf": token}).status_code == 403
+
+
+@pytest.mark.parametrize("bad", ["refund\u0000s", "x\u001b[31m", "a\u0085b"])
+def test_text_that_is_not_text_is_a_422_page_in_forms_queries_and_paths(legal, bad):
+    # The API's strict-input rule (issue 28) holds for pages too: never passed on to the store.
+    token = csrf_of(legal)
+    assert legal.post("/ask", data={"question": f"who approves {bad}?", "csrf": token}).status_code == 422
+    assert legal.get("/search", params={"q": bad}).status_code == 422
+    assert legal.get("/search", params={"q": "refund", "collection": bad}).status_code == 422
+    assert legal.get("/clauses", params={"type": bad}).status_code == 422
+    assert legal.get("/obligations", params={"q": bad}).status_code == 422
+    assert legal.get("/passages/abc", params={"q": bad}).status_code == 422
+    for path in ("/documents/", "/passages/", "/contracts/"):
+        r = legal.get(path + quote(bad, safe=""))
+        assert r.status_code == 422 and "text/html" in r.headers["content-type"], (path, r.status_code)
+
+
+def test_a_page_read_takes_no_body_and_a_form_is_capped(legal):
+    for path in ("/", "/search?q=refund", "/obligations", "/documents", "/contracts"):
+        r = legal.request("GET", path, content=b"x" * 10)
+        assert r.status_code == 413, (path, r.status_code)
+    too_big = b"csrf=x&question=" + b"a" * 70_000
+    r = legal.post("/ask", content=too_big, headers={"content-type": "application/x-www-form-urlencoded"})
+    assert r.status_code == 413
+
+
+def test_sign_in_ignores_a_next_that_is_not_text(site):
+    client = httpx.Client(base_url=site.url, timeout=60)
+    page = client.get("/signin", params={"next": "/search\u0000"})
+    assert page.status_code == 200 and form_value(page.text, "next") == "/"
+    r = client.post("/signin", data={"api_key": KEYS["legal"], "form_token": form_value(page.text, "form_token"),
+                                     "next": "/search\u0000"})
+    assert r.status_code == 422 and "bpo_session" not in client.cookies
+    client.close()

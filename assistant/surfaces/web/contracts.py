@@ -6,15 +6,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
 from assistant.contracts.sla_models import SlaTerm, SourceSpan
-from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, NotFound
 from assistant.models import CONTRACT_DOC_TYPES
-from assistant.surfaces.web.routing import SessionDep, WebRoute, render
+from assistant.surfaces.web.routing import PathId, SessionDep, WebRoute, render
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
@@ -34,7 +33,7 @@ async def contracts_page(request: Request, session: SessionDep) -> Response:
 
 
 @router.get("/contracts/{doc_id}")
-async def contract_page(request: Request, session: SessionDep, doc_id: str = Path(max_length=MAX_ID_CHARS)) -> Response:
+async def contract_page(request: Request, session: SessionDep, doc_id: PathId) -> Response:
     service, caller = request.app.state.service, session.caller()
     doc = next((d for d in service.documents(caller) if d.doc_id == doc_id and d.doc_type in CONTRACT_DOC_TYPES), None)
     if doc is None:

@@ -5,15 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field as dc_field
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, Forbidden
 from assistant.models import IngestSummary
 from assistant.surfaces.http_routes.documents import read_upload
-from assistant.surfaces.web.routing import SessionDep, WebRoute, check_csrf, field, read_form, render
+from assistant.surfaces.web.routing import PathId, SessionDep, WebRoute, check_csrf, field, read_form, render
 from assistant.surfaces.web.sessions import Session
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
@@ -81,7 +80,7 @@ async def reingest(request: Request, session: SessionDep) -> Response:
 
 
 @router.post("/documents/{doc_id}/delete")
-async def delete(request: Request, session: SessionDep, doc_id: str = Path(max_length=MAX_ID_CHARS)) -> Response:
+async def delete(request: Request, session: SessionDep, doc_id: PathId) -> Response:
     check_csrf(request, session, field(await read_form(request), "csrf", 100))
     _require_manage(request, session)
     try:

@@ -12,7 +12,7 @@ from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
 
-from fastapi import Depends, Request
+from fastapi import Depends, Path as PathParam, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
@@ -20,8 +20,10 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
+from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadTooLarge, validation_message
 from assistant.models import CONTRACT_DOC_TYPES
+from assistant.text_input import CleanStr, problem
 from assistant.surfaces.http_deps import request_id_of, status_for
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
 
@@ -50,9 +52,19 @@ class CsrfRejected(Forbidden):
     code = "csrf_rejected"
 
 
+# A document or passage id in a page's path: bounded, and text that is text (422 otherwise).
+PathId = Annotated[CleanStr, PathParam(min_length=1, max_length=MAX_ID_CHARS)]
+
+
 class WebRoute(APIRoute):
     """A page route: exceptions become HTML pages (or a redirect to sign in) and every response
-    carries the security headers."""
+    carries the security headers. A page read (GET) takes no body, as on the API: one sent is
+    refused before the page runs; forms are capped by `read_form`, uploads by the upload reader."""
+
+    def __init__(self, path: str, endpoint, *, methods=None, max_body_size: int | None = None, **kwargs):
+        if max_body_size is None and methods and set(methods) <= {"GET", "HEAD"}:
+            max_body_size = 0
+        super().__init__(path, endpoint, methods=methods, max_body_size=max_body_size, **kwargs)
 
     def get_route_handler(self):
         handler = super().get_route_handler()
@@ -83,7 +95,7 @@ def safe_next(target: str | None) -> str:
     """Where to go after signing in: a path on this site only (no scheme, host or //)."""
     target = (target or "").strip()
     parts = urlsplit(target)
-    if not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
+    if problem(target) or not target.startswith("/") or target.startswith("//") or parts.scheme or parts.netloc or "\\" in target:
         return "/"
     return target
 
@@ -142,7 +154,16 @@ def field(form: FormData, name: str, limit: int = 4000) -> str:
     value = (value or "").strip()
     if len(value) > limit:
         raise InvalidInput(f"{name} is longer than {limit} characters")
+    _require_text(name, value)
     return value
+
+
+def _require_text(name: str, value: str) -> None:
+    # The same rule as the API's bodies: a control character or lone surrogate is a 4xx, never
+    # something passed on to the store (where a surrogate was a 500).
+    found = problem(value)
+    if found:
+        raise InvalidInput(f"{name} {found}")
 
 
 def query_values(request: Request, name: str, limit: int = 20, length: int = 1000) -> list[str]:
@@ -150,6 +171,8 @@ def query_values(request: Request, name: str, limit: int = 20, length: int = 100
     values = [v.strip() for v in request.query_params.getlist(name) if v.strip()]
     if len(values) > limit or any(len(v) > length for v in values):
         raise InvalidInput(f"{name}: too many values or a value too long")
+    for value in values:
+        _require_text(name, value)
     return values
 
 

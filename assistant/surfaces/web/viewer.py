@@ -7,12 +7,13 @@ a guessed id outside them is a 404, exactly like an id that does not exist.
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Path, Request
+from fastapi import APIRouter, Request
 from fastapi.responses import Response
 from starlette.concurrency import run_in_threadpool
 
-from assistant.document_text import MAX_ID_CHARS, DocumentText, document_of_chunk, read_document
-from assistant.surfaces.web.routing import SessionDep, WebRoute, render
+from assistant.document_text import DocumentText, document_of_chunk, read_document
+from assistant.surfaces.web.routing import PathId, SessionDep, WebRoute, render
+from assistant.text_input import CleanStr
 from assistant.surfaces.web.sessions import Session
 from assistant.surfaces.web.viewer_blocks import MAX_QUOTE_CHARS, locate, passage_blocks
 
@@ -21,14 +22,14 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 @router.get("/documents/{doc_id}")
 async def document(request: Request, session: SessionDep,
-                   doc_id: str = Path(max_length=MAX_ID_CHARS)) -> Response:
+                   doc_id: PathId) -> Response:
     doc = await run_in_threadpool(read_document, request.app.state.service, session.caller(), doc_id)
     return _view(request, session, doc)
 
 
 @router.get("/passages/{chunk_id}")
-async def passage(request: Request, session: SessionDep, chunk_id: str = Path(max_length=MAX_ID_CHARS),
-                  q: str = "") -> Response:
+async def passage(request: Request, session: SessionDep, chunk_id: PathId,
+                  q: CleanStr = "") -> Response:
     service, caller = request.app.state.service, session.caller()
     doc_id = await run_in_threadpool(document_of_chunk, service, caller, chunk_id)
     doc = await run_in_threadpool(read_document, service, caller, doc_id)
