@@ -155,6 +155,13 @@ def wait_for(driver, condition, seconds: float = 120):
     return WebDriverWait(driver, seconds).until(condition)
 
 
+def view_shot(driver, name: str) -> Path:
+    """What the window shows now (e.g. the viewer scrolled to the cited passage)."""
+    path = SCREENSHOTS / f"{name}-view.png"
+    driver.save_screenshot(str(path))
+    return path
+
+
 def shot(driver, name: str, width: int = 1280) -> Path:
     """A full-page screenshot at `width` pixels (the page's own height)."""
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")

@@ -9,7 +9,8 @@ import re
 
 import httpx
 
-from tests.web.conftest import XSS, KEYS, shot, sign_in, signed_in, wait_for
+from tests.web.conftest import XSS, KEYS, shot, sign_in, signed_in, view_shot, wait_for
+
 
 def _by():
     from selenium.webdriver.common.by import By
@@ -37,6 +38,8 @@ def _ask(driver, question: str) -> None:
 
 def test_sign_in_ask_follow_up_and_open_the_cited_passage_highlighted(page, site):
     By = _by()
+    page.get(site.url + "/signin")
+    shot(page, "signin")
     sign_in(page, site.url, "legal")
     assert page.find_element(By.CSS_SELECTOR, "h1").text == "Ask"
     _ask(page, "What service credit applies when the email response SLA is missed?")
@@ -58,6 +61,7 @@ def test_sign_in_ask_follow_up_and_open_the_cited_passage_highlighted(page, site
     assert page.execute_script("return document.activeElement.id") == "passage"  # focus moved to the passage
     # The viewer says where the passage sits: its section path (and clause/page when it has them).
     assert page.find_element(By.CSS_SELECTOR, ".cited-note").text.startswith("Go to the cited passage")
+    view_shot(page, "viewer-cited")
     shot(page, "viewer-cited")
     shot(page, "viewer-cited", width=390)
 
@@ -219,8 +223,9 @@ def test_every_page_fits_a_phone_and_a_desktop(page, site):
     By = _by()
     sign_in(page, site.url, "admin")
     page.get(site.url + "/contracts")
-    contract = page.find_element(By.CSS_SELECTOR, ".cards h2 a").get_attribute("href").removeprefix(site.url)
-    for path in PAGES + [contract]:
+    contracts = [a.get_attribute("href").removeprefix(site.url) for a in page.find_elements(By.CSS_SELECTOR, ".cards h2 a")]
+    assert contracts
+    for path in PAGES + contracts:  # every contract page: key terms, and the SLA schedule where there is one
         page.get(site.url + path)
         name = "page-" + (re.sub(r"[^a-z]+", "-", path.split("?")[0]).strip("-") or "ask")
         for width in (1280, 390):

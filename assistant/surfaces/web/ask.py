@@ -3,7 +3,6 @@ document viewer at the quoted passage. Threads live in the server-side session."
 
 from __future__ import annotations
 
-import re
 import secrets
 from dataclasses import dataclass
 
@@ -20,24 +19,12 @@ router = APIRouter(route_class=WebRoute, include_in_schema=False)
 
 MAX_THREADS = 20  # per session: the oldest thread goes first
 MAX_TURNS = 25  # per thread: a longer conversation starts a new one
-_MARKER = re.compile(r"\[(\d{1,3})\]")
 
 
 @dataclass
 class AskedTurn:
     question: str
     answer: Answer
-
-    def pieces(self) -> list[tuple[str, int | None]]:
-        """The answer as (text, citation number or None) pieces: markers become links, text stays text."""
-        cited = {c.n for c in self.answer.citations}
-        out: list[tuple[str, int | None]] = []
-        pos = 0
-        for m in _MARKER.finditer(self.answer.answer):
-            if int(m.group(1)) in cited:
-                out += [(self.answer.answer[pos:m.start()], None), (m.group(0), int(m.group(1)))]
-                pos = m.end()
-        return out + [(self.answer.answer[pos:], None)]
 
 
 @router.get("/")

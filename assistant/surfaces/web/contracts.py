@@ -72,8 +72,11 @@ def key_term_rows(terms) -> list[TermRow]:
     return rows
 
 
+_SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}  # as a schedule prints them
+
+
 def sla_row(term: SlaTerm) -> dict:
-    target = "" if term.target_percent is None else f"{term.comparator} {term.target_percent:g}%"
+    target = "" if term.target_percent is None else f"{_SIGN[term.comparator]} {term.target_percent:g}%"
     credit = ""
     if term.credit is not None:
         c = term.credit

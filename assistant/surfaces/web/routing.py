@@ -25,12 +25,14 @@ from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadToo
 from assistant.models import CONTRACT_DOC_TYPES
 from assistant.text_input import CleanStr, problem
 from assistant.surfaces.http_deps import request_id_of, status_for
+from assistant.surfaces.web.markdown import answer_html, passage_url
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
 
 log = logging.getLogger("assistant.web")
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
+templates.env.globals.update(passage_url=passage_url, answer_html=answer_html)
 FORM_BYTES = 64 * 1024  # the largest form a page posts (a question, filters): anything bigger is refused
 
 # No inline script or style anywhere, so the policy can forbid both: injected markup cannot run.
