@@ -11,7 +11,7 @@ from assistant.safe_text import safe_markdown, safe_quote_markdown
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
-Surface = Literal["cli", "http", "slack", "eval", "internal"]
+Surface = Literal["cli", "http", "web", "slack", "eval", "internal"]
 
 
 class Caller(BaseModel):

@@ -81,8 +81,9 @@ def test_every_entry_under_the_root_gets_exactly_one_outcome_line(service_factor
     os.mkfifo(corpus / "fifo")
     summary = service_factory().ingest(corpus, admin())
     sources = [f.source for f in summary.files]
-    entries = {".hidden", "runbooks/refunds.md", "runbooks/notes.xyz", "LICENSES", "runbooks/out.txt", "fifo"}
-    assert sorted(sources) == sorted(entries)  # one line each; an excluded folder is one line
+    # LICENSES/ is content like any other folder since issue 24's default exclude (hidden entries only).
+    entries = {".hidden", "runbooks/refunds.md", "runbooks/notes.xyz", "LICENSES/a.txt", "runbooks/out.txt", "fifo"}
+    assert sorted(sources) == sorted(entries)  # one line each; an excluded folder (.hidden) is one line
     assert all(f.reason for f in summary.files if f.status in ("skipped", "failed"))
 
 
