@@ -14,11 +14,12 @@ from __future__ import annotations
 import hashlib
 import logging
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import quote
 from typing import Protocol
 
 import numpy as np
@@ -31,6 +32,7 @@ from ingest import fingerprint
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
+from ingest.origin import DocumentOrigin
 from ingest.redaction import redact
 
 log = logging.getLogger("bpo.ingest")
@@ -112,11 +114,15 @@ class Ingestor:
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
-    def _collection_for(self, source: str):
+    def _folder_origin(self, root_key: str, source: str) -> DocumentOrigin:
+        """A file under an ingested folder: its id from the path, its partition from the first
+        source rule that matches (none: the restricted partition), its link from the rule's url_base."""
         rule = meta.source_rule(self.settings, source)
         if rule is None:
-            return rule, RESTRICTED_COLLECTION, []
-        return rule, rule.collection, rule.roles
+            return DocumentOrigin(source=source, doc_id=doc_id_for(root_key, source), collection=RESTRICTED_COLLECTION)
+        url = f"{rule.url_base.rstrip('/')}/{quote(source, safe='/')}" if rule.url_base else ""
+        return DocumentOrigin(source=source, doc_id=doc_id_for(root_key, source), collection=rule.collection,
+                              roles=rule.roles, doc_type=rule.doc_type, url=url)
 
     # -- the run ----------------------------------------------------------------------------
     def ingest_path(self, path: Path, progress: Progress | None = None, prune: bool = True) -> IngestSummary:
@@ -131,12 +137,16 @@ class Ingestor:
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
 
-    def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False) -> IngestSummary:
+    def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False,
+                     origins: Mapping[Path, DocumentOrigin] | None = None) -> IngestSummary:
+        """`origins`: for files a connector mirrored under `root`, what the document is (its id,
+        source, partition and link) instead of what its path would say."""
         # One run at a time per store (file lock embedded, Chroma lease in server mode): IngestBusy otherwise.
         with ingest_lock(self.settings, self.store):
-            return self._ingest_files(root, files, progress, prune)
+            return self._ingest_files(root, files, progress, prune, origins or {})
 
-    def _ingest_files(self, root: Path, files: list[Path], progress: Progress | None, prune: bool) -> IngestSummary:
+    def _ingest_files(self, root: Path, files: list[Path], progress: Progress | None, prune: bool,
+                      origins: Mapping[Path, DocumentOrigin]) -> IngestSummary:
         root_key = str(root.resolve())
         summary = IngestSummary(root=str(root), files=[])
         progress = progress or (lambda event, n: None)
@@ -147,7 +157,7 @@ class Ingestor:
         seen: set[str] = set()
         pending: list[_Prepared] = []
         pending_chunks = 0
-        for source, result in self._prepare_all(root, root_key, files):
+        for source, result in self._prepare_all(root, root_key, files, origins):
             seen.add(source)
             if isinstance(result, FileOutcome):
                 summary.files.append(result)
@@ -194,35 +204,37 @@ class Ingestor:
             out.append(p)
         return out
 
-    def _prepare_all(self, root: Path, root_key: str, files: list[Path]) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
+    def _prepare_all(self, root: Path, root_key: str, files: list[Path],
+                     origins: Mapping[Path, DocumentOrigin]) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
         # Parse ahead in one background thread: pypdf/python-docx overlap with torch encoding.
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
             window: list[tuple[str, Future]] = []
             it = iter(files)
             for p in it:
-                source = p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
-                window.append((source, pool.submit(self._prepare, p, source, root_key)))
+                origin = origins.get(p)
+                source = origin.source if origin else p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
+                window.append((source, pool.submit(self._prepare, p, source, root_key, origin)))
                 if len(window) >= 8:
                     src, fut = window.pop(0)
                     yield src, fut.result()
             for src, fut in window:
                 yield src, fut.result()
 
-    def _prepare(self, path: Path, source: str, root_key: str) -> _Prepared | FileOutcome:
+    def _prepare(self, path: Path, source: str, root_key: str, origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
         try:
-            return self._prepare_unsafe(path, source, root_key)
+            return self._prepare_unsafe(path, source, root_key, origin)
         except LoaderError as exc:
             return FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a library failure must not end the batch
             log.warning("event=ingest_file_error source=%s error=%s", source, type(exc).__name__)
             return FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
 
-    def _prepare_unsafe(self, path: Path, source: str, root_key: str) -> _Prepared | FileOutcome:
+    def _prepare_unsafe(self, path: Path, source: str, root_key: str, origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
         from ingest.loaders import load_document
 
-        doc_id = doc_id_for(root_key, source)
-        rule, collection, roles = self._collection_for(source)
-        key = self.pipeline_key(collection, roles, rule.doc_type if rule else None)
+        origin = origin or self._folder_origin(root_key, source)
+        doc_id, collection, roles = origin.doc_id, origin.collection, origin.roles
+        key = self.pipeline_key(collection, roles, origin.doc_type)
         try:
             sha = file_sha256(path)
         except OSError as exc:
@@ -230,14 +242,15 @@ class Ingestor:
         old = self.catalog.get(doc_id)
         # A row from before documents had sketches is parsed once more to get one (no re-embedding:
         # its chunk ids are unchanged).
-        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch:
+        if (old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch
+                and old.source == source and _origin_of(old) == origin.catalog_fields()):
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
         parsed = load_document(path)
         text, _ = redact(parsed.text, self.settings.redaction)
         # The title comes from the file's own metadata or first heading, outside `text`: mask it too.
         masked_title = redact(parsed.title, self.settings.redaction)[0] if parsed.title else parsed.title
         parsed = parsed.model_copy(update={"text": text, "title": masked_title})
-        doc_type = meta.detect_doc_type(self.settings, source, text, rule)
+        doc_type = origin.doc_type or meta.detect_doc_type(self.settings, source, text, None)
         title = meta.title_for(parsed.title, source)
         drafts = self.chunker.chunk(parsed, title)
         if not drafts:
@@ -246,7 +259,7 @@ class Ingestor:
         row = CatalogRow(
             doc_id=doc_id, root=root_key, source=source, collection=collection, doc_type=doc_type, title=title,
             chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
-            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text),
+            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text), **origin.catalog_fields(),
         )
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
@@ -266,7 +279,7 @@ class Ingestor:
                 page_start=d.page_start, page_end=d.page_end, page_breaks=",".join(map(str, d.page_breaks)),
                 char_start=d.char_start, char_end=d.char_end, table_header=d.table_header,
                 ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
-                effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at,
+                effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at, url=row.url,
             ).model_dump())
         return _Prepared(
             source=row.source, doc_id=row.doc_id, collection=row.collection, row=row, ids=ids,
@@ -361,6 +374,10 @@ class Ingestor:
                 self.store.drop(name)
                 self.catalog.delete_collection(name)
                 self.on_collection_changed({name})
+
+
+def _origin_of(row: CatalogRow) -> dict:
+    return {name: getattr(row, name) for name in ("url", "location", "modified_at", "source_version", "labels")}
 
 
 def _meta_differs(old: dict, new: dict) -> bool:

@@ -71,7 +71,7 @@ class Evidence:
             page, clause_no = quote_place(result, quote)
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
                                            section_path=result.section_path, page_start=page, title=result.title,
-                                           clause_no=clause_no, doc_type=result.doc_type))
+                                           clause_no=clause_no, doc_type=result.doc_type, url=result.url))
         return marker(self._numbers[key])
 
     def cite_span(self, span: SourceSpan | None) -> str:
@@ -88,7 +88,7 @@ class Evidence:
             self.citations.append(Citation(
                 n=n, chunk_id=span.chunk_id, source=span.source, quote=quote[:500], section_path=span.section_path,
                 page_start=span.page_start, clause_no=span.clause_no, title=known.title if known else "",
-                doc_type=known.doc_type if known else None))
+                doc_type=known.doc_type if known else None, url=known.url if known else ""))
         return marker(self._numbers[key])
 
     def as_results(self) -> list[SearchResult]:

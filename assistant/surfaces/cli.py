@@ -227,7 +227,7 @@ def _print_answer(answer) -> None:
         clause = clause_label(c.clause_no, c.section_path, c.doc_type)
         where = ", ".join(p for p in (c.section_path, clause, f"p.{c.page_start}" if c.page_start else "") if p)
         # Document text is not Rich markup: a heading such as "[/b] Annex" must print as it is.
-        line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.source})"
+        line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.url or c.source})"
         out.print(Text(line, style="dim"), highlight=False)
 
 
