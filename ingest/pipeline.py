@@ -356,6 +356,18 @@ class Ingestor:
         self.store.delete(row.collection, list(self.store.chunks_of_doc(row.collection, row.doc_id)))
         self.catalog.delete(row.doc_id)
 
+    def remove_documents(self, doc_ids: list[str]) -> list[CatalogRow]:
+        """Remove several documents at once (a sync's deletions), under the ingest lock, with one
+        duplicate relink and one keyword-index rebuild for them all."""
+        with ingest_lock(self.settings, self.store):
+            rows = [row for row in map(self.catalog.get, doc_ids) if row is not None]
+            for row in rows:
+                self._remove(row)
+            if rows:
+                self.link_duplicates()
+                self.on_collection_changed({row.collection for row in rows})
+            return rows
+
     def remove_document(self, doc_id: str) -> CatalogRow | None:
         row = self.catalog.get(doc_id)
         if row is None:
