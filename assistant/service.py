@@ -212,7 +212,7 @@ class AssistantService:
         unknown = [n for n in names or [] if n not in configured]
         if unknown:
             raise InvalidInput(f"no connector source named {unknown[0]!r} (configured: {', '.join(configured)})")
-        report = sync_sources(self.settings, self.ingestor, names or None, progress, sleep or time.sleep)
+        report = sync_sources(self.settings, self.ingestor, names or None, progress, time.sleep if sleep is None else sleep)
         for source in report.sources:
             self._audit("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
                                                f"removed={source.count('removed')} failed={source.count('failed')}")

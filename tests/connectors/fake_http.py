@@ -19,6 +19,7 @@ class Request:
     query: dict[str, str]
     headers: dict[str, str]
     body: bytes = b""
+    target: str = ""  # path and query as sent
 
     @property
     def form(self) -> dict[str, str]:
@@ -67,7 +68,7 @@ class FakeServer:
         self._routes.append((method, re.compile(pattern + r"\Z"), handler))
 
     def fault(self, pattern: str, status: int, times: int = 1, retry_after: str | None = None, body: dict | None = None) -> None:
-        """The next `times` requests whose path matches `pattern` get `status` (and Retry-After)."""
+        """The next `times` requests (-1: all) whose path and query match `pattern` get `status` (and Retry-After)."""
         headers = {"Retry-After": retry_after} if retry_after is not None else {}
         self.faults.append(Fault(re.compile(pattern), status, times, headers, body or {"error": {"code": "fault", "message": "injected"}}))
 
@@ -75,12 +76,16 @@ class FakeServer:
         rx = re.compile(pattern)
         return [r for r in self.requests if r.method == method and rx.search(r.path)]
 
+    def clear_faults(self) -> None:
+        with self._lock:
+            self.faults.clear()
+
     # -- the server --------------------------------------------------------------------------
     def _dispatch(self, req: Request) -> Reply:
         with self._lock:
             self.requests.append(req)
             for fault in self.faults:
-                if fault.times != 0 and fault.pattern.search(req.path):
+                if fault.times != 0 and fault.pattern.search(req.target):
                     fault.times -= 1 if fault.times > 0 else 0
                     return Reply(fault.status, fault.body, dict(fault.headers))
         for method, pattern, handler in self._routes:
@@ -101,7 +106,7 @@ class FakeServer:
                 length = int(self.headers.get("Content-Length") or 0)
                 body = self.rfile.read(length) if length else b""
                 req = Request(method, parts.path, {k: v[0] for k, v in parse_qs(parts.query, keep_blank_values=True).items()},
-                              {k.lower(): v for k, v in self.headers.items()}, body)
+                              {k.lower(): v for k, v in self.headers.items()}, body, self.path)
                 reply = fake._dispatch(req)
                 data = reply.body
                 ctype = reply.headers.pop("Content-Type", None)
