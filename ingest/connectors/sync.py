@@ -93,11 +93,11 @@ class SourceSync:
                 applied = True
             state.last_complete = True
         except (ConnectorError, AssistantError) as exc:
-            self._stop(getattr(exc, "message", None) or str(exc), applied or bool(state.cursor))
+            self._stop(getattr(exc, "message", None) or str(exc), applied)
         except Exception as exc:  # an answer shaped unlike the API's: stop this source, keep the others going
             log.warning("event=sync_error source=%s error=%s", self.name, type(exc).__name__)
             self._stop(f"{self.name}: unexpected answer from the source ({type(exc).__name__}); stopped at the last good cursor",
-                       applied or bool(state.cursor))
+                       applied)
         finally:
             state.last_sync = datetime.now(timezone.utc).isoformat(timespec="seconds")
             self.store.save(state)
