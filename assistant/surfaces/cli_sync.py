@@ -38,34 +38,29 @@ def sync(ctx: typer.Context,
 def _summary(report) -> None:
     from rich.table import Table
 
+    # Three columns fit any terminal; the counts fold instead of squeezing the source's name.
     table = Table(title="Sync")
-    for col in ("source", "connector", "status", "indexed", "unchanged", "removed", "skipped", "failed", "restricted",
-                "fetched", "chunks written", "seconds"):
-        table.add_column(col, justify="left" if col in ("source", "connector", "status") else "right")
+    table.add_column("source", no_wrap=True)
+    table.add_column("status", no_wrap=True)
+    table.add_column("items", overflow="fold")
     for s in report.sources:
-        table.add_row(s.name, s.connector, s.status, *(str(s.count(k)) for k in ("indexed", "unchanged", "removed", "skipped", "failed")),
-                      str(len(s.restricted)), str(s.fetched), str(s.chunks_written), f"{s.seconds:.1f}")
+        counts = [f"{s.count(k)} {k}" for k in ("indexed", "unchanged", "removed", "skipped", "failed")]
+        counts += [f"{len(s.restricted)} restricted", f"{s.fetched} fetched", f"{s.chunks_written} chunks written", f"{s.seconds:.1f} s"]
+        table.add_row(f"{s.name} ({s.connector})", s.status, " · ".join(counts))
     out.print(table)
+    # One line per problem, never wrapped: a name or reason to copy stays whole.
     for s in report.sources:
         if s.error:
-            out.print(f"{s.name}: {s.error}", markup=False, highlight=False, soft_wrap=True)
-    _items_table("Failed (what was indexed from them before is kept; tried again next sync)",
-                 [(i.source, i.reason or "") for s in report.sources for i in s.items if i.status == "failed"])
-    _items_table("Restricted at the source: indexed for admins only",
-                 [(i.source, i.restricted or "") for s in report.sources for i in s.restricted])
+            _line(f"{s.name}: {s.error}")
+        for i in s.items:
+            if i.status == "failed":
+                _line(f"failed: {i.source}: {i.reason} (what was indexed from it before is kept; tried again next sync)")
+        for i in s.restricted:
+            _line(f"restricted at the source, indexed for admins only: {i.source}: {i.restricted}")
 
 
-def _items_table(title: str, rows: list[tuple[str, str]]) -> None:
-    if not rows:
-        return
-    from rich.table import Table
-
-    table = Table(title=title)
-    table.add_column("item", overflow="fold")
-    table.add_column("why", overflow="fold")
-    for row in rows:
-        table.add_row(*row)
-    out.print(table)
+def _line(text: str) -> None:
+    out.print(text, markup=False, highlight=False, soft_wrap=True)
 
 
 SyncProgress = Callable[[str, str, int], None]
