@@ -59,30 +59,51 @@ class ConfluenceAuth:
         return [self._token, self._header]
 
 
-class ClientCredentialsAuth:
+class _OAuth:
+    """A bearer token fetched when missing or expired, and again on `refresh` (after a 401)."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.tokens_issued = 0
+
+    def headers(self) -> dict[str, str]:
+        with self._lock:
+            if not self._valid():
+                self._fetch()
+                self.tokens_issued += 1
+            return {"Authorization": f"Bearer {self._bearer()}", "Accept": "application/json"}
+
+    def refresh(self) -> bool:
+        with self._lock:
+            self._fetch()
+            self.tokens_issued += 1
+        return True
+
+    def _valid(self) -> bool: ...
+
+    def _bearer(self) -> str: ...
+
+    def _fetch(self) -> None: ...
+
+
+class ClientCredentialsAuth(_OAuth):
     """App-only access to Microsoft Graph (RFC 6749 section 4.4 against Entra ID's v2 endpoint)."""
 
     def __init__(self, token_url: str, tenant_id: str, client_id: str, secret_env: str, timeout_s: float):
+        super().__init__()
         self._secret = env_secret(secret_env, "the app registration's client secret")
         self._url = token_url.replace("{tenant}", tenant_id)
         self._client_id = client_id
         self._timeout = timeout_s
         self._token = ""
         self._expires = 0.0
-        self._lock = threading.Lock()
         self.description = f"app {client_id} with the client secret in {secret_env}"
-        self.tokens_issued = 0
 
-    def headers(self) -> dict[str, str]:
-        with self._lock:
-            if not self._token or time.monotonic() >= self._expires:
-                self._fetch()
-            return {"Authorization": f"Bearer {self._token}", "Accept": "application/json"}
+    def _valid(self) -> bool:
+        return bool(self._token) and time.monotonic() < self._expires
 
-    def refresh(self) -> bool:
-        with self._lock:
-            self._fetch()
-        return True
+    def _bearer(self) -> str:
+        return self._token
 
     def secrets(self) -> list[str]:
         return [self._secret, self._token]
@@ -102,14 +123,14 @@ class ClientCredentialsAuth:
         self._token = str(body["access_token"])
         lifetime = float(body.get("expires_in") or 3600)
         self._expires = time.monotonic() + max(lifetime - _EARLY_S, lifetime / 2)
-        self.tokens_issued += 1
         log.info("event=connector_token source=graph expires_in_s=%d", int(lifetime))
 
 
-class GoogleServiceAccountAuth:
+class GoogleServiceAccountAuth(_OAuth):
     """A service account (optionally acting as a user: domain-wide delegation) with Drive read scope."""
 
     def __init__(self, credentials_env: str, subject: str | None):
+        super().__init__()
         raw = env_secret(credentials_env, "the service account's JSON key or the path of its file")
         info = _service_account_info(raw, credentials_env)
         from google.oauth2 import service_account
@@ -119,20 +140,13 @@ class GoogleServiceAccountAuth:
         except (ValueError, KeyError) as exc:
             raise ConnectorConfigError(f"{credentials_env} does not hold a usable service account key ({type(exc).__name__})") from None
         self._key = str(info.get("private_key", ""))
-        self._lock = threading.Lock()
         self.description = f"the service account in {credentials_env}" + (f" acting as {subject}" if subject else "")
-        self.tokens_issued = 0
 
-    def headers(self) -> dict[str, str]:
-        with self._lock:
-            if not self._creds.valid:
-                self._fetch()
-            return {"Authorization": f"Bearer {self._creds.token}", "Accept": "application/json"}
+    def _valid(self) -> bool:
+        return bool(self._creds.valid)
 
-    def refresh(self) -> bool:
-        with self._lock:
-            self._fetch()
-        return True
+    def _bearer(self) -> str:
+        return str(self._creds.token)
 
     def secrets(self) -> list[str]:
         return [self._key, str(self._creds.token or "")]
@@ -149,7 +163,6 @@ class GoogleServiceAccountAuth:
             # Its message starts with the OAuth error code ("invalid_grant: ..."); the rest may echo the request.
             code = str(exc.args[0] if exc.args else "refused").split(":")[0][:60]
             raise AuthError(f"Google refused {self.description}: {code}") from None
-        self.tokens_issued += 1
         log.info("event=connector_token source=google")
 
 

@@ -60,6 +60,20 @@ class Connector(Protocol):
     def close(self) -> None: ...
 
 
+class RemoteSource:
+    """What every connector keeps: its settings, its HTTP client, the file types the loaders read
+    (others are reported as skipped) and the size cap for one file."""
+
+    def __init__(self, settings, client, supported_suffixes: frozenset[str], max_bytes: int):
+        self.s = settings
+        self.client = client
+        self.suffixes = supported_suffixes
+        self.max_bytes = max_bytes
+
+    def close(self) -> None:
+        self.client.close()
+
+
 class ConnectorError(Exception):
     """A source cannot be synced (one line, meant for the user, never holding a secret)."""
 

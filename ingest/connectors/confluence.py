@@ -18,30 +18,24 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from assistant.connector_settings import ConfluenceConnector
-from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem
+from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem, RemoteSource
 from ingest.connectors.http import ApiClient
 from ingest.connectors.storage_format import storage_to_html
 
 _BATCH = 50  # items per batch handed to the pipeline (and per state save)
 
 
-class Confluence:
+class Confluence(RemoteSource):
     type = "confluence"
 
     def __init__(self, settings: ConfluenceConnector, client: ApiClient, supported_suffixes: frozenset[str], max_bytes: int):
-        self.s = settings
-        self.client = client
+        super().__init__(settings, client, supported_suffixes, max_bytes)
         self.base = settings.base_url.rstrip("/")
-        self.suffixes = supported_suffixes
-        self.max_bytes = max_bytes
         self.location = f"Confluence space {settings.space}"
 
     @property
     def identity(self) -> str:
         return f"confluence|{self.base}|{self.s.space}"
-
-    def close(self) -> None:
-        self.client.close()
 
     # -- listing ------------------------------------------------------------------------------
     def changes(self, cursor: dict, known: Mapping[str, RemoteItem]) -> Iterator[ChangeBatch]:

@@ -18,7 +18,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path, PurePosixPath
 
 from assistant.connector_settings import GoogleDriveConnector
-from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem
+from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem, RemoteSource
 from ingest.connectors.http import ApiClient
 from ingest.connectors.tree import path_below, replace_moved
 
@@ -30,15 +30,12 @@ _EXPORTS = {"application/vnd.google-apps.document": (".docx", _DOCX),
 _FILE_FIELDS = "id,name,mimeType,parents,modifiedTime,version,webViewLink,md5Checksum,size,trashed,inheritedPermissionsDisabled"
 
 
-class GoogleDrive:
+class GoogleDrive(RemoteSource):
     type = "gdrive"
 
     def __init__(self, settings: GoogleDriveConnector, client: ApiClient, supported_suffixes: frozenset[str], max_bytes: int):
-        self.s = settings
-        self.client = client
+        super().__init__(settings, client, supported_suffixes, max_bytes)
         self.api = settings.api_url.rstrip("/") + "/drive/v3"
-        self.suffixes = supported_suffixes
-        self.max_bytes = max_bytes
         self.root = settings.folder_id or settings.drive_id or ""
         self.location = f"Google Drive {'shared drive ' + settings.drive_id if settings.drive_id else 'folder'}" + (
             f" {settings.folder_id}" if settings.folder_id else "")
@@ -46,9 +43,6 @@ class GoogleDrive:
     @property
     def identity(self) -> str:
         return f"gdrive|{self.api}|{self.s.drive_id or ''}|{self.s.folder_id or ''}"
-
-    def close(self) -> None:
-        self.client.close()
 
     def _params(self, **extra) -> dict:
         params = {"supportsAllDrives": "true", **extra}

@@ -20,22 +20,19 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import quote
 
 from assistant.connector_settings import SharePointConnector
-from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem
+from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem, RemoteSource
 from ingest.connectors.http import ApiClient
 from ingest.connectors.tree import path_below, replace_moved
 
 _SELECT = "id,name,eTag,cTag,file,folder,root,deleted,parentReference,lastModifiedDateTime,webUrl,size"
 
 
-class SharePoint:
+class SharePoint(RemoteSource):
     type = "sharepoint"
 
     def __init__(self, settings: SharePointConnector, client: ApiClient, supported_suffixes: frozenset[str], max_bytes: int):
-        self.s = settings
-        self.client = client
+        super().__init__(settings, client, supported_suffixes, max_bytes)
         self.graph = settings.graph_url.rstrip("/")
-        self.suffixes = supported_suffixes
-        self.max_bytes = max_bytes
         place = settings.drive_id or (f"{settings.site} {settings.library}" if settings.site else f"OneDrive of {settings.user}")
         self.location = f"SharePoint {place}" + (f"/{settings.folder.strip('/')}" if settings.folder.strip("/") else "")
 
@@ -43,9 +40,6 @@ class SharePoint:
     def identity(self) -> str:
         s = self.s
         return f"sharepoint|{self.graph}|{s.drive_id or s.site or s.user}|{s.library}|{s.folder.strip('/')}"
-
-    def close(self) -> None:
-        self.client.close()
 
     # -- where ---------------------------------------------------------------------------------
     def _drive_id(self) -> str:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import itertools
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from urllib.parse import quote
 
 from tests.connectors.fake_http import FakeServer, Reply, Request, bearer
