@@ -233,6 +233,23 @@ def test_a_malformed_page_fails_alone_and_is_retried(service_factory, cloud):
     assert not again.partial
 
 
+def test_an_attachment_the_server_keeps_failing_fails_alone(service_factory, cloud, sleeps):
+    page = cloud.add_page("Chargeback disputes", CHARGEBACK)
+    cloud.attach(page, "bank-codes.pdf", _pdf(["Reason code 4837: no cardholder authorisation"]), "application/pdf")
+    cloud.fault(r"/download/attachments/", 502, times=-1)
+    service = _service(service_factory, cloud, max_tries=3)
+
+    report = sync(service, sleeps)
+
+    failed = {i.source: i.reason for i in report.sources[0].items if i.status == "failed"}
+    assert failed == {"ops-wiki/Chargeback disputes/bank-codes.pdf": "HTTP 502 on every one of 3 tries"}
+    assert outcomes(report, "indexed") == ["ops-wiki/Chargeback disputes"]
+    assert report.sources[0].status == "complete" and len(sleeps) == 2  # backed off between the tries
+
+    cloud.clear_faults()
+    assert outcomes(sync(service, sleeps), "indexed") == ["ops-wiki/Chargeback disputes/bank-codes.pdf"]
+
+
 def test_a_rejected_token_is_a_clear_error_and_keeps_the_index(service_factory, cloud, monkeypatch, caplog):
     cloud.add_page("Payment gateway outage", OUTAGE)
     service = _service(service_factory, cloud)

@@ -110,8 +110,10 @@ def test_first_sync_exports_docs_and_restricts_limited_folders(service_factory, 
 def test_the_change_feed_brings_edits_removals_renames_and_moves(service_factory, drive):
     hr, docs = _tree(drive)
     extra = drive.add("Refund limits.md", "text/markdown", ROOT, b"# Refund limits\n\nAgents may refund up to 50 dollars.\n")
+    drive.page_size = 2  # listings and change pages of two: nextPageToken is followed
     service = _service(service_factory, drive)
-    sync(service)
+    first = sync(service)
+    assert len(outcomes(first, "indexed")) == 4 and len(drive.seen(r"/drive/v3/files$")) == 4  # 3 pages of the root, 1 of HR
     handbook_id = catalog_by_source(service)["team-drive/Agent handbook.docx"].doc_id
 
     drive.update(docs["handbook"], name="Agent handbook 2026", data=_docx(
@@ -124,7 +126,7 @@ def test_the_change_feed_brings_edits_removals_renames_and_moves(service_factory
 
     assert outcomes(report, "indexed") == ["team-drive/Agent handbook 2026.docx"]
     assert outcomes(report, "removed") == ["team-drive/Escalation poster.pdf", "team-drive/Refund limits.md"]
-    assert len(drive.seen(r"/drive/v3/changes$")) == 1 and not drive.seen(r"/drive/v3/files$")  # no listing: the feed
+    assert len(drive.seen(r"/drive/v3/changes$")) == 2 and not drive.seen(r"/drive/v3/files$")  # no listing: the feed
     rows = catalog_by_source(service)
     assert rows["team-drive/Agent handbook 2026.docx"].doc_id == handbook_id
     assert sorted(rows) == ["team-drive/Agent handbook 2026.docx", "team-drive/HR cases/Grievance steps.md"]
