@@ -231,7 +231,9 @@ class Answerer:
         others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - scale.other]
         chosen = _within_budget(chosen, sorted(others, key=lambda c: -c.score)[:1], limit, budget)
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
-        decline = refusal.missing_figure(kind, [c.display for c in chosen])
+        top = pool[best.result_index]
+        where = " > ".join(p for p in (top.title, top.section_path.split(" > ")[-1] if top.section_path else "") if p)
+        decline = refusal.missing_figure(kind, [c.display for c in chosen], best.display, where)
         if decline is not None:
             return _scored(self._refuse(results, decline), unit_score)
         # Asked about one amount, the next row of a threshold table is another bracket, not the

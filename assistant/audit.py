@@ -6,10 +6,12 @@ from __future__ import annotations
 import json
 import os
 import threading
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from pydantic import BaseModel, Field
+
+from assistant.errors import InvalidInput
 
 
 class AuditEvent(BaseModel):
@@ -52,3 +54,30 @@ class AuditLog:
             if since is None or datetime.fromisoformat(event.at) >= since:
                 out.append(event)
         return out
+
+
+def events_for(events: list[AuditEvent], caller_id: str, surface: str, roles: set[str], sees_all: bool) -> list[AuditEvent]:
+    """What a caller may read of the log: everything for an admin; otherwise only the events they
+    made themselves (same caller, surface and roles: a CLI user is known by the role they act as),
+    and nothing for a caller with no role. Other people's questions and chunk ids are data too."""
+    if sees_all:
+        return events
+    mine = sorted(r for r in roles if r)
+    if not mine:
+        return []
+    return [e for e in events if e.caller == caller_id and e.surface == surface and sorted(e.roles) == mine]
+
+
+_SPANS = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
+
+
+def parse_since(value: str) -> datetime:
+    """'30m', '12h', '7d', '2w' back from now, or an ISO time (UTC when it names no zone)."""
+    value = (value or "").strip()
+    if value and value[-1] in _SPANS and value[:-1].isdigit() and len(value) <= 8:
+        return datetime.now(timezone.utc) - timedelta(**{_SPANS[value[-1]]: int(value[:-1])})
+    try:
+        parsed = datetime.fromisoformat(value)
+    except ValueError:
+        raise InvalidInput(f"since: expected an ISO time or a span like 12h, got {value[:40]!r}") from None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)

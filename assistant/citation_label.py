@@ -34,12 +34,58 @@ def clause_label(clause_no: str, shown: str = "", doc_type: str | None = None) -
     return f"clause {clause_no}"
 
 
+MAX_QUOTE_CHARS = 500
+
+
+class QuoteNotInChunk(ValueError):
+    """A citation quote that is not a verbatim substring of its chunk: a bug, never user input."""
+
+
+_QUOTE_MARKS = {"'": "['\u2019]", "\u2019": "['\u2019]", '"': '["\u201c\u201d]', "\u201c": '["\u201c\u201d]',
+                "\u201d": '["\u201c\u201d]'}
+
+
+def _quote_match(quote: str, text: str, tolerant: bool = False) -> re.Match | None:
+    """The first place `text` holds the words of `quote` in order, whatever the spacing between them;
+    `tolerant` also ignores case and straight/curly quote marks (what LLM quotes are verified with)."""
+    words = quote.split()
+    if not words:
+        return None
+    if not tolerant:
+        return re.search(r"\s+".join(map(re.escape, words)), text)
+    word = lambda w: "".join(_QUOTE_MARKS.get(ch, re.escape(ch)) for ch in w)  # noqa: E731
+    return re.search(r"\s+".join(map(word, words)), text, re.IGNORECASE)
+
+
 def quote_offset(quote: str, text: str) -> int:
     """Where a quote starts in its chunk's text, whatever its spacing (quotes are shown with runs of
     whitespace collapsed); 0 when it can't be found."""
-    words = quote.split()
-    m = re.search(r"\s+".join(map(re.escape, words)), text) if words else None
+    m = _quote_match(quote, text)
     return m.start() if m else 0
+
+
+def verbatim_quote(quote: str, text: str, limit: int = MAX_QUOTE_CHARS) -> str:
+    """`quote` exactly as the chunk `text` writes it: the README promises a citation quotes text that
+    occurs verbatim in its chunk, and answers pick units with their whitespace collapsed ("`Ready`
+    state" for "`Ready`\nstate"), and a model may quote with other case or quote marks. Longer than
+    `limit`, it is cut at a space (a prefix is still a substring). QuoteNotInChunk when the words
+    do not occur in `text` in that order."""
+    m = _quote_match(quote, text) or _quote_match(quote, text, tolerant=True)
+    if m is None:
+        raise QuoteNotInChunk(f"the quote {quote[:60]!r} does not occur in its chunk")
+    found = m.group()
+    if len(found) > limit:
+        cut = found[:limit]
+        space = max(cut.rfind(" "), cut.rfind("\n"))
+        found = cut[:space].rstrip() if space > limit // 2 else cut
+    return found
+
+
+def require_verbatim(quote: str, text: str) -> str:
+    """The assertion every citation builder ends with: `quote` must be a substring of `text`."""
+    if not quote or quote not in text:
+        raise QuoteNotInChunk(f"the quote {quote[:60]!r} is not a verbatim substring of its chunk")
+    return quote
 
 
 def quote_place(result, quote: str) -> tuple[int | None, str]:

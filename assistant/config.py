@@ -172,6 +172,25 @@ class RedactionSettings(_Strict):
     phones: bool = False
 
 
+MiB = 1024 * 1024
+
+
+class LimitsSettings(_Strict):
+    """What one file may cost at ingest. Checked while reading (sizes from headers are checked and
+    then enforced on the bytes actually read); a file over a limit fails alone with the limit named.
+    The defaults are several times what the largest real documents here need."""
+
+    max_file_bytes: int = Field(default=64 * MiB, ge=1024, le=2048 * MiB)
+    max_document_chars: int = Field(default=5_000_000, ge=1000, le=100_000_000)  # extracted text
+    max_archive_member_bytes: int = Field(default=64 * MiB, ge=MiB, le=2048 * MiB)  # one inflated part of a .docx
+    max_archive_total_bytes: int = Field(default=256 * MiB, ge=MiB, le=8192 * MiB)  # all parts inflated
+    max_archive_members: int = Field(default=10_000, ge=10, le=1_000_000)
+    max_pdf_pages: int = Field(default=2000, ge=1, le=100_000)
+    max_pdf_inflated_bytes: int = Field(default=64 * MiB, ge=MiB, le=8192 * MiB)  # streams decoded, page contents re-read
+    file_timeout_s: float = Field(default=30.0, ge=1.0, le=3600.0)  # parsing + chunking one file
+    parse_memory_bytes: int = Field(default=1024 * MiB, ge=256 * MiB, le=16384 * MiB)  # address space of the parser process
+
+
 class StoreSettings(_Strict):
     mode: Literal["embedded", "server"] = "embedded"
     host: str = "127.0.0.1"
@@ -204,6 +223,7 @@ class Settings(_Strict):
     store: StoreSettings = Field(default_factory=StoreSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
     sync: SyncSettings = Field(default_factory=SyncSettings)
+    limits: LimitsSettings = Field(default_factory=LimitsSettings)
     max_upload_bytes: int = 20 * 1024 * 1024
     # How the data home was chosen, for messages that name it ("set by BPO_ASSISTANT_HOME", ...).
     _home_origin: str = PrivateAttr(default="")

@@ -1,4 +1,5 @@
-"""The ingest lock: two ingests never interleave their writes to one store.
+"""The ingest lock: two ingests never interleave their writes to one store; and the embedded
+store's writer claim: one process at a time writes an embedded data directory.
 
 Embedded mode: an exclusive OS file lock on `<home>/ingest.lock` (the kernel releases it when
 the holder dies, even by SIGKILL). Server mode: a lease record in the tiny Chroma collection
@@ -28,6 +29,7 @@ import threading
 import time
 import uuid
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 from assistant.errors import AssistantError
@@ -175,14 +177,105 @@ def chroma_lease(client, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S, wait_
         lease.release()
 
 
+# -- embedded mode: one writing process --------------------------------------------------------
+
+class HomeInUse(AssistantError):
+    """Another process writes this embedded data directory (HTTP: 409; CLI: exit 1)."""
+
+    code = "home_in_use"
+
+
+@dataclass
+class _Claim:
+    fd: int
+    purpose: str
+    count: int = 0
+
+
+_claims: dict[str, _Claim] = {}
+_claims_guard = threading.Lock()
+WRITER_LOCK = "embedded-writer.lock"
+
+
+def claim_embedded_home(home: Path, purpose: str) -> None:
+    """Make this process the one that writes the embedded store in `home` (re-entrant within the
+    process; HomeInUse when another process holds it).
+
+    Embedded Chroma keeps each collection's vector index in the memory of the process that opened
+    it: a second process writing the same directory leaves the first one serving an index that
+    lacks the new chunks ("Error finding id" on a filtered search) until it restarts. So a server
+    claims its home for as long as it runs and an ingest for as long as it runs; a CLI ingest
+    into a home a running server holds is refused, naming the server. Readers need no claim.
+    """
+    import fcntl
+
+    key = os.path.realpath(home)
+    with _claims_guard:
+        claim = _claims.get(key)
+        if claim is None:
+            Path(home).mkdir(parents=True, exist_ok=True)
+            fd = os.open(os.path.join(key, WRITER_LOCK), os.O_RDWR | os.O_CREAT, 0o600)
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except OSError:
+                holder = _read_holder(fd)
+                os.close(fd)
+                raise _in_use(key, holder) from None
+            os.ftruncate(fd, 0)
+            os.pwrite(fd, json.dumps({**_holder(), "purpose": purpose}).encode(), 0)
+            claim = _claims[key] = _Claim(fd, purpose)
+        claim.count += 1
+
+
+def release_embedded_home(home: Path) -> None:
+    import fcntl
+
+    key = os.path.realpath(home)
+    with _claims_guard:
+        claim = _claims.get(key)
+        if claim is None:
+            return
+        claim.count -= 1
+        if claim.count <= 0:
+            del _claims[key]
+            os.ftruncate(claim.fd, 0)
+            fcntl.flock(claim.fd, fcntl.LOCK_UN)
+            os.close(claim.fd)
+
+
+@contextmanager
+def embedded_writer(home: Path, purpose: str):
+    claim_embedded_home(home, purpose)
+    try:
+        yield
+    finally:
+        release_embedded_home(home)
+
+
+def _read_holder(fd: int) -> dict:
+    try:
+        return json.loads(os.pread(fd, 4096, 0) or b"{}")
+    except (OSError, ValueError):
+        return {}
+
+
+def _in_use(home: str, holder: dict) -> HomeInUse:
+    who = f"{holder.get('purpose', 'another process')} (pid {holder.get('pid', '?')} since {holder.get('since', '?')})"
+    advice = ("ingest through it (POST /v1/ingest, POST /v1/documents) or stop it first"
+              if holder.get("purpose") == "server" else "try again when it has finished")
+    return HomeInUse(f"the data directory {home} is being written by {who}: {advice}; embedded Chroma takes one "
+                     f"writing process (store.mode: server takes several)")
+
+
 # -- the one entry point ------------------------------------------------------------------------
 
 @contextmanager
 def ingest_lock(settings, store, wait_s: float = 0.0):
-    """Held around a whole ingest run; raises IngestBusy when another run holds it."""
+    """Held around a whole ingest run; raises IngestBusy when another run holds it (and, embedded,
+    HomeInUse when another process is the store's writer)."""
     if settings.store.mode == "server":
         with chroma_lease(store.client, wait_s=wait_s):
             yield
     else:
-        with file_lock(Path(settings.home), wait_s=wait_s):
+        with embedded_writer(Path(settings.home), "ingest"), file_lock(Path(settings.home), wait_s=wait_s):
             yield

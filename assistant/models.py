@@ -5,7 +5,9 @@ from __future__ import annotations
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, computed_field, field_validator
+
+from assistant.safe_text import safe_markdown, safe_quote_markdown
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
@@ -50,6 +52,9 @@ class ChunkMeta(BaseModel):
     version: str = ""
     ingested_at: str
     url: str = ""  # where users open the document (a synced page or file, or a folder rule's url_base)
+    # The chunk reads as instructions to an assistant (ingest/instructions.py): a possible prompt
+    # injection, kept searchable but never an answer's only evidence.
+    instruction_like: bool = False
 
 
 def page_of_offset(page_start: int | None, page_breaks: str, offset: int) -> int | None:
@@ -110,6 +115,7 @@ class SearchResult(BaseModel):
     # an answer quoting its rows can label their cells. Internal, like page_breaks.
     table_header: str = Field(default="", exclude=True)
     url: str = ""  # the document's link (ChunkMeta.url), "" when none is known
+    instruction_like: bool = False  # ChunkMeta.instruction_like: text addressed to a model, not to people
 
     @classmethod
     def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
@@ -123,7 +129,8 @@ class SearchResult(BaseModel):
             page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
             char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
             clause_no=m.get("clause_no", ""), collection=collection, dense_score=dense_score,
-            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""), url=m.get("url", ""), **extra,
+            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""), url=m.get("url", ""),
+            instruction_like=bool(m.get("instruction_like", False)), **extra,
         )
 
 
@@ -135,7 +142,7 @@ class Citation(BaseModel):
     n: int  # the [n] marker used in the answer text
     chunk_id: str
     source: str
-    quote: str
+    quote: str  # verbatim: a substring of the chunk's text, whitespace and all
     section_path: str
     page_start: int | None
     title: str = ""
@@ -143,6 +150,11 @@ class Citation(BaseModel):
     doc_type: DocType | None = None
     collection: str = ""  # the access partition it came from (Slack keeps restricted answers private)
     url: str = ""  # the cited document's link, when known (a synced page or file; a folder rule's url_base)
+
+    @computed_field(description="the quote for display: Markdown with links defanged, HTML and mentions inert")
+    @property
+    def quote_markdown(self) -> str:
+        return safe_quote_markdown(self.quote)
 
 
 class Turn(BaseModel):
@@ -162,6 +174,11 @@ class Answer(BaseModel):
     # The judge's scores behind the decision ("passage": best over the top passages, "unit": the
     # answering sentence). Internal: for calibration and logs, not part of the response.
     scores: dict[str, float] = Field(default_factory=dict, exclude=True)
+
+    @computed_field(description="the answer for display: Markdown with links defanged, HTML and mentions inert")
+    @property
+    def answer_markdown(self) -> str:
+        return safe_markdown(self.answer)
 
 
 class DocumentInfo(BaseModel):
@@ -186,12 +203,35 @@ class DocumentInfo(BaseModel):
     labels: str = ""  # comma-joined (Confluence labels)
 
 
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+def printable(name: str) -> str:
+    """A file name or path as valid, one-line UTF-8: bytes that are not UTF-8 (which Python keeps
+    as lone surrogates) and control characters become backslash escapes. Used as `source`, so a
+    name JSON, Chroma and a log line can carry, the same on every run."""
+    try:
+        raw = name.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no file system decoding made (e.g. from JSON)
+        raw = name.encode("utf-8", "surrogatepass")
+    text = raw.decode("utf-8", "backslashreplace")
+    return _CONTROL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
+
+
 class FileOutcome(BaseModel):
     source: str
-    status: Literal["indexed", "unchanged", "removed", "failed"]
+    # skipped: deliberately not read (excluded, a link leaving the root, a FIFO...); failed: could
+    # not be read or parsed (what was indexed from it before is kept).
+    status: Literal["indexed", "unchanged", "removed", "skipped", "failed"]
     chunks: int = 0
     embedded: int = 0
     reason: str | None = None
+    seconds: float | None = None  # hashing, parsing and chunking the file (embedding is batched across files)
+
+    @field_validator("source", "reason")
+    @classmethod
+    def _printable(cls, value: str | None) -> str | None:
+        return None if value is None else printable(value)
 
 
 class IngestSummary(BaseModel):
@@ -200,6 +240,11 @@ class IngestSummary(BaseModel):
     chunks_written: int = 0  # chunks embedded and written (new or changed content)
     texts_embedded: int = 0
     seconds: float = 0.0
+
+    @field_validator("root")
+    @classmethod
+    def _printable(cls, value: str) -> str:
+        return printable(value)
 
     def count(self, status: str) -> int:
         return sum(1 for f in self.files if f.status == status)

@@ -82,12 +82,20 @@ def outside_named_document(results: list[SearchResult], named_source: str | None
                    "The document the question names doesn't address it.")
 
 
-def missing_figure(kind: answertype.Kind | None, chosen: list[str]) -> Decline | None:
-    """Rule 6: the passages are about the topic but state no figure of the kind asked for:
-    quoting them would read as an answer and isn't one."""
-    if kind is not None and not any(answertype.gives(text, kind) for text in chosen):
-        return Decline(f"no passage states {kind.value}", f"The closest passages don't state {kind.value} for it.")
-    return None
+def missing_figure(kind: answertype.Kind | None, chosen: list[str], closest: str = "", where: str = "") -> Decline | None:
+    """Rule 5 (see the module docstring): the passages are about the topic but state no figure of the kind asked for:
+    quoting them as the answer would read as one and isn't. The reply says what the closest
+    passage does say (`closest`, from `where`), so the reader sees why."""
+    if kind is None or any(answertype.gives(text, kind) for text in chosen):
+        return None
+    detail = f"The closest passages don't state {kind.value} for it."
+    if closest:
+        said = closest if len(closest) <= CLOSEST_CHARS else closest[: CLOSEST_CHARS - 1].rsplit(" ", 1)[0] + "…"
+        detail += f" The closest, in {where}, says: “{said}”" if where else f" The closest says: “{said}”"
+    return Decline(f"no passage states {kind.value}", detail)
+
+
+CLOSEST_CHARS = 220  # how much of the closest passage a near-miss refusal repeats
 
 
 def refusal(results: list[SearchResult], decline: Decline | None = None, mode: str = "extractive") -> Answer:

@@ -3,6 +3,7 @@ dependencies; no module-level clients or models."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
 import tempfile
@@ -13,7 +14,7 @@ from pathlib import Path
 
 from assistant import followup
 from assistant.access import AccessPolicy
-from assistant.audit import AuditEvent, AuditLog
+from assistant.audit import AuditEvent, AuditLog, events_for
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
 from assistant.duplicates import Duplicates
@@ -26,6 +27,7 @@ from assistant.models import (
 )
 from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
 from assistant.store import VectorStore, make_client
+from assistant.text_input import require_clean
 from ingest.redaction import redact
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -111,6 +113,10 @@ class AssistantService:
     def _retrieval(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
                    rerank: bool = False) -> Retrieval:
         query = clean_question(query, "query")
+        # The CLI and Slack reach here without an HTTP model: text that is not text stops here too.
+        require_clean("query", query)
+        if filters:
+            require_clean("filter", *(filters.source or []), *(filters.collection or []))
         k = k or self.settings.retrieval.k
         if not 1 <= k <= 50:
             raise InvalidInput("k must be between 1 and 50")
@@ -185,6 +191,10 @@ class AssistantService:
         roots = {r.doc_id: r.root for r in rows}
         return [d.model_copy(update={"root": roots.get(d.doc_id, "")}) for d in self.lexical.documents(collections)]
 
+    def audit_events(self, caller: Caller, since=None) -> list[AuditEvent]:
+        """The audit log as this caller may read it (assistant.audit.events_for)."""
+        return events_for(self.audit.read(since), caller.id, caller.surface, set(caller.roles), self.access.can_manage(caller))
+
     # -- writing ----------------------------------------------------------------------------
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
         self._require_manage(caller)
@@ -230,6 +240,13 @@ class AssistantService:
             raise UnsupportedMedia(f"unsupported file type: {Path(rel).suffix or '(none)'}")
         root = self.settings.home / "uploads"
         target = root / rel
+        root.mkdir(parents=True, exist_ok=True)
+        # A link planted under uploads/ must not carry the write (or the read of the previous
+        # version) outside: checked before anything is created or read.
+        from ingest.walk import within
+
+        if not within(os.path.realpath(target), os.path.realpath(root)):
+            raise InvalidInput("the upload path leads outside the uploads folder (a symlink)")
         target.parent.mkdir(parents=True, exist_ok=True)
         # The earlier upload under this name (bounded by max_upload_bytes) comes back if the new one
         # can't be indexed or another ingest holds the lock: the index still describes it.

@@ -16,6 +16,8 @@ from typing import Any
 
 import numpy as np
 
+from assistant.errors import AssistantError
+
 COLLECTION_PREFIX = "bpo_"
 # Product-internal collections (the ingest lease) use a double underscore and are never content.
 INTERNAL_PREFIX = "bpo__"
@@ -33,6 +35,12 @@ def _pages(n: int) -> Iterator[slice]:
 
 class StoreError(Exception):
     pass
+
+
+class StoreOutOfDate(AssistantError):
+    """This process's view of the embedded store lacks chunks another process wrote (HTTP: 503)."""
+
+    code = "store_out_of_date"
 
 
 class _RefuseToEmbed:
@@ -293,8 +301,14 @@ class VectorStore:
         round trip cost up to ~9 ms at 100k chunks.
         """
         include = ["documents", "metadatas", "distances"] if include_text else ["distances"]
-        res = self._call(name, lambda col: col.query(query_embeddings=[vector], n_results=n, where=where or None,
-                                                     include=include))
+        try:
+            res = self._call(name, lambda col: col.query(query_embeddings=[vector], n_results=n, where=where or None,
+                                                         include=include))
+        except Exception as exc:
+            if "Error finding id" in str(exc):  # the vector index in memory predates another process's writes
+                raise StoreOutOfDate("the index changed under this process (another process wrote the embedded "
+                                     "store); restart it, and write the store from one process only") from None
+            raise
         if res is None or not res["ids"] or not res["ids"][0]:
             return []
         ids, dists = res["ids"][0], res["distances"][0]

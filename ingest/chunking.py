@@ -5,15 +5,25 @@ numbering) are kept whole when they fit and split at sentence boundaries when th
 rows are never split across chunks. Every chunk's body is an exact slice of the document text,
 ``text[char_start:char_end]``, and body + context header fit the embedding model's window (counted
 with the model's own tokenizer), so no text is silently truncated at embedding time.
+
+Linear in the text's length: packing adds up the tokens of each unit instead of recounting the
+growing chunk, long spans are cut by a galloping search that only ever counts about twice the
+chunk it finds, and a chunk is also capped in characters (a word over 100 characters is one
+[UNK] word piece, so a megabyte with no spaces would otherwise "fit" as one chunk). A word that
+does not fit a chunk on its own is cut into pieces that do.
 """
 
 from __future__ import annotations
 
+import bisect
 import re
+import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ingest.document import Block, BlockKind, ParsedDocument
+from ingest.limits import LimitExceeded
 from ingest.loaders import heading_text
 
 TokenCounter = Callable[[str], int]
@@ -32,6 +42,13 @@ _CLAUSE_RE = re.compile(
 )
 _MD_HEADING_MARKUP = re.compile(r"^\s{0,3}#{1,6}\s*|\s*#+\s*$|^[=\-]{3,}\s*$", re.MULTILINE)
 _SENTENCE_END = re.compile(r"(?<=[.!?;:])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9(])|\n\s*\n")
+_WORD = re.compile(r"\S+")
+# A chunk holds at most this many characters per token of the cap: never reached by prose (about
+# 5 characters a token), only by text the tokenizer swallows whole.
+CHARS_PER_TOKEN_CAP = 10
+# Any tokenizer gives at most this many tokens per character (byte-level BPE: 4 for an emoji), so
+# a word up to budget / 4 characters fits without counting it.
+_TOKENS_PER_CHAR_MAX = 4
 
 
 def clause_number(text: str) -> str:
@@ -99,11 +116,16 @@ class Chunker:
         self.count = count_tokens
         self.target = min(target_tokens, max_tokens)
         self.max = max_tokens
+        self.max_chars = max_tokens * CHARS_PER_TOKEN_CAP
+        self._local = threading.local()  # the deadline of the chunk() call running in this thread
 
     # -- public -----------------------------------------------------------------------------
-    def chunk(self, doc: ParsedDocument, title: str) -> list[ChunkDraft]:
+    def chunk(self, doc: ParsedDocument, title: str, deadline: float | None = None) -> list[ChunkDraft]:
+        """The document's chunks; LimitExceeded when time.monotonic() passes `deadline` first."""
+        self._local.deadline = deadline
         drafts: list[ChunkDraft] = []
         for section in self._sections(doc):
+            self._tick()
             header = context_header(title, section.path)
             budget = self.max - self.count(header)
             # A pathological header (deeply nested long headings) must not starve the body.
@@ -126,6 +148,11 @@ class Chunker:
                         draft.table_header = th
                 drafts.extend(emitted)
         return drafts
+
+    def _tick(self) -> None:
+        deadline = getattr(self._local, "deadline", None)
+        if deadline is not None and time.monotonic() > deadline:
+            raise LimitExceeded("took longer than limits.file_timeout_s (while chunking)")
 
     # -- structure --------------------------------------------------------------------------
     def _sections(self, doc: ParsedDocument) -> list[_Section]:
@@ -189,31 +216,46 @@ class Chunker:
         return units
 
     # -- packing ----------------------------------------------------------------------------
-    def _span_tokens(self, doc: ParsedDocument, blocks: list[Block]) -> int:
-        return self.count(doc.text[blocks[0].start : blocks[-1].end])
-
     def _pack(self, doc: ParsedDocument, units: list[_Unit], budget: int, heading_clause: str):
-        """Greedy packing of whole units up to the target size; oversized units go alone."""
+        """Greedy packing of whole units up to the target size; oversized units go alone.
+
+        The group's size is kept as a running sum: each unit adds the tokens of its own text and
+        the gap before it (both without [CLS]/[SEP]), which is what recounting the whole group
+        gives, as the tokenizer splits words at the whitespace between blocks.
+        """
         target = min(self.target, budget)
+        text = doc.text
+        special = self.count("")  # [CLS] and [SEP]: counted once per text
         group: list[Block] = []
         group_clause = ""
+        group_tokens = 0
+        headings_only = True
         for unit in units:
-            candidate = group + unit.blocks
-            headings_only = all(b.kind == BlockKind.heading for b in group)
-            if group and not headings_only and self._span_tokens(doc, candidate) > target:
-                yield group, group_clause or heading_clause
-                group, group_clause = [], ""
-                candidate = list(unit.blocks)
+            self._tick()
+            end = unit.blocks[-1].end
+            if group:
+                added = self.count(text[group[-1].end : end]) - special
+                if not headings_only and group_tokens + added > target:
+                    yield group, group_clause or heading_clause
+                    group, group_clause, headings_only = [], "", True
+            if not group:
+                group_tokens = self.count(text[unit.blocks[0].start : end])
+            else:
+                group_tokens += added
             if not group_clause:
                 group_clause = unit.clause_no  # the first numbered unit names the chunk
-            group = candidate
+            group = group + unit.blocks
+            headings_only = headings_only and all(b.kind == BlockKind.heading for b in unit.blocks)
         if group:
             yield group, group_clause or heading_clause
 
+    def _fits(self, text: str, start: int, end: int, budget: int) -> bool:
+        # Characters first: a span over the cap is never handed to the tokenizer.
+        return end - start <= self.max_chars and self.count(text[start:end]) <= budget
+
     def _emit(self, doc, blocks, clause, section, header, budget) -> list[ChunkDraft]:
         start, end = blocks[0].start, blocks[-1].end
-        body = doc.text[start:end]
-        if self.count(body) <= budget:
+        if self._fits(doc.text, start, end, budget):
             return [self._draft(doc, start, end, clause, section, header)]
         # Too big even alone: split by blocks first, then by sentences, then by words.
         pieces: list[tuple[int, int]] = []
@@ -223,40 +265,82 @@ class Chunker:
         return [self._draft(doc, s, e, clause, section, header) for s, e in merged]
 
     def _split_span(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
-        if self.count(text[start:end]) <= budget:
+        if self._fits(text, start, end, budget):
             return [(start, end)]
-        cuts = [start] + [start + m.end() for m in _SENTENCE_END.finditer(text[start:end])] + [end]
+        cuts = [start] + [m.end() for m in _SENTENCE_END.finditer(text, start, end)] + [end]
         spans = [(a, b) for a, b in zip(cuts, cuts[1:]) if text[a:b].strip()]
         out: list[tuple[int, int]] = []
         for a, b in spans:
-            if self.count(text[a:b]) <= budget:
+            if self._fits(text, a, b, budget):
                 out.append((a, b))
             else:
                 out.extend(self._split_words(text, a, b, budget))
         return out
 
     def _split_words(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
-        words = [(start + m.start(), start + m.end()) for m in re.finditer(r"\S+", text[start:end])]
+        """The longest runs of words that fit. Each run's search starts from the length of the run
+        before (text tends to repeat its density), so a typical run costs two counts of about its
+        own size, never a count of the rest of the span."""
+        words = self._pieces(text, start, end, budget)
         out: list[tuple[int, int]] = []
-        i = 0
+        i, guess = 0, 1
         while i < len(words):
-            lo, hi = i + 1, len(words)
-            # Binary search for the longest run of words that fits the budget.
-            while lo < hi:
-                mid = (lo + hi + 1) // 2
-                if self.count(text[words[i][0] : words[mid - 1][1]]) <= budget:
-                    lo = mid
-                else:
-                    hi = mid - 1
-            out.append((words[i][0], words[lo - 1][1]))
-            i = lo
+            self._tick()
+            j = self._longest_run(lambda j: self._fits(text, words[i][0], words[j - 1][1], budget), i, len(words), guess)
+            out.append((words[i][0], words[j - 1][1]))
+            i, guess = j, j - i
         return out
+
+    @staticmethod
+    def _longest_run(fits: Callable[[int], bool], i: int, n: int, guess: int) -> int:
+        """The largest j in (i, n] with fits(j), given fits(i + 1) (a piece always fits alone)
+        and that a run that fits stays fitting when shortened."""
+        lo, hi = i + 1, n
+        probe = min(i + guess, hi)
+        if probe > lo and not fits(probe):
+            hi = probe - 1
+        else:
+            lo = max(lo, probe)
+            step = 1
+            while lo < hi:  # gallop up while it fits
+                probe = min(lo + step, hi)
+                if not fits(probe):
+                    hi = probe - 1
+                    break
+                lo, step = probe, step * 2
+        while lo < hi:  # binary search between the last length that fit and the first that did not
+            mid = (lo + hi + 1) // 2
+            if fits(mid):
+                lo = mid
+            else:
+                hi = mid - 1
+        return lo
+
+    def _pieces(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        """The words of a span, with any word too long for a chunk of its own cut into pieces."""
+        short = max(1, budget // _TOKENS_PER_CHAR_MAX)
+        out: list[tuple[int, int]] = []
+        for m in _WORD.finditer(text, start, end):
+            a, b = m.span()
+            if b - a <= short or self._fits(text, a, b, budget):
+                out.append((a, b))
+                continue
+            for s in range(a, b, short):  # a hard split: the word cannot be kept whole
+                out.extend(self._shrink(text, s, min(s + short, b), budget))
+        return out
+
+    def _shrink(self, text: str, start: int, end: int, budget: int) -> list[tuple[int, int]]:
+        """A piece halved until it fits (a tokenizer denser than _TOKENS_PER_CHAR_MAX)."""
+        if end - start <= 1 or self._fits(text, start, end, budget):
+            return [(start, end)]
+        mid = (start + end) // 2
+        return self._shrink(text, start, mid, budget) + self._shrink(text, mid, end, budget)
 
     def _merge(self, text: str, pieces: list[tuple[int, int]], budget: int) -> list[tuple[int, int]]:
         target = min(self.target, budget)
         merged: list[tuple[int, int]] = []
         for s, e in pieces:
-            if merged and self.count(text[merged[-1][0] : e]) <= target:
+            if merged and self._fits(text, merged[-1][0], e, target):
                 merged[-1] = (merged[-1][0], e)
             else:
                 merged.append((s, e))
@@ -281,5 +365,10 @@ class Chunker:
             body=body,
             embed_text=embed_text,
             tokens=self.count(embed_text),
-            page_breaks=[p.start for p in doc.pages if start < p.start < end],
+            page_breaks=_page_starts_within(doc, start, end),
         )
+
+
+def _page_starts_within(doc: ParsedDocument, start: int, end: int) -> list[int]:
+    starts = doc.page_starts()
+    return starts[bisect.bisect_right(starts, start) : bisect.bisect_left(starts, end)]

@@ -6,9 +6,10 @@ Every offset is a Python str index into ``ParsedDocument.text`` (end-exclusive),
 
 from __future__ import annotations
 
+import bisect
 from enum import Enum
 
-from pydantic import BaseModel, Field, model_validator
+from pydantic import BaseModel, Field, PrivateAttr, model_validator
 
 
 class BlockKind(str, Enum):
@@ -48,14 +49,25 @@ class ParsedDocument(BaseModel):
     pages: list[PageSpan] = Field(default_factory=list)  # empty for unpaginated formats
     title: str | None = None  # from document metadata or the first top-level heading
     format: str  # "pdf" | "docx" | "markdown" | "html" | "txt"
+    _page_starts: list[int] | None = PrivateAttr(default=None)
 
     def block_text(self, block: Block) -> str:
         return self.text[block.start : block.end]
 
+    def page_starts(self) -> list[int]:
+        """Where each page starts, in order (cached: chunking asks once per chunk)."""
+        if self._page_starts is None or len(self._page_starts) != len(self.pages):
+            self._page_starts = [p.start for p in self.pages]
+        return self._page_starts
+
     def page_at(self, offset: int) -> int | None:
-        for span in self.pages:
-            if span.start <= offset < span.end or (offset == span.end and span is self.pages[-1]):
-                return span.page
+        # Pages are in order and do not overlap: the one starting last at or before the offset.
+        i = bisect.bisect_right(self.page_starts(), offset) - 1
+        if i < 0:
+            return None
+        span = self.pages[i]
+        if offset < span.end or (offset == span.end and i == len(self.pages) - 1):
+            return span.page
         return None
 
 

@@ -13,27 +13,29 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import time
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import quote
 from typing import Protocol
+from urllib.parse import quote
 
 import numpy as np
 
 from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.locks import ingest_lock
-from assistant.models import ChunkMeta, FileOutcome, IngestSummary
-from ingest import fingerprint
+from assistant.models import ChunkMeta, FileOutcome, IngestSummary, printable
+from ingest import fingerprint, instructions
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
 from ingest.origin import DocumentOrigin
-from ingest.redaction import redact
+from ingest.parse_worker import ParseWorker
+from ingest.walk import Walk, refusal, walk_root
 
 log = logging.getLogger("bpo.ingest")
 
@@ -86,6 +88,7 @@ class _Prepared:
     metas: list[dict]
     missing: list[int] = field(default_factory=list)  # indexes of chunks that need embedding
     existing: dict[str, dict] = field(default_factory=dict)
+    seconds: float = 0.0
 
 
 class Ingestor:
@@ -110,7 +113,7 @@ class Ingestor:
         parts = [
             self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
             collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
-            *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators),
+            *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators), f"instructions-{instructions.VERSION}",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -131,33 +134,45 @@ class Ingestor:
         if not path.exists():
             summary = IngestSummary(root=str(path), files=[FileOutcome(source=str(path), status="failed", reason="path does not exist")])
             return summary
-        root = path if path.is_dir() else path.parent
-        files = self._walk(root) if path.is_dir() else [path]
-        summary = self.ingest_files(root, files, progress=progress, prune=prune and path.is_dir())
+        if path.is_dir():
+            root, walk = path, walk_root(path, self.settings.exclude)
+        else:
+            root, walk = path.parent, Walk(files=[(printable(path.name), path)])
+        summary = self._run(root, walk, progress, prune=prune and path.is_dir())
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
 
     def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False,
                      origins: Mapping[Path, DocumentOrigin] | None = None) -> IngestSummary:
         """`origins`: for files a connector mirrored under `root`, what the document is (its id,
-        source, partition and link) instead of what its path would say."""
-        # One run at a time per store (file lock embedded, Chroma lease in server mode): IngestBusy otherwise.
-        with ingest_lock(self.settings, self.store):
-            return self._ingest_files(root, files, progress, prune, origins or {})
+        source, partition and link) instead of what its path would say. They go through the same
+        root check, limits, parse child and writer lock as any ingested file."""
+        origins = origins or {}
+        walk = Walk(files=[(origins[p].source if p in origins else
+                            printable(p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name), p) for p in files])
+        return self._run(root, walk, progress, prune, origins)
 
-    def _ingest_files(self, root: Path, files: list[Path], progress: Progress | None, prune: bool,
+    def _run(self, root: Path, walk: Walk, progress: Progress | None, prune: bool,
+             origins: Mapping[Path, DocumentOrigin] | None = None) -> IngestSummary:
+        # One run at a time per store (file lock embedded, Chroma lease in server mode): IngestBusy otherwise.
+        with ingest_lock(self.settings, self.store), ParseWorker(self.settings.limits, self.settings.redaction) as parser:
+            return self._ingest_files(root, walk, parser, progress, prune, origins or {})
+
+    def _ingest_files(self, root: Path, walk: Walk, parser: ParseWorker, progress: Progress | None, prune: bool,
                       origins: Mapping[Path, DocumentOrigin]) -> IngestSummary:
         root_key = str(root.resolve())
-        summary = IngestSummary(root=str(root), files=[])
+        summary = IngestSummary(root=str(root), files=list(walk.outcomes))
         progress = progress or (lambda event, n: None)
-        progress("total", len(files))
-        progress("parsing", len(files))
+        progress("total", len(walk.files))
+        progress("parsing", len(walk.files))
         self._reset_stale_collections()
         changed: set[str] = set()
-        seen: set[str] = set()
+        # A source that failed keeps what was indexed from it before; so does a folder that could
+        # not be listed, for everything under it.
+        seen: set[str] = {o.source for o in walk.outcomes if o.status == "failed"}
         pending: list[_Prepared] = []
         pending_chunks = 0
-        for source, result in self._prepare_all(root, root_key, files, origins):
+        for source, result in self._prepare_all(root, root_key, walk.files, parser, origins):
             seen.add(source)
             if isinstance(result, FileOutcome):
                 summary.files.append(result)
@@ -169,11 +184,11 @@ class Ingestor:
             if pending_chunks >= self.batch_chunks:
                 self._flush(pending, summary, changed, progress)
                 pending, pending_chunks = [], 0
-                progress("parsing", len(files) - len(seen))
+                progress("parsing", len(walk.files) - len(seen))
         self._flush(pending, summary, changed, progress)
         if prune:
             for row in self.catalog.for_root(root_key):
-                if row.source not in seen:
+                if row.source not in seen and not _under_any(row.source, walk.unreadable_folders):
                     self._remove(row)
                     changed.add(row.collection)
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
@@ -193,49 +208,48 @@ class Ingestor:
             wanted.update({d: preferred for d in group if d != preferred})
         self.catalog.set_duplicates({d: t for d, t in wanted.items() if rows[d].duplicate_of != t})
 
-    def _walk(self, root: Path) -> list[Path]:
-        out = []
-        for p in sorted(root.rglob("*")):
-            if not p.is_file():
-                continue
-            rel = p.relative_to(root).as_posix()
-            if any(meta.glob_match(rel, pat) for pat in self.settings.exclude):
-                continue
-            out.append(p)
-        return out
-
-    def _prepare_all(self, root: Path, root_key: str, files: list[Path],
+    def _prepare_all(self, root: Path, root_key: str, files: list[tuple[str, Path]], parser: ParseWorker,
                      origins: Mapping[Path, DocumentOrigin]) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
-        # Parse ahead in one background thread: pypdf/python-docx overlap with torch encoding.
+        # Parse ahead in one background thread (the parser itself is a child process), so parsing
+        # overlaps with encoding.
+        real_root = os.path.realpath(root)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
             window: list[tuple[str, Future]] = []
-            it = iter(files)
-            for p in it:
-                origin = origins.get(p)
-                source = origin.source if origin else p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name
-                window.append((source, pool.submit(self._prepare, p, source, root_key, origin)))
+            for source, p in files:
+                window.append((source, pool.submit(self._prepare, p, source, root_key, real_root, parser, origins.get(p))))
                 if len(window) >= 8:
                     src, fut = window.pop(0)
                     yield src, fut.result()
             for src, fut in window:
                 yield src, fut.result()
 
-    def _prepare(self, path: Path, source: str, root_key: str, origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
+    def _prepare(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker,
+                 origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
+        started = time.perf_counter()
         try:
-            return self._prepare_unsafe(path, source, root_key, origin)
+            result = self._prepare_unsafe(path, source, root_key, real_root, parser, origin)
         except LoaderError as exc:
-            return FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
+            result = FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a library failure must not end the batch
             log.warning("event=ingest_file_error source=%s error=%s", source, type(exc).__name__)
-            return FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
+            result = FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
+        result.seconds = round(time.perf_counter() - started, 3)
+        return result
 
-    def _prepare_unsafe(self, path: Path, source: str, root_key: str, origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
-        from ingest.loaders import load_document
-
+    def _prepare_unsafe(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker,
+                        origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
+        problem = refusal(path, real_root)
+        if problem:
+            return FileOutcome(source=source, status="skipped", reason=problem)
         origin = origin or self._folder_origin(root_key, source)
         doc_id, collection, roles = origin.doc_id, origin.collection, origin.roles
         key = self.pipeline_key(collection, roles, origin.doc_type)
+        limits = self.settings.limits
         try:
+            size = path.stat().st_size
+            if size > limits.max_file_bytes:  # not even hashed: nothing of it is read
+                return FileOutcome(source=source, status="failed",
+                                   reason=f"file is larger than limits.max_file_bytes ({size} > {limits.max_file_bytes} bytes)")
             sha = file_sha256(path)
         except OSError as exc:
             return FileOutcome(source=source, status="failed", reason=f"cannot read file: {exc.strerror or exc}")
@@ -245,14 +259,12 @@ class Ingestor:
         if (old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch
                 and old.source == source and _origin_of(old) == origin.catalog_fields()):
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
-        parsed = load_document(path)
-        text, _ = redact(parsed.text, self.settings.redaction)
-        # The title comes from the file's own metadata or first heading, outside `text`: mask it too.
-        masked_title = redact(parsed.title, self.settings.redaction)[0] if parsed.title else parsed.title
-        parsed = parsed.model_copy(update={"text": text, "title": masked_title})
+        deadline = time.monotonic() + limits.file_timeout_s
+        parsed = parser.parse(path, real_root)  # loaded and redacted in the child, under the limits
+        text = parsed.text
         doc_type = origin.doc_type or meta.detect_doc_type(self.settings, source, text, None)
         title = meta.title_for(parsed.title, source)
-        drafts = self.chunker.chunk(parsed, title)
+        drafts = self.chunker.chunk(parsed, title, deadline=deadline)
         if not drafts:
             return FileOutcome(source=source, status="failed", reason="no text to index")
         now = datetime.now(timezone.utc).isoformat(timespec="seconds")
@@ -280,6 +292,7 @@ class Ingestor:
                 char_start=d.char_start, char_end=d.char_end, table_header=d.table_header,
                 ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
                 effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at, url=row.url,
+                instruction_like=instructions.reads_as_instructions(d.body),
             ).model_dump())
         return _Prepared(
             source=row.source, doc_id=row.doc_id, collection=row.collection, row=row, ids=ids,
@@ -307,7 +320,8 @@ class Ingestor:
             self._commit(p, mine)
             changed.add(p.collection)
             summary.chunks_written += len(p.missing)
-            summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing)))
+            summary.files.append(FileOutcome(source=p.source, status="indexed", chunks=len(p.ids), embedded=len(p.missing),
+                                             seconds=p.seconds))
             progress("file", 1)
             progress("chunks", len(p.missing))
 
@@ -390,6 +404,10 @@ class Ingestor:
 
 def _origin_of(row: CatalogRow) -> dict:
     return {name: getattr(row, name) for name in ("url", "location", "modified_at", "source_version", "labels")}
+
+
+def _under_any(source: str, folders: list[str]) -> bool:
+    return any(folder == "." or source.startswith(folder + "/") for folder in folders)
 
 
 def _meta_differs(old: dict, new: dict) -> bool:

@@ -161,3 +161,36 @@ def test_every_chunk_fits_the_model_window(count):
     assert all(count(c.embed_text) <= 256 for c in chunks)
     covered = " ".join(c.body for c in chunks).split()
     assert covered == words.split()  # nothing dropped
+
+
+# -- hostile shapes: linear time, and every chunk fits ----------------------------------------------
+
+def _one_block(text: str) -> ParsedDocument:
+    return ParsedDocument(text=text, blocks=[Block(kind=BlockKind.paragraph, start=0, end=len(text))], format="txt")
+
+
+@pytest.mark.parametrize("text", [
+    "x" * 60_000,  # one token: a single [UNK] word piece to the model, so it "fits" by tokens alone
+    "Refund steps " + "y" * 30_000 + " then escalate to the duty lead.",  # an over-long word mid-sentence
+    "\u4e2d\u6587" * 5_000,  # CJK: no spaces, one word piece per character
+    ("lorem ipsum dolor sit amet " * 4_000).strip(),  # no sentence end anywhere
+])
+def test_every_chunk_fits_the_window_and_the_character_cap(count, text):
+    chunker = Chunker(count, 160, 254)
+    drafts = chunker.chunk(_one_block(text), "Hostile")
+    assert drafts
+    for d in drafts:
+        assert d.tokens <= 254
+        assert len(d.body) <= chunker.max_chars
+        assert text[d.char_start : d.char_end] == d.body
+    covered = "".join(text[d.char_start : d.char_end] for d in drafts)
+    assert covered.replace(" ", "") == text.replace(" ", "")  # nothing lost, nothing repeated
+
+
+def test_chunking_stops_at_its_deadline(count):
+    import time
+
+    from ingest.limits import LimitExceeded
+
+    with pytest.raises(LimitExceeded, match="limits.file_timeout_s"):
+        Chunker(count, 160, 254).chunk(_one_block("lorem ipsum " * 20_000), "Slow", deadline=time.monotonic())

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 
 from assistant.answering import normalise, split_sentences
-from assistant.citation_label import quote_place
+from assistant.citation_label import quote_place, require_verbatim, verbatim_quote
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult
 
@@ -69,7 +69,8 @@ class Evidence:
             self._texts[n] = result.text
             self.retrieved.setdefault(result.chunk_id, result)
             page, clause_no = quote_place(result, quote)
-            self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source, quote=quote[:500],
+            self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source,
+                                           quote=require_verbatim(verbatim_quote(quote, result.text), result.text),
                                            section_path=result.section_path, page_start=page, title=result.title,
                                            clause_no=clause_no, doc_type=result.doc_type, url=result.url))
         return marker(self._numbers[key])
@@ -85,8 +86,10 @@ class Evidence:
             self._numbers[key] = n
             known = self.retrieved.get(span.chunk_id)
             self._texts[n] = known.text if known else span.quote
+            text = known.text if known else span.quote  # the span's quote is a slice of its chunk
             self.citations.append(Citation(
-                n=n, chunk_id=span.chunk_id, source=span.source, quote=quote[:500], section_path=span.section_path,
+                n=n, chunk_id=span.chunk_id, source=span.source, quote=require_verbatim(verbatim_quote(quote, text), text),
+                section_path=span.section_path,
                 page_start=span.page_start, clause_no=span.clause_no, title=known.title if known else "",
                 doc_type=known.doc_type if known else None, url=known.url if known else ""))
         return marker(self._numbers[key])

@@ -106,12 +106,14 @@ class Incident(_Model):
     affected_unit: str = "contacts"
     customer_impact: str = ""
     business_impact: str = ""
-    timeline: list[TimelineEntry] = Field(default_factory=list)
-    actions_taken: list[str] = Field(default_factory=list)
+    # Caps: every entry is embedded to match runbook steps, so the lists bound a draft's time
+    # (an incident of 1,500 entries took five minutes of any key's time).
+    timeline: list[TimelineEntry] = Field(default_factory=list, max_length=100)
+    actions_taken: list[str] = Field(default_factory=list, max_length=50)
     suspected_cause: str = ""
-    whys: list[str] = Field(default_factory=list)  # known answers to the "5 whys", in order
-    contributing_factors: dict[str, list[str]] = Field(default_factory=dict)  # people/process/technology/vendor
-    corrective_actions: list[ActionItem] = Field(default_factory=list)
+    whys: list[str] = Field(default_factory=list, max_length=10)  # known answers to the "5 whys", in order
+    contributing_factors: dict[str, list[str]] = Field(default_factory=dict, max_length=10)  # people/process/technology/vendor
+    corrective_actions: list[ActionItem] = Field(default_factory=list, max_length=50)
     contract: str | None = None  # source of the SOW (path relative to the ingested root)
     sla_metric: str | None = None  # the SLA the incident touches, e.g. "Email Response Time"
     sla_window: SlaWindow | None = None

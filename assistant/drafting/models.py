@@ -11,6 +11,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from assistant.drafting.incident import Incident
 from assistant.drafting.sla_calc import SlaReport, SlaResult
 from assistant.models import Citation
+from assistant.text_input import ApiRequest
 
 
 class DraftSection(BaseModel):
@@ -43,18 +44,16 @@ class Draft(BaseModel):
     sent: Literal[False] = False  # drafts are never sent anywhere
 
 
-class DraftRequest(BaseModel):
+class DraftRequest(ApiRequest):
     """HTTP body of POST /v1/drafts/rca and /v1/drafts/escalation."""
 
-    model_config = ConfigDict(extra="forbid")
     incident: Incident
     metrics_csv: str | None = Field(default=None, max_length=20_000_000)
 
 
-class SlaRequest(BaseModel):
+class SlaRequest(ApiRequest):
     """HTTP body of POST /v1/sla."""
 
-    model_config = ConfigDict(extra="forbid")
     contract: str = Field(min_length=1, max_length=1000)
     metrics_csv: str = Field(min_length=1, max_length=20_000_000)
     columns: dict[str, str] = Field(default_factory=dict)

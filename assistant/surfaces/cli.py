@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 from pathlib import Path
 from typing import Optional
 
@@ -146,22 +146,25 @@ def ingest(ctx: typer.Context, path: Path = typer.Argument(..., metavar="PATH", 
 
 def _ingest_table(summary, home: Path) -> None:
     from rich.table import Table
+    from rich.text import Text
 
     table = Table(title=f"Ingest of {summary.root} into {home}")
-    for col in ("files", "indexed", "unchanged", "removed", "failed", "chunks written", "texts embedded", "seconds"):
+    for col in ("files", "indexed", "unchanged", "removed", "skipped", "failed", "chunks written", "texts embedded", "seconds"):
         table.add_column(col, justify="right")
     table.add_row(str(len(summary.files)), str(summary.count("indexed")), str(summary.count("unchanged")),
-                  str(summary.count("removed")), str(summary.count("failed")), str(summary.chunks_written),
-                  str(summary.texts_embedded), f"{summary.seconds:.1f}")
+                  str(summary.count("removed")), str(summary.count("skipped")), str(summary.count("failed")),
+                  str(summary.chunks_written), str(summary.texts_embedded), f"{summary.seconds:.1f}")
     out.print(table)
-    failed = [f for f in summary.files if f.status == "failed"]
-    if failed:
-        ft = Table(title="Failed files (nothing previously indexed from them was removed)")
-        ft.add_column("file")
-        ft.add_column("reason")
-        for f in failed:
-            ft.add_row(f.source, f.reason or "")
-        out.print(ft)
+    for status, title in (("skipped", "Skipped (not read)"),
+                          ("failed", "Failed files (nothing previously indexed from them was removed)")):
+        rows = [f for f in summary.files if f.status == status]
+        if rows:
+            listing = Table(title=title)
+            listing.add_column("file")
+            listing.add_column("reason")
+            for f in rows:
+                listing.add_row(Text(f.source), Text(f.reason or ""))  # names are not Rich markup
+            out.print(listing)
 
 
 def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None):
@@ -338,12 +341,13 @@ def delete(ctx: typer.Context,
 def audit(ctx: typer.Context,
           since: str = typer.Option("1d", "--since", metavar="WHEN", help="ISO time or a span like 30m, 12h, 7d"),
           as_json: bool = json_option()):
-    """The audit log: who asked what, as which role.
+    """The audit log: who asked what, as which role (admin sees all, others their own).
 
     Also which chunks came back and whether the answer was grounded."""
+    from assistant.audit import parse_since
+
     state = _state(ctx)
-    start = _parse_since(since)
-    events = state.service.audit.read(start)
+    events = state.service.audit_events(state.caller, parse_since(since))
     if as_json:
         sys.stdout.write(json.dumps({"events": [e.model_dump() for e in events]}) + "\n")
         return
@@ -372,24 +376,13 @@ def _audit_table(events, width: int):
     for col in ("at (UTC)", "action", "caller", "roles", "surface", "question", "chunks", "grounded"):
         table.add_column(col, overflow="fold")
     for e in events:
-        table.add_row(_short_time(e.at), e.action, e.caller, ",".join(e.roles), e.surface, e.question[:300] or e.detail,
+        table.add_row(_short_time(e.at), e.action, e.caller, ",".join(e.roles), e.surface, Text(e.question[:300] or e.detail),
                       str(len(e.chunk_ids)), "" if e.grounded is None else _yes_no(e.grounded))
     return table
 
 
 def _yes_no(value: bool) -> str:
     return "yes" if value else "no"
-
-
-def _parse_since(value: str) -> datetime:
-    units = {"m": "minutes", "h": "hours", "d": "days", "w": "weeks"}
-    if value and value[-1] in units and value[:-1].isdigit():
-        return datetime.now(timezone.utc) - timedelta(**{units[value[-1]]: int(value[:-1])})
-    try:
-        parsed = datetime.fromisoformat(value)
-    except ValueError:
-        raise AssistantError(f"--since: expected an ISO time or a span like 12h, got {value!r}") from None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
 
 
 @app.command()

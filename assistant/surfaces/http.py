@@ -15,6 +15,7 @@ import re
 import sys
 import time
 import uuid
+from contextlib import asynccontextmanager
 from types import ModuleType
 
 from fastapi import Depends, FastAPI, Request
@@ -23,11 +24,12 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from assistant.errors import AssistantError, validation_message
+from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
-from assistant.surfaces.http_routes import ask, documents, health, search
+from assistant.surfaces.http_routes import ask, audit, documents, health, search
 
 log = logging.getLogger("assistant.http")
 
@@ -48,8 +50,8 @@ carries `X-Request-ID` (send your own to correlate)."""
 def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAPI:
     """One app per service. `keys` default: BPO_API_KEYS read now (not at import), so tests and
     workers configure it; `serve` passes the local admin key when none is configured."""
-    app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION,
-                  openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "health")])
+    app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION, lifespan=_serving(service),
+                  openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
     app.state.service = service
     app.state.api_keys = keys if keys is not None else KeyRing.from_env(os.environ)
     app.state.metrics = HttpMetrics()
@@ -64,6 +66,23 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     _mount_slack(app, service)
     _ensure_request_log_visible()
     return app
+
+
+def _serving(service: AssistantService):
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        # Uploads and re-scans write the store: while this process serves an embedded store, no
+        # other process may write it (a server that cannot claim it does not start).
+        embedded = service.settings.store.mode == "embedded"
+        if embedded:
+            claim_embedded_home(service.settings.home, "server")
+        try:
+            yield
+        finally:
+            if embedded:
+                release_embedded_home(service.settings.home)
+
+    return lifespan
 
 
 def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
@@ -85,7 +104,7 @@ def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
 def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     auth = [Depends(get_caller)]  # every /v1 route needs a key even if its module forgets CallerDep
-    for module in (search, ask, documents):
+    for module in (search, ask, documents, audit):
         app.include_router(module.router, dependencies=auth)
     for name in OPTIONAL_ROUTERS:
         module = _optional_module(f"assistant.surfaces.http_routes.{name}")

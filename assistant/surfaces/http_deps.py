@@ -22,7 +22,8 @@ from pydantic import BaseModel
 from assistant import errors
 from assistant.config import ConfigError
 from assistant.errors import AssistantError
-from assistant.locks import IngestBusy
+from assistant.locks import HomeInUse, IngestBusy
+from assistant.store import StoreOutOfDate
 from assistant.models import Caller, IngestSummary
 from assistant.service import AssistantService
 
@@ -48,6 +49,8 @@ ERROR_STATUS: dict[type[AssistantError], int] = {
     errors.UpstreamError: 502,
     errors.UpstreamTimeout: 504,
     IngestBusy: 409,
+    HomeInUse: 409,
+    StoreOutOfDate: 503,
 }
 
 

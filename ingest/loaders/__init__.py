@@ -19,6 +19,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from ingest.document import Block, BlockKind, LoaderError, ParsedDocument, UnsupportedFileType
+from ingest.limits import LimitExceeded, applied, check_file_size, check_text_length, current
 
 __all__ = [
     "SUPPORTED_SUFFIXES",
@@ -63,9 +64,19 @@ def _loader(suffix: str) -> Callable[[Path], ParsedDocument]:
     return getattr(importlib.import_module(f"{__name__}.{module}"), func)
 
 
-def load_document(path: Path | str) -> ParsedDocument:
-    """Load one file. Raises LoaderError / UnsupportedFileType (one-line messages)."""
-    path = Path(path)
+# Formats whose text is the file's own: a UTF-8 character takes at most 4 bytes, so a file larger
+# than 4 x max_document_chars is over that limit before a byte of it is read.
+_TEXT_IS_FILE = frozenset({".txt", ".md", ".markdown"})
+
+
+def load_document(path: Path | str, limits=None) -> ParsedDocument:
+    """Load one file under `limits` (assistant.config.LimitsSettings; default: the defaults).
+    Raises LoaderError / UnsupportedFileType / LimitExceeded (one-line messages)."""
+    with applied(limits):
+        return _load(Path(path))
+
+
+def _load(path: Path) -> ParsedDocument:
     suffix = path.suffix.lower()
     try:
         if not path.exists():
@@ -74,9 +85,15 @@ def load_document(path: Path | str) -> ParsedDocument:
             raise LoaderError("not a regular file")
         if suffix not in _LOADERS:
             raise UnsupportedFileType(f"unsupported file type: {suffix or '(no extension)'}")
-        if path.stat().st_size == 0:
+        size = path.stat().st_size
+        if size == 0:
             raise LoaderError("empty file")
-        return _loader(suffix)(path)
+        check_file_size(size)
+        if suffix in _TEXT_IS_FILE and size > 4 * current().max_document_chars:
+            raise LimitExceeded(f"document has more than limits.max_document_chars ({current().max_document_chars} characters)")
+        doc = _loader(suffix)(path)
+        check_text_length(doc.text)
+        return doc
     except LoaderError as e:
         msg = _one_line(str(e))
         if msg == str(e):
@@ -85,7 +102,7 @@ def load_document(path: Path | str) -> ParsedDocument:
     except PermissionError:
         raise LoaderError("permission denied") from None
     except MemoryError:
-        raise LoaderError("file too large to load") from None
+        raise LimitExceeded("file needs more memory than limits.parse_memory_bytes allows") from None
     except RecursionError:
         raise LoaderError(f"could not parse {suffix} file (nesting too deep)") from None
     except Exception as e:  # any library error -> one-line LoaderError

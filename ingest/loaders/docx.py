@@ -30,6 +30,7 @@ from docx.enum.style import WD_STYLE_TYPE
 from docx.opc.exceptions import PackageNotFoundError
 
 from ingest.document import Block, BlockKind, LoaderError, ParsedDocument
+from ingest.limits import check_zip
 
 from .headings import is_titleish, pick_title
 
@@ -298,6 +299,7 @@ def load_docx(path: Path) -> ParsedDocument:
     if head.startswith(_OLE_MAGIC):
         raise LoaderError("not a .docx file (legacy .doc format or password-protected)")
     try:
+        check_zip(path)  # before python-docx inflates anything: a zip bomb stops here
         document = python_docx.Document(str(path))
     except (PackageNotFoundError, zipfile.BadZipFile, zipfile.LargeZipFile):
         raise LoaderError("not a valid .docx file (corrupt or not a Word document)") from None

@@ -17,6 +17,7 @@ from bs4 import BeautifulSoup, Comment, Doctype, NavigableString, Tag
 from bs4.element import CData, Declaration, ProcessingInstruction
 
 from ingest.document import Block, BlockKind, LoaderError, ParsedDocument
+from ingest.limits import read_capped
 
 from .text import looks_binary
 
@@ -156,7 +157,7 @@ def parse_html(markup: bytes | str) -> ParsedDocument:
 
 
 def load_html(path: Path) -> ParsedDocument:
-    data = path.read_bytes()
+    data = read_capped(path)
     if not data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)) and looks_binary(data):
         raise LoaderError("binary content in an HTML file")
     return parse_html(data)

@@ -11,14 +11,16 @@ HTML blocks that contain visible text. YAML front matter is excluded from blocks
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
 from ingest.document import Block, BlockKind, ParsedDocument
+from ingest.limits import read_capped
 
-from ._plain import trim
+from ._plain import plain_blocks, trim
 from .headings import is_titleish
 from .text import decode_text
 
@@ -32,6 +34,7 @@ _FRONT_MATTER_CLOSE_RE = {
 _FM_TITLE_RE = re.compile(r"^title[ \t]*[:=][ \t]*(.+?)[ \t]*$", re.MULTILINE)
 _TAG_RE = re.compile(r"<[^>]*>")
 
+log = logging.getLogger(__name__)
 _parser: MarkdownIt | None = None
 
 
@@ -115,7 +118,7 @@ def _is_list_heading(tokens, i: int) -> bool:
 
 
 def load_markdown(path: Path) -> ParsedDocument:
-    text, _enc = decode_text(path.read_bytes(), name="Markdown file")
+    text, _enc = decode_text(read_capped(path), name="Markdown file")
     return parse_markdown(text)
 
 
@@ -186,8 +189,35 @@ def parse_markdown(text: str) -> ParsedDocument:
         if e > s:
             blocks.append(Block(kind=kind, start=s, end=e, level=level))
 
+    blocks = _with_dropped_text(text, blocks, starts[min(fm_lines, last_line)] if fm_lines else 0)
     text, blocks = _blank_inline_html(text, blocks)
     return ParsedDocument(text=text, blocks=blocks, title=title or fm_title, format="markdown")
+
+
+def _visible(text: str, start: int, end: int) -> int:
+    return end - start - text.count(" ", start, end) - text.count("\n", start, end)
+
+
+def _with_dropped_text(text: str, blocks: list[Block], body_start: int) -> list[Block]:
+    """The blocks, plus plain-text blocks for what the parser dropped. markdown-it stops parsing
+    block structure past its nesting limit (a list nested hundreds deep, "> > > ..."), leaving
+    the rest of the file in no block: indexed as "chunks=1" with a few words kept. When the blocks
+    miss most of the text, the gaps between them are segmented as plain text instead."""
+    visible = _visible(text, body_start, len(text))
+    covered = sum(_visible(text, b.start, b.end) for b in blocks)
+    if visible <= 0 or covered >= 0.5 * visible:
+        return blocks
+    log.warning("markdown structure too deep for the parser: %d of %d characters indexed as plain text", visible - covered, visible)
+    out: list[Block] = []
+    pos = body_start
+    for block in [*blocks, None]:
+        end = block.start if block is not None else len(text)
+        if end > pos:
+            out.extend(plain_blocks(text, pos, end))
+        if block is not None:
+            out.append(block)
+            pos = block.end
+    return out
 
 
 # Markup only: HTML tags by name (a "<namespace>" placeholder in a runbook command is text) and

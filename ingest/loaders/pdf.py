@@ -34,6 +34,7 @@ from pypdf.errors import (
 )
 
 from ingest.document import Block, BlockKind, LoaderError, PageSpan, ParsedDocument
+from ingest.limits import InflateBudget, LimitExceeded, check_pdf_pages, pdf_budget, read_capped
 
 from ._plain import line_spans, plain_blocks
 from .headings import is_page_furniture, pick_title
@@ -96,6 +97,22 @@ def _open(data: bytes) -> pypdf.PdfReader:
     return reader
 
 
+def _charge_reused_contents(page, drawn: set, budget: InflateBudget) -> None:
+    """Charge a page's content streams again when an earlier page drew them: pypdf decodes a
+    stream once, but parses it again for every page, so 16 pages sharing one 70 MB stream cost
+    1.1 GB of work (the first decode is charged by the decoder itself)."""
+    contents = page.get("/Contents")
+    if contents is None:
+        return
+    resolved = contents.get_object()
+    refs = list(resolved) if isinstance(resolved, list) else [contents]
+    for ref in refs:
+        key = (ref.idnum, ref.generation) if hasattr(ref, "idnum") else id(ref)
+        if key in drawn:
+            budget.charge(len(ref.get_object().get_data()))
+        drawn.add(key)
+
+
 def _short(e: Exception) -> str:
     msg = _WS_RE.sub(" ", str(e)).strip() or type(e).__name__
     return msg[:150]
@@ -103,13 +120,14 @@ def _short(e: Exception) -> str:
 
 def load_pdf(path: Path) -> ParsedDocument:
     try:
-        return _load_pdf(path)
+        with pdf_budget() as budget:
+            return _load_pdf(path, budget)
     except DependencyError:  # AES is only needed once a stream is decrypted (may be lazy)
         raise LoaderError(_AES_MESSAGE) from None
 
 
-def _load_pdf(path: Path) -> ParsedDocument:
-    data = path.read_bytes()
+def _load_pdf(path: Path, budget: InflateBudget) -> ParsedDocument:
+    data = read_capped(path)
     reader = _open(data)
     try:
         n_pages = len(reader.pages)
@@ -121,14 +139,17 @@ def _load_pdf(path: Path) -> ParsedDocument:
         raise LoaderError(f"corrupt PDF ({_short(e)})") from None
     if n_pages == 0:
         raise LoaderError("PDF has no pages")
+    check_pdf_pages(n_pages)
     page_texts: list[str] = []
     failed = 0
+    drawn: set = set()
     for i in range(n_pages):
         try:
+            _charge_reused_contents(reader.pages[i], drawn, budget)
             t = reader.pages[i].extract_text() or ""
         except FileNotDecryptedError:
             raise LoaderError("encrypted PDF (password required)") from None
-        except DependencyError:
+        except (DependencyError, LimitExceeded):
             raise
         except Exception as e:  # one bad page should not lose the document
             log.warning("%s: page %d: text extraction failed: %s", path.name, i + 1, _short(e))

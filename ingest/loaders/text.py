@@ -15,6 +15,7 @@ import logging
 from pathlib import Path
 
 from ingest.document import BlockKind, LoaderError, ParsedDocument
+from ingest.limits import read_capped
 
 from ._plain import plain_blocks
 from .headings import pick_title
@@ -57,7 +58,7 @@ def decode_text(data: bytes, *, name: str = "file") -> tuple[str, str]:
 
 
 def load_txt(path: Path) -> ParsedDocument:
-    data = path.read_bytes()
+    data = read_capped(path)
     text, enc = decode_text(data, name=".txt file")
     if enc not in ("utf-8", "utf-16"):
         log.warning("%s is not valid UTF-8; decoded as %s", path.name, enc)

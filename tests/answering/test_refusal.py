@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from assistant import refusal
+from assistant.answertype import Kind
 from assistant.models import SearchResult
 from tests.conftest import admin, as_role, make_settings
 
@@ -75,3 +76,12 @@ def test_an_admin_refusal_has_no_access_note(sample_service):
 def test_a_template_is_never_the_answer(sample_service):
     answer = sample_service.ask("During a SEV-2 backlog, how often are we supposed to send status updates?", admin())
     assert answer.grounded and "Every 60 minutes" in answer.answer and "[time PT]" not in answer.answer, answer.answer
+
+
+def test_a_near_miss_refusal_says_what_the_closest_passage_does_say():
+    decline = refusal.missing_figure(Kind.PERCENT,
+                                     ["Agents escalate billing disputes to the team lead."],
+                                     "Agents escalate billing disputes to the team lead.", "Billing SOP > Escalation")
+    assert decline is not None and "don't state a percentage" in decline.detail
+    assert "Billing SOP > Escalation" in decline.detail and "escalate billing disputes" in decline.detail
+    assert refusal.missing_figure(None, ["x"], "x") is None

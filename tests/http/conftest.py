@@ -39,12 +39,12 @@ def auth(role: str) -> dict[str, str]:
 class LiveServer:
     """uvicorn in a background thread on a socket bound to 127.0.0.1:0 before start."""
 
-    def __init__(self, app):
+    def __init__(self, app, lifespan: str = "off"):
         self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
         self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         self.sock.bind(("127.0.0.1", 0))
         self.url = "http://127.0.0.1:%d" % self.sock.getsockname()[1]
-        config = uvicorn.Config(app, log_level="warning", lifespan="off", access_log=False)
+        config = uvicorn.Config(app, log_level="warning", lifespan=lifespan, access_log=False)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]}, daemon=True)
 
@@ -68,12 +68,12 @@ def api_keys_env(value: str):
 
 
 @contextmanager
-def live_app(service, keys: str = API_KEYS) -> Iterator[LiveServer]:
+def live_app(service, keys: str = API_KEYS, lifespan: str = "off") -> Iterator[LiveServer]:
     from assistant.surfaces.http import create_app
 
     with api_keys_env(keys):
         app = create_app(service)  # the factory reads BPO_API_KEYS now
-    server = LiveServer(app).start()
+    server = LiveServer(app, lifespan).start()
     try:
         yield server
     finally:

@@ -9,11 +9,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Request
 from fastapi.responses import StreamingResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictBool
 
 from assistant.errors import MAX_QUESTION_CHARS, AssistantError
 from assistant.models import Answer, Caller, SearchFilters, Turn
 from assistant.service import AssistantService
+from assistant.text_input import ApiRequest
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_body, error_responses, request_id_of, status_for
 
 # Room for a 4,000-character question and 50 turns of history; anything larger is refused unparsed.
@@ -23,12 +24,11 @@ log = logging.getLogger("assistant.http")
 SSE = "text/event-stream"
 
 
-class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class AskRequest(ApiRequest):
     question: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS)
     history: list[Turn] = Field(default_factory=list, max_length=50, description="earlier turns, oldest first")
     filters: SearchFilters | None = None
-    stream: bool = Field(default=False, description="answer as server-sent events (same as `Accept: text/event-stream`)")
+    stream: StrictBool = Field(default=False, description="answer as server-sent events (same as `Accept: text/event-stream`)")
 
 
 _REQUEST_EXAMPLES = {

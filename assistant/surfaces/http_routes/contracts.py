@@ -3,17 +3,18 @@ GET /v1/sla-schedule. Thin: validation here, everything else in assistant.contra
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, Query
 from fastapi.responses import Response
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictInt
 
 from assistant.contracts.api import ClauseLookup
 from assistant.contracts.key_terms import KeyTerms
 from assistant.contracts.obligations import ObligationRegister
 from assistant.contracts.sla_models import SlaSchedule
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.text_input import ApiRequest, CleanStr
 
 router = APIRouter(prefix="/v1", tags=["contracts"], max_body_size=64 * 1024)
 
@@ -21,11 +22,10 @@ _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
-class ClauseRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class ClauseRequest(ApiRequest):
     type: str = Field(min_length=1, max_length=200, description='a clause type, e.g. "Termination for Convenience"')
     source: str | None = Field(default=None, min_length=1, max_length=1000, description="one contract (path or file name)")
-    k: int = Field(default=5, ge=1, le=50)
+    k: StrictInt = Field(default=5, ge=1, le=50)
 
 
 @router.post("/clauses", response_model=ClauseLookup, summary="Find a clause type",
@@ -42,7 +42,7 @@ def clauses(body: ClauseRequest, service: ServiceDep, caller: CallerDep) -> Clau
                         "`format=csv` or `format=xlsx` returns a file instead of JSON.",
             responses=error_responses(401, 404, 422))
 def obligations(service: ServiceDep, caller: CallerDep,
-                contract: str | None = Query(default=None, min_length=1, max_length=1000),
+                contract: Annotated[CleanStr | None, Query(min_length=1, max_length=1000)] = None,
                 format: Literal["json", "csv", "xlsx"] = Query(default="json")):  # noqa: A002
     register = service.contracts.obligations(caller, source=contract)
     if format == "json":
@@ -56,12 +56,12 @@ def obligations(service: ServiceDep, caller: CallerDep,
 @router.get("/key-terms", response_model=KeyTerms, summary="Key terms of a contract",
             responses=error_responses(401, 404, 422))
 def key_terms(service: ServiceDep, caller: CallerDep,
-              contract: str = Query(min_length=1, max_length=1000)) -> KeyTerms:
+              contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)]) -> KeyTerms:
     return service.contracts.key_terms(contract, caller)
 
 
 @router.get("/sla-schedule", response_model=SlaSchedule, summary="SLA schedule of a SOW",
             responses=error_responses(401, 404, 422))
 def sla_schedule(service: ServiceDep, caller: CallerDep,
-                 contract: str = Query(min_length=1, max_length=1000)) -> SlaSchedule:
+                 contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)]) -> SlaSchedule:
     return service.contracts.sla_schedule(contract, caller)

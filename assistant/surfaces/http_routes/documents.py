@@ -15,6 +15,7 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 from assistant.errors import Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from assistant.models import DocumentInfo, IngestSummary
 from assistant.surfaces.http_deps import CallerDep, MetricsDep, ServiceDep, error_responses
+from assistant.text_input import CleanStr, problem
 
 router = APIRouter(prefix="/v1", tags=["documents"])
 
@@ -52,7 +53,7 @@ def _json_example(value: object) -> dict:
     return {"content": {"application/json": {"example": value}}}
 
 
-@router.get("/documents", response_model=DocumentList, summary="List indexed documents",
+@router.get("/documents", response_model=DocumentList, summary="List indexed documents", max_body_size=0,
             description="Documents in the collections the caller's role may read.",
             responses={200: _json_example({"documents": [_DOC]}), **error_responses(401)})
 def list_documents(service: ServiceDep, caller: CallerDep) -> DocumentList:
@@ -78,14 +79,14 @@ async def upload_document(request: Request, service: ServiceDep, caller: CallerD
     return summary
 
 
-@router.delete("/documents/{doc_id}", response_model=DocumentInfo, summary="Remove one document from the index",
+@router.delete("/documents/{doc_id}", response_model=DocumentInfo, summary="Remove one document from the index", max_body_size=0,
                responses={200: _json_example(_DOC), **error_responses(401, 403, 404, 422)})
-def delete_document(doc_id: Annotated[str, Path(min_length=1, max_length=200, examples=["3f2a9c1e"])],
+def delete_document(doc_id: Annotated[CleanStr, Path(min_length=1, max_length=200, examples=["3f2a9c1e"])],
                     service: ServiceDep, caller: CallerDep) -> DocumentInfo:
     return service.delete_document(doc_id, caller)
 
 
-@router.post("/ingest", response_model=IngestRuns, summary="Re-scan the configured ingest paths",
+@router.post("/ingest", response_model=IngestRuns, summary="Re-scan the configured ingest paths", max_body_size=0,
              description="Indexes new and changed files under `ingest_paths` (config.yaml), removes deleted ones; "
                          "admin only. Runs to completion before answering.",
              responses={200: _json_example({"runs": [{**_SUMMARY, "root": "/srv/corpus"}]}),
@@ -129,11 +130,12 @@ async def read_upload(request: Request, limit: int) -> tuple[str, bytes]:
 
 
 def _stored_name(path: object, filename: str | None) -> str:
-    if isinstance(path, str) and path.strip():
-        if len(path) > 255:
-            raise InvalidInput("path is longer than 255 characters")
-        return path
-    return filename or ""
+    name = path if isinstance(path, str) and path.strip() else filename or ""
+    if len(name) > 255:
+        raise InvalidInput("path is longer than 255 characters")
+    if problem(name):
+        raise InvalidInput(f"the file name {problem(name)}")
+    return name
 
 
 async def _capped(stream: AsyncIterator[bytes], cap: int, limit: int) -> AsyncIterator[bytes]:

@@ -13,7 +13,9 @@ from assistant.drafting.models import Draft, DraftRequest, SlaRequest
 from assistant.drafting.sla_calc import SlaReport
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
 
-router = APIRouter(prefix="/v1", tags=["drafts"])
+# An incident is a few KB and a month of tickets a few MB at most: larger bodies are refused unread
+# (a 10 MB incident used to take three minutes of any key's time).
+router = APIRouter(prefix="/v1", tags=["drafts"], max_body_size=4 * 1024 * 1024)
 
 
 def _text(csv_text: str | None) -> MetricsText | None:

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from assistant.surfaces.http_deps import MetricsDep, ServiceDep
 
-router = APIRouter(tags=["health"])
+router = APIRouter(tags=["health"], max_body_size=0)  # GETs: a body is a mistake
 
 
 class Health(BaseModel):

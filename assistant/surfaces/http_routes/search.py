@@ -5,22 +5,22 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import Field, StrictBool, StrictInt
 
 from assistant.errors import MAX_QUESTION_CHARS
 from assistant.models import SearchFilters, SearchResponse
+from assistant.text_input import ApiRequest
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
 
 # A query is at most 4,000 characters: a body far larger than that is refused before it is parsed.
 router = APIRouter(prefix="/v1", tags=["search"], max_body_size=256 * 1024)
 
 
-class SearchRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+class SearchRequest(ApiRequest):
     query: str = Field(min_length=1, max_length=MAX_QUESTION_CHARS, description="what to look for")
-    k: int | None = Field(default=None, ge=1, le=50, description="how many passages (default: retrieval.k)")
+    k: StrictInt | None = Field(default=None, ge=1, le=50, description="how many passages (default: retrieval.k)")
     filters: SearchFilters | None = Field(default=None, description="narrow by doc_type, source or collection")
-    rerank: bool | None = Field(default=None, description="re-score the best passages with the passage judge "
+    rerank: StrictBool | None = Field(default=None, description="re-score the best passages with the passage judge "
                                                           "(better order, ~0.3-0.5 s more; default: judge.rerank_search)")
 
 

@@ -63,5 +63,6 @@ def mount_slack(app: FastAPI, service, bot: SlackBot | None = None) -> None:
             return JSONResponse({"error": "invalid_signature"}, status_code=401)
         return await handler.handle(request)
 
-    app.add_api_route(SLACK_PATH, slack_events, methods=["POST"], include_in_schema=False)
+    # The cap is also enforced while reading: a chunked body declares no length.
+    app.add_api_route(SLACK_PATH, slack_events, methods=["POST"], include_in_schema=False, max_body_size=MAX_BODY_BYTES)
     app.state.slack_bot = bot
