@@ -10,6 +10,7 @@ that are not document questions (write a poem, translate) are refused in both mo
 from __future__ import annotations
 
 import html
+import logging
 import math
 import re
 from dataclasses import dataclass
@@ -17,11 +18,13 @@ from dataclasses import dataclass
 import numpy as np
 
 from assistant import amounts, answertype, extractive, followup, refusal
-from assistant.citation_label import clause_label, quote_place
+from assistant.citation_label import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
+
+log = logging.getLogger("assistant.answering")
 
 REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -177,6 +180,12 @@ class Answerer:
             return
         if named_source is not None:
             results = [r for r in results if r.source == named_source]
+        decline = refusal.only_instructions(results)
+        if decline is not None:
+            yield "answer", _scored(refusal.for_caller(self._refuse(results, decline), limited_access), scores)
+            return
+        # Text addressed to a model (a planted "SYSTEM: ignore prior rules...") is never evidence.
+        results = [r for r in results if not r.instruction_like]
         if self.chat_model is None:
             yield "answer", _scored(refusal.for_caller(self._extractive(question, results), limited_access), scores)
             return
@@ -319,8 +328,16 @@ class Answerer:
 
     @staticmethod
     def _citation(n: int, r: SearchResult, quote: str) -> Citation:
+        # Units are picked with their whitespace collapsed; the citation quotes the chunk exactly
+        # (the README's promise: a quote is a substring of its chunk), display collapses it again.
+        try:
+            quote = require_verbatim(verbatim_quote(quote, r.text), r.text)
+        except QuoteNotInChunk:
+            # Never expected (units are cut from the chunk); an answer still beats an error.
+            log.warning("answer quote not found verbatim in chunk %s", r.chunk_id)
+            quote = " ".join(quote.split())[:500]
         page, clause_no = quote_place(r, quote)
-        return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=" ".join(quote.split())[:500],
+        return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,
                         section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
                         doc_type=r.doc_type, collection=r.collection, url=r.url)
 
@@ -371,9 +388,18 @@ class Answerer:
         citations = []
         for n in sorted(citing):
             r = results[n - 1]
-            quote = quoted[n][0] if quoted[n] else self._supporting_unit(r, citing[n])
-            citations.append(self._citation(n, r, quote))
+            citations.append(self._citation(n, r, self._quote_for(r, quoted[n], citing[n])))
         return Answer(answer=" ".join(kept), grounded=True, citations=citations, mode="llm", flagged=flagged)
+
+    def _quote_for(self, result: SearchResult, model_quotes: list[str], sentences: list[str]) -> str:
+        """The first of the model's own quotes that its passage really contains, else the unit of
+        the passage its sentences rest on: a quote the passage doesn't hold is never cited."""
+        for q in model_quotes:
+            try:
+                return verbatim_quote(q, result.text)
+            except QuoteNotInChunk:
+                continue
+        return self._supporting_unit(result, sentences)
 
     def _supporting_unit(self, result: SearchResult, sentences: list[str]) -> str:
         """The sentence, item or row of a cited passage that the model's sentences rest on: what

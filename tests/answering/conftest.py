@@ -124,7 +124,7 @@ def assert_well_cited(service, answer, max_chars: int = 800, contiguous: bool = 
     assert set(used) == set(numbers), f"markers {used} vs citations {numbers}"
     for c in answer.citations:
         text = stored_text(service, c)
-        assert c.quote and norm(c.quote) in norm(text), (c.quote, text[:300])
+        assert c.quote and c.quote in text, (c.quote, text[:300])  # verbatim, whitespace and case as stored
         body = " ".join(text.split())
         if len(body) > 250:  # a real passage, not a one-line chunk: it must not be pasted whole
             assert body not in " ".join(answer.answer.split()), "the answer dumps a whole chunk"

@@ -305,3 +305,12 @@ def test_a_citation_without_a_quote_quotes_the_supporting_sentence_not_the_headi
     answer = llm_service.ask(RESOLVED_Q, admin())
     (citation,) = answer.citations
     assert "stayed below 5 minutes" in citation.quote and not citation.quote.lstrip().startswith("#")
+
+
+def test_a_model_quote_in_other_case_and_quote_marks_is_cited_as_the_passage_writes_it(llm_service, llm):
+    llm.script(cite(RESOLVED_PHRASE, "A SEV-1 is resolved once \u201c" + RESOLVED_PHRASE.upper()[:1]
+                    + RESOLVED_PHRASE[1:] + "\u201d [{n}]."))
+    answer = llm_service.ask(RESOLVED_Q, admin())
+    (citation,) = answer.citations
+    assert citation.quote == RESOLVED_PHRASE
+    assert_well_cited(llm_service, answer, contiguous=False)
