@@ -397,6 +397,7 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
 
     import uvicorn
 
+    from assistant.locks import claim_embedded_home, release_embedded_home
     from assistant.surfaces.http import create_app
     from assistant.surfaces.local_key import api_keys_for_serving
 
@@ -414,6 +415,11 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
     err.print("loading the embedding model...", markup=False, highlight=False)
     service.warm_up()
+    # Claimed as the server before the schedule's first sync can claim it as a sync (the app's
+    # lifespan claims it again, re-entrantly): another process is told a server holds it.
+    embedded = service.settings.store.mode == "embedded"
+    if embedded:
+        claim_embedded_home(service.settings.home, "server")
     schedule = _sync_schedule(service)
     try:
         uvicorn.run(create_app(service, keys=keys), host=host, port=port, log_level="info",
@@ -421,6 +427,8 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     finally:
         if schedule is not None:
             schedule.stop()
+        if embedded:
+            release_embedded_home(service.settings.home)
 
 
 def _sync_schedule(service):

@@ -1,4 +1,5 @@
-"""Confluence: the pages of one space (storage format, converted to HTML) and their attachments.
+"""Confluence: the pages of one space (mirrored as the API's page JSON, whose storage-format body
+ingest/loaders/confluence.py reads in the parse child) and their attachments.
 
 Cloud speaks REST API v2 (`/wiki/api/v2`: cursor pagination through `_links.next`) and keeps read
 restrictions in v1 (`/rest/api/content/{id}/restriction/byOperation/read`); Data Center speaks v1
@@ -7,8 +8,9 @@ restrictions in v1 (`/rest/api/content/{id}/restriction/byOperation/read`); Data
 Confluence has no change feed that reports deletions, so every sync lists the space's pages (ids,
 titles, versions and parents: no bodies) and fetches only what is new or at a new version; a
 known page missing from a complete listing was deleted. Read restrictions are inherited, so a
-page is restricted when it or any ancestor has one. Labels come with the page body; a label
-naming a document type (runbook, sop, msa, ...) sets it.
+page is restricted when it or any ancestor has one. Labels are read when the page is fetched; a
+label naming a document type (runbook, sop, msa, ...) sets it. The page body is streamed to the
+mirror under the same byte cap as any file and never parsed in this process.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from pathlib import Path, PurePosixPath
 from urllib.parse import urlsplit
 
 from assistant.connector_settings import ConfluenceConnector
-from ingest.connectors.base import ApiError, ChangeBatch, ItemError, RemoteItem, RemoteSource
+from ingest.connectors.base import ApiError, ChangeBatch, RemoteItem, RemoteSource
 from ingest.connectors.http import ApiClient
-from ingest.connectors.storage_format import storage_to_html
 
 _BATCH = 50  # items per batch handed to the pipeline (and per state save)
 
@@ -106,7 +107,7 @@ class Confluence(RemoteSource):
             if reason is None and parent["restricted"]:
                 reason = f"its ancestor page '{parent['title']}' has read restrictions"
             parent, hops = by_id.get(parent["parent"]), hops + 1
-        return RemoteItem(id=page["id"], title=page["title"], path=path, parent_id=page["parent"], suffix=".html",
+        return RemoteItem(id=page["id"], title=page["title"], path=path, parent_id=page["parent"], suffix=".confluence",
                           version=page["version"], url=self._absolute(page["webui"]) if page["webui"] else "",
                           modified_at=page["modified"], restricted=reason, location=self.location, fetch={"kind": "page"})
 
@@ -139,20 +140,16 @@ class Confluence(RemoteSource):
             self.client.download(item.fetch["download"], dest, self.max_bytes, what=f"attachment {item.title}")
             return item
         if self.s.flavor == "cloud":
-            page = self.client.get_json(f"{self.base}/api/v2/pages/{item.id}", {"body-format": "storage"},
-                                        what=f"page {item.title}", item=True)
-            labels = self.client.get_json(f"{self.base}/api/v2/pages/{item.id}/labels", {"limit": 200},
-                                          what=f"labels of {item.title}", item=True).get("results") or []
+            page_url, params = f"{self.base}/api/v2/pages/{item.id}", {"body-format": "storage"}
+            labels_url = f"{self.base}/api/v2/pages/{item.id}/labels"
         else:
-            page = self.client.get_json(f"{self.base}/rest/api/content/{item.id}",
-                                        {"expand": "body.storage,version,metadata.labels"}, what=f"page {item.title}", item=True)
-            labels = (((page.get("metadata") or {}).get("labels") or {}).get("results")) or []
-        storage = ((page.get("body") or {}).get("storage") or {}).get("value")
-        if not isinstance(storage, str):
-            raise ItemError(f"page {item.title}: the API returned no storage-format body")
-        dest.write_text(storage_to_html(storage, item.title), encoding="utf-8")
-        names = sorted({str(label.get("name")) for label in labels if isinstance(label, dict) and label.get("name")})
-        return item.model_copy(update={"labels": names, "version": _version(page) or item.version})
+            page_url, params = f"{self.base}/rest/api/content/{item.id}", {"expand": "body.storage,version"}
+            labels_url = f"{self.base}/rest/api/content/{item.id}/label"
+        # The body goes to the mirror as the API sent it, under the byte cap: the parse child reads it.
+        self.client.download(page_url, dest, self.max_bytes, params=params, what=f"page {item.title}")
+        labels = self.client.get_json(labels_url, {"limit": 200}, what=f"labels of {item.title}", item=True).get("results")
+        names = sorted({str(label.get("name")) for label in labels or [] if isinstance(label, dict) and label.get("name")})
+        return item.model_copy(update={"labels": names})
 
     # -- helpers ------------------------------------------------------------------------------
     def _absolute(self, link: str) -> str:

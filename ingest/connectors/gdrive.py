@@ -170,7 +170,7 @@ class GoogleDrive(RemoteSource):
     # -- content ------------------------------------------------------------------------------
     def fetch(self, item: RemoteItem, dest: Path) -> RemoteItem:
         if item.size is not None and item.size > self.max_bytes:
-            raise ItemError(f"larger than the {self.max_bytes}-byte limit for one file ({item.size} bytes)")
+            raise ItemError(f"file is larger than limits.max_file_bytes ({item.size} > {self.max_bytes} bytes)")
         if item.fetch.get("export"):
             self.client.download(f"{self.api}/files/{item.id}/export", dest, self.max_bytes,
                                  params={"mimeType": item.fetch["export"]}, what=f"export of {item.title}")

@@ -102,7 +102,7 @@ class ApiClient:
             for block in resp.iter_bytes(1 << 16):
                 written += len(block)
                 if written > max_bytes:
-                    raise ItemError(f"larger than the {max_bytes}-byte limit for one file")
+                    raise ItemError(f"file is larger than limits.max_file_bytes ({max_bytes} bytes)")
                 fh.write(block)
         return written
 

@@ -165,7 +165,7 @@ class SharePoint(RemoteSource):
     # -- content ------------------------------------------------------------------------------
     def fetch(self, item: RemoteItem, dest: Path) -> RemoteItem:
         if item.size is not None and item.size > self.max_bytes:
-            raise ItemError(f"larger than the {self.max_bytes}-byte limit for one file ({item.size} bytes)")
+            raise ItemError(f"file is larger than limits.max_file_bytes ({item.size} > {self.max_bytes} bytes)")
         # Graph answers with a 302 to a short-lived pre-authenticated download URL.
         self.client.download(item.fetch["content"], dest, self.max_bytes, what=f"file {item.title}")
         return item

@@ -14,6 +14,7 @@ import hashlib
 import logging
 import time
 from collections.abc import Callable
+from contextlib import nullcontext
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -21,6 +22,7 @@ from filelock import FileLock, Timeout
 
 from assistant.config import RESTRICTED_COLLECTION, Settings, SourceRule
 from assistant.errors import AssistantError
+from assistant.locks import embedded_writer
 from ingest.connectors import make_connector
 from ingest.connectors.base import ChangeBatch, Connector, ConnectorError, ItemError, ItemGone, RemoteItem
 from ingest.connectors.report import ItemOutcome, SourceReport, SyncReport
@@ -35,9 +37,13 @@ SyncProgress = Callable[[str, str, int], None]  # (source name, event, amount): 
 
 def sync_sources(settings: Settings, ingestor, names: list[str] | None = None, progress: SyncProgress | None = None,
                  sleep: Callable[[float], None] = time.sleep) -> SyncReport:
-    """Sync the named connector sources (all of them when `names` is None), one after another."""
+    """Sync the named connector sources (all of them when `names` is None), one after another.
+    HomeInUse when another process writes the embedded store (nothing is fetched then)."""
     rules = [r for r in settings.connector_sources if names is None or r.name in names]
-    return SyncReport(sources=[SourceSync(rule, settings, ingestor, progress, sleep).run() for rule in rules])
+    # A sync writes the store and its own state under the home: embedded, it is the home's one
+    # writer for the whole run, like an ingest (re-entrant inside a server that holds the claim).
+    with embedded_writer(settings.home, "sync") if settings.store.mode == "embedded" else nullcontext():
+        return SyncReport(sources=[SourceSync(rule, settings, ingestor, progress, sleep).run() for rule in rules])
 
 
 class SourceSync:
@@ -247,4 +253,5 @@ def _short(item_id: str) -> str:
 
 
 def _max_file_bytes(settings: Settings) -> int:
-    return settings.max_upload_bytes
+    # The ingest limit itself: a file the pipeline would refuse is not even downloaded whole.
+    return settings.limits.max_file_bytes

@@ -57,6 +57,7 @@ class FakeConfluence(FakeServer):
             self.route("GET", rf"{c}/rest/api/content", self._dc_pages)
             self.route("GET", rf"{c}/rest/api/content/(\d+)", self._dc_page)
             self.route("GET", rf"{c}/rest/api/content/(\d+)/child/attachment", self._dc_attachments)
+            self.route("GET", rf"{c}/rest/api/content/(\d+)/label", self._dc_labels)
         self.route("GET", rf"{c}/download/attachments/(\d+)/([^/]+)", self._download)
 
     @property
@@ -190,10 +191,16 @@ class FakeConfluence(FakeServer):
         if page is None:
             return Reply(404, {"statusCode": 404, "message": "No content found with id"})
         shape = self._dc_shape(page)
-        shape["body"] = {"storage": {"value": page.body, "representation": "storage"}}
-        shape["metadata"] = {"labels": {"results": [{"prefix": "global", "name": n, "id": str(i)} for i, n in enumerate(page.labels)],
-                                        "size": len(page.labels)}}
+        if "body.storage" in req.query.get("expand", ""):
+            shape["body"] = {"storage": {"value": page.body, "representation": "storage"}}
         return Reply(200, shape)
+
+    def _dc_labels(self, req: Request, page_id: str) -> Reply:
+        if (denied := self._guard(req)) is not None:
+            return denied
+        page = self.pages.get(page_id)
+        labels = [{"prefix": "global", "name": n, "id": str(i)} for i, n in enumerate(page.labels if page else [])]
+        return Reply(200, {"results": labels, "start": 0, "limit": 200, "size": len(labels)})
 
     def _dc_attachments(self, req: Request, page_id: str) -> Reply:
         page = self.pages.get(page_id)

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import io
+import subprocess
+import sys
 
 import pytest
 
-from tests.conftest import admin, as_role
+from assistant.locks import HomeInUse
+
+from tests.conftest import REPO, admin, as_role
 from tests.connectors.conftest import catalog_by_source, connector_source, outcomes, sync
 from tests.connectors.fake_confluence import FakeConfluence
 
@@ -66,10 +70,10 @@ def cloud(monkeypatch):
     fake.stop()
 
 
-def _service(service_factory, fake, **connector):
+def _service(service_factory, fake, settings: dict | None = None, **connector):
     block = {"type": "confluence", "base_url": fake.base_url, "flavor": fake.flavor, "space": fake.space,
              "token_env": "CONF_TOKEN", **({"user_env": "CONF_USER"} if fake.flavor == "cloud" else {}), **connector}
-    return service_factory(sources=[connector_source("ops-wiki", block)])
+    return service_factory(sources=[connector_source("ops-wiki", block)], **(settings or {}))
 
 
 def test_first_sync_indexes_pages_attachments_labels_and_links(service_factory, cloud):
@@ -299,3 +303,36 @@ def test_data_center_v1_pages_restrictions_labels_attachments(service_factory, m
         assert len(fake.seen(r"/confluence/rest/api/content$")) == 3  # six pages, start/limit pages of two
     finally:
         fake.stop()
+
+
+def test_page_bodies_are_parsed_in_the_parse_child_under_the_limits(service_factory, cloud):
+    cloud.add_page("Payment gateway outage", OUTAGE)
+    cloud.add_page("Nested export", "<div>" * 50_000 + "<p>deep</p>" + "</div>" * 50_000)
+    cloud.add_page("Policy dump", "<p>" + "Chargebacks are answered within seven days. " * 400 + "</p>")
+    service = _service(service_factory, cloud, settings={"limits": {"max_document_chars": 10_000}})
+
+    report = sync(service)
+
+    failed = {i.source: i.reason for i in report.sources[0].items if i.status == "failed"}
+    assert set(failed) == {"ops-wiki/Nested export", "ops-wiki/Policy dump"}
+    assert "nesting too deep" in failed["ops-wiki/Nested export"]  # a recursion in this process stopped the whole source
+    assert "limits.max_document_chars" in failed["ops-wiki/Policy dump"]
+    assert outcomes(report, "indexed") == ["ops-wiki/Payment gateway outage"]
+    assert report.sources[0].status == "complete"
+
+
+def test_a_sync_into_a_home_another_process_writes_is_refused_before_fetching(service_factory, cloud, tmp_path):
+    from tests.hostile.test_single_writer import _CLAIM
+
+    cloud.add_page("Payment gateway outage", OUTAGE)
+    service = _service(service_factory, cloud)
+    holder = subprocess.Popen([sys.executable, "-c", _CLAIM, str(service.settings.home)], cwd=REPO, stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "held"
+        with pytest.raises(HomeInUse, match=rf"ingest \(pid {holder.pid} since"):
+            sync(service)
+        assert not cloud.requests and not (service.settings.home / "connectors").exists()
+    finally:
+        holder.kill()
+        holder.wait()
+    assert outcomes(sync(service), "indexed") == ["ops-wiki/Payment gateway outage"]  # the kernel freed the lock

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import secrets
 
 import pytest
 
@@ -62,9 +63,9 @@ def drive(rsa_key, monkeypatch, tmp_path):
     fake.stop()
 
 
-def _service(service_factory, fake, **connector):
+def _service(service_factory, fake, settings: dict | None = None, **connector):
     block = {"type": "gdrive", "credentials_env": "GDRIVE_KEY", "folder_id": ROOT, "api_url": fake.url, **connector}
-    return service_factory(sources=[connector_source("team-drive", block)])
+    return service_factory(sources=[connector_source("team-drive", block)], **(settings or {}))
 
 
 def _tree(fake):
@@ -192,3 +193,28 @@ def test_an_expired_token_is_refreshed_and_a_bad_key_is_named(service_factory, d
     assert src.error == "Google refused the service account in GDRIVE_KEY: invalid_grant"
     body = other.split("-----")[2].strip().splitlines()[1]
     assert body not in caplog.text + failed.model_dump_json()
+
+
+def test_synced_files_meet_the_ingest_limits_each_failing_alone(service_factory, drive):
+    hr, docs = _tree(drive)
+    mib = 1024 * 1024
+    # A Word file of a few KiB whose body part inflates to 2 MiB, past a 1 MiB member limit.
+    bomb = drive.add("Refund matrix.docx", DOCX, ROOT, _docx(["refund escalation step " * (2 * mib // 23)], "Refund matrix"))
+    big = drive.add("Scanned contract.pdf", "application/pdf", ROOT, b"%PDF-1.4\n" + b"0" * (80 * 1024))
+    # An export larger than the limit (its size is not listed: the download stops at the cap).
+    drive.update(docs["handbook"], data=_docx(["Agents greet customers within ten seconds."] +
+                                              [secrets.token_hex(500) for _ in range(200)], "Agent handbook"))
+    assert len(bomb.data) < 64 * 1024 < len(docs["handbook"].data)
+    service = _service(service_factory, drive, settings={"limits": {"max_file_bytes": 64 * 1024, "max_archive_member_bytes": mib}})
+
+    report = sync(service)
+
+    failed = {i.source: i.reason for i in report.sources[0].items if i.status == "failed"}
+    assert set(failed) == {"team-drive/Refund matrix.docx", "team-drive/Scanned contract.pdf", "team-drive/Agent handbook.docx"}
+    assert "limits.max_archive_member_bytes" in failed["team-drive/Refund matrix.docx"]  # in the parse child, like any file
+    assert failed["team-drive/Scanned contract.pdf"] == f"file is larger than limits.max_file_bytes ({len(big.data)} > 65536 bytes)"
+    assert failed["team-drive/Agent handbook.docx"] == "file is larger than limits.max_file_bytes (65536 bytes)"  # export streamed
+    assert not drive.seen(rf"/files/{big.id}$")  # its listed size was enough: never downloaded
+    assert outcomes(report, "indexed") == ["team-drive/Escalation poster.pdf", "team-drive/HR cases/Grievance steps.md"]
+    assert report.sources[0].status == "complete"
+    assert not list((service.settings.home / "connectors" / "team-drive" / "files").glob("*.part"))

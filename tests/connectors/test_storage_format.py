@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from ingest.connectors.base import ItemError
-from ingest.connectors.storage_format import storage_to_html
+from ingest.document import LoaderError
+from ingest.loaders.confluence import storage_to_html
 from ingest.document import BlockKind
 from ingest.loaders.html import parse_html
 
@@ -86,5 +86,5 @@ def test_the_title_and_escaping():
 
 
 def test_a_body_that_is_not_text_is_an_item_error():
-    with pytest.raises(ItemError):
+    with pytest.raises(LoaderError):
         storage_to_html(None, "Broken")

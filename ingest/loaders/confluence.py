@@ -1,6 +1,8 @@
-"""Confluence storage format (XHTML with `ac:`/`ri:` elements) -> plain HTML that the HTML loader
-(ingest/loaders/html.py) reads like any other page: headings, paragraphs, lists and tables stay
-what they are, macros become what a reader sees.
+"""Confluence pages (.confluence: the page JSON the REST API returns, Cloud v2 or Data Center v1,
+as the connector mirrored it). The storage-format body (XHTML with `ac:`/`ri:` elements) becomes
+plain HTML that the HTML loader reads like any other page: headings, paragraphs, lists and tables
+stay what they are, macros become what a reader sees. Parsed here, in the parse child, under the
+same limits as any file: a page body is untrusted markup too.
 
 - code / noformat macros -> <pre> (their CDATA body kept verbatim)
 - panels (info, note, warning, tip, panel, expand, section/column) -> their rich-text body
@@ -13,10 +15,13 @@ what they are, macros become what a reader sees.
 from __future__ import annotations
 
 import html
+import json
+from pathlib import Path
 
 from bs4 import BeautifulSoup, CData, Comment, NavigableString, Tag
 
-from ingest.connectors.base import ItemError
+from ingest.document import LoaderError, ParsedDocument
+from ingest.limits import read_capped
 
 _DROPPED_MACROS = frozenset({
     "toc", "children", "attachments", "jira", "include", "excerpt-include", "recently-updated", "contentbylabel",
@@ -32,10 +37,26 @@ _KEPT = frozenset(
 )
 
 
+def load_confluence_page(path: Path) -> ParsedDocument:
+    from ingest.loaders.html import parse_html
+
+    try:
+        page = json.loads(read_capped(path))
+    except ValueError:
+        raise LoaderError("not a Confluence page: the file is not JSON") from None
+    body = page.get("body") if isinstance(page, dict) else None
+    storage = body.get("storage") if isinstance(body, dict) else None
+    value = storage.get("value") if isinstance(storage, dict) else None
+    if not isinstance(value, str):
+        raise LoaderError("the API returned no storage-format body for this page")
+    title = page.get("title")
+    return parse_html(storage_to_html(value, title if isinstance(title, str) else ""))
+
+
 def storage_to_html(storage: str, title: str) -> str:
-    """A complete HTML document for one page; ItemError when the body is not storage format."""
+    """A complete HTML document for one page body in storage format."""
     if not isinstance(storage, str):
-        raise ItemError("the page body is missing or not text")
+        raise LoaderError("the page body is missing or not text")
     # html.parser keeps `ac:` names and hands CDATA sections over as CData nodes (lxml drops them).
     soup = BeautifulSoup(storage, "html.parser")
     body = "".join(_render(node) for node in soup.contents)
