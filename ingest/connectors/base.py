@@ -12,7 +12,7 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Protocol
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, field_validator
 
 
 class RemoteItem(BaseModel):
@@ -22,7 +22,7 @@ class RemoteItem(BaseModel):
     title: str  # page title or file name
     path: list[str] = Field(default_factory=list)  # ancestor pages / folders below the synced root
     parent_id: str = ""
-    suffix: str  # of the mirrored file: ".html" for a Confluence page, the file's own otherwise
+    suffix: str  # of the mirrored file: ".confluence" for a Confluence page, the file's own otherwise
     version: str  # changes whenever the content does (page version, content hash, revision)
     url: str = ""
     modified_at: str = ""
@@ -33,6 +33,12 @@ class RemoteItem(BaseModel):
     size: int | None = None
     fetch: dict = Field(default_factory=dict)  # what the connector needs to fetch it (links, types)
     skipped: str | None = None  # why it is not indexed at all (a file type no loader reads)
+
+    @field_validator("url")
+    @classmethod
+    def _web_link_only(cls, url: str) -> str:
+        # Clients render it as a link: a source answering "javascript:..." must not reach them.
+        return url if url.lower().startswith(("https://", "http://")) else ""
 
 
 class ChangeBatch(BaseModel):

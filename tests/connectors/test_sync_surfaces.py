@@ -148,3 +148,12 @@ def test_slack_links_a_citation_to_its_own_url_before_the_base_url():
         "[1] <https://docs.example.com/ops-wiki/Night%20shift%20handover|Night shift handover>"
     hostile = cited.model_copy(update={"url": "https://evil.example|<!channel>"})
     assert "<!channel>" not in citation_line(hostile, None)
+
+
+@pytest.mark.parametrize("link", ["javascript:alert(document.cookie)", "data:text/html,<b>x</b>", "//evil.example/x", "file:///etc/passwd"])
+def test_an_item_link_that_is_not_a_web_address_is_dropped(link):
+    from ingest.connectors.base import RemoteItem
+
+    item = RemoteItem(id="1", title="Refunds.md", suffix=".md", version="1", url=link)
+    assert item.url == ""
+    assert RemoteItem(id="1", title="Refunds.md", suffix=".md", version="1", url="https://contoso.sharepoint.com/x").url
