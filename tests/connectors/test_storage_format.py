@@ -1,6 +1,9 @@
-"""Confluence storage format -> the same structure the HTML loader gives a plain HTML page."""
+"""Confluence storage format -> the same structure the HTML loader gives a plain HTML page; the
+mirrored page JSON (.confluence) read by load_document like any file."""
 
 from __future__ import annotations
+
+import json
 
 import pytest
 
@@ -85,6 +88,42 @@ def test_the_title_and_escaping():
     assert doc.blocks[0].kind is BlockKind.paragraph
 
 
-def test_a_body_that_is_not_text_is_an_item_error():
+def test_a_body_that_is_not_text_is_a_loader_error():
     with pytest.raises(LoaderError):
         storage_to_html(None, "Broken")
+
+
+TABLE_PAGE = ("<h2>Escalation contacts</h2><table><tbody><tr><th>Tier</th><th>Contact</th></tr>"
+              "<tr><td>Tier 2</td><td>Shift lead</td></tr></tbody></table>")
+
+
+@pytest.mark.parametrize("shape", [
+    {"id": "1001", "title": "Escalations", "version": {"number": 3}, "body": {"storage": {"representation": "storage", "value": TABLE_PAGE}}},
+    {"id": "1001", "type": "page", "title": "Escalations", "body": {"storage": {"value": TABLE_PAGE, "representation": "storage"}},
+     "_links": {"webui": "/display/OPS/Escalations"}},
+], ids=["cloud-v2", "datacenter-v1"])
+def test_a_mirrored_page_loads_with_its_title_headings_and_table(tmp_path, shape):
+    from ingest.loaders import SUPPORTED_SUFFIXES, load_document
+
+    path = tmp_path / "page.confluence"
+    path.write_text(json.dumps(shape), encoding="utf-8")
+    doc = load_document(path)
+    assert doc.title == "Escalations"
+    assert [(b.kind.value, doc.text[b.start:b.end]) for b in doc.blocks] == [
+        ("heading", "Escalation contacts"), ("table_row", "Tier | Contact"), ("table_row", "Tier 2 | Shift lead")]
+    assert ".confluence" not in SUPPORTED_SUFFIXES  # the connector's mirror, never an upload
+
+
+@pytest.mark.parametrize("content, reason", [
+    ("{not json", "not a Confluence page"),
+    (json.dumps({"id": "1", "title": "No body"}), "no storage-format body"),
+    (json.dumps({"id": "1", "body": {"storage": {"value": 42}}}), "no storage-format body"),
+    (json.dumps(["a", "list"]), "no storage-format body"),
+])
+def test_a_mirrored_page_that_is_not_a_page_is_a_one_line_loader_error(tmp_path, content, reason):
+    from ingest.loaders import load_document
+
+    path = tmp_path / "page.confluence"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(LoaderError, match=reason):
+        load_document(path)
