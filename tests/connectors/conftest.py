@@ -35,5 +35,18 @@ def outcomes(report, status: str) -> list[str]:
     return sorted(i.source for s in report.sources for i in s.items if i.status == status)
 
 
+def restricted_reasons(report) -> dict[str, str]:
+    """source -> why its source system restricts it more than its partition (the summary's list)."""
+    return {i.source: i.restricted for s in report.sources for i in s.restricted}
+
+
+def readable_by(service, role: str, query: str) -> set[str]:
+    """The sources of the top five results `role` gets for `query`."""
+    from tests.conftest import admin, as_role
+
+    caller = admin() if role == "admin" else as_role(role)
+    return {h.source for h in service.search(query, caller, k=5).results}
+
+
 def catalog_by_source(service) -> dict:
     return {row.source: row for row in service.catalog.all()}

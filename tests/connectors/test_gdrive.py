@@ -9,7 +9,7 @@ import secrets
 import pytest
 
 from tests.conftest import admin, as_role
-from tests.connectors.conftest import catalog_by_source, connector_source, outcomes, sync
+from tests.connectors.conftest import catalog_by_source, connector_source, outcomes, restricted_reasons, sync
 from tests.connectors.fake_drive import DOCX, FOLDER, GDOC, GSHEET, FakeDrive
 
 ROOT = "rootFolder01"
@@ -95,7 +95,7 @@ def test_first_sync_exports_docs_and_restricts_limited_folders(service_factory, 
     assert outcomes(report, "indexed") == ["team-drive/Agent handbook.docx", "team-drive/Escalation poster.pdf",
                                            "team-drive/HR cases/Grievance steps.md"]
     assert outcomes(report, "skipped") == ["team-drive/Rota"]
-    assert {i.source: i.restricted for i in src.restricted} == {
+    assert restricted_reasons(report) == {
         "team-drive/HR cases/Grievance steps.md": "its folder 'HR cases' has limited access in Google Drive"}
     docs_by_source = catalog_by_source(service)
     assert docs_by_source["team-drive/HR cases/Grievance steps.md"].collection == "restricted"
