@@ -39,7 +39,7 @@ def json_option() -> bool:
 # index (on an empty one they say so, naming the data home, before doing anything else).
 _CREATES_HOME = frozenset({"ingest", "serve", "slack", "sync"})
 _EMBEDS = frozenset({"ingest", "sync", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
-_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft",
+_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft", "scorecard",
                       "adapt"})
 
 
@@ -450,7 +450,8 @@ def _register_command_modules() -> None:
     """Commands of other features live in their own modules and register on `app` when imported."""
     import importlib
 
-    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt", "cli_sync"):
+    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_scorecard", "cli_slack", "cli_adapt",
+                 "cli_sync"):
         try:
             importlib.import_module(f"assistant.surfaces.{name}")
         except ModuleNotFoundError as exc:
