@@ -41,6 +41,12 @@ _ADDED_COLUMNS = {
     "relation": "TEXT NOT NULL DEFAULT ''",
     "amends": "TEXT NOT NULL DEFAULT ''",
     "link_basis": "TEXT NOT NULL DEFAULT ''",
+    # Where a document lives (ingest/origin.py; url also for folder rules with url_base).
+    "url": "TEXT NOT NULL DEFAULT ''",
+    "location": "TEXT NOT NULL DEFAULT ''",
+    "modified_at": "TEXT NOT NULL DEFAULT ''",
+    "source_version": "TEXT NOT NULL DEFAULT ''",
+    "labels": "TEXT NOT NULL DEFAULT ''",
 }
 
 

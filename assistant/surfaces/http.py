@@ -30,11 +30,12 @@ from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
 from assistant.surfaces.http_routes import ask, audit, documents, health, search
+from assistant.surfaces.web import mount_web
 
 log = logging.getLogger("assistant.http")
 
 V1 = "/v1"
-OPTIONAL_ROUTERS = ("contracts", "drafts", "conflicts")
+OPTIONAL_ROUTERS = ("contracts", "drafts", "scorecard", "conflicts")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
@@ -63,6 +64,7 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     app.add_middleware(JsonBodyLimitResponse)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)  # outermost: sees every response
     _include_routers(app)
+    mount_web(app)  # the browser pages at / (session sign-in; same service and access rules)
     _mount_slack(app, service)
     _ensure_request_log_visible()
     return app

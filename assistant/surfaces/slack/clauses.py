@@ -23,6 +23,19 @@ def _items(result) -> list:
     return []
 
 
+def contract_reader_scope(bot: SlackBot, client, poster: Poster, where: Where):
+    """The asker's scope for a private reply of contract content, or None once the denial is posted."""
+    # Only the asker ever sees the result (never shared), so their own roles decide, not the channel's.
+    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    if scope is None:
+        return None
+    configured = set(bot.settings.collections) & RESTRICTED_COLLECTIONS
+    if configured and not bot.audience.readable(scope.caller.roles) & configured:
+        poster.notice(where, ":no_entry: You don't have access to contracts.")
+        return None
+    return scope
+
+
 def lookup_clauses(bot: SlackBot, client, where: Where, clause_type: str) -> None:
     poster = Poster(client)
     contracts = getattr(bot.service, "contracts", None)
@@ -33,14 +46,8 @@ def lookup_clauses(bot: SlackBot, client, where: Where, clause_type: str) -> Non
     if not clause_type:
         poster.notice(where, USAGE)
         return
-    # Only the asker ever sees the result (never shared), so their own roles decide, not the channel's.
-    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    scope = contract_reader_scope(bot, client, poster, where)
     if scope is None:
-        return
-    readable = bot.audience.readable(scope.caller.roles)
-    configured = set(bot.settings.collections) & RESTRICTED_COLLECTIONS
-    if configured and not readable & configured:
-        poster.notice(where, ":no_entry: You don't have access to contracts.")
         return
     result = contracts.lookup(type=clause_type, source=None, k=5, caller=scope.caller)
     poster.private(where, clause_blocks(clause_type, _items(result), bot.base_url), f"Clauses: {escape(clause_type)[:200]}")
