@@ -3,6 +3,7 @@ dependencies; no module-level clients or models."""
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -23,13 +24,14 @@ from assistant.errors import (
 )
 from assistant.lazy import LazyPart
 from assistant.models import (
-    Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
+    Answer, Caller, ConflictReport, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
 )
 from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
 from assistant.store import VectorStore, make_client
 from assistant.text_input import require_clean
 from ingest.redaction import redact
 
+log = logging.getLogger("bpo.service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -50,6 +52,7 @@ class AssistantService:
     ingestor: object = field(default=LazyPart(), repr=False, compare=False)  # ingest.pipeline.Ingestor
     contracts: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.api.ContractService
     drafts: object = field(default=LazyPart(), repr=False, compare=False)  # drafting.api.DraftingService
+    in_force: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.in_force.InForce (issue 26)
 
     @classmethod
     def build(cls, settings: Settings, embedder=None, judge=None) -> "AssistantService":
@@ -92,6 +95,11 @@ class AssistantService:
 
         return ContractService(self, classifier=self.classifier)
 
+    def _make_in_force(self):
+        from assistant.contracts.in_force import InForce
+
+        return InForce(self)
+
     def _make_drafts(self):
         from assistant.drafting.api import DraftingService
 
@@ -99,10 +107,12 @@ class AssistantService:
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
-               rerank: bool | None = None) -> SearchResponse:
-        """`rerank`: through the passage judge (None: as `judge.rerank_search` says)."""
+               rerank: bool | None = None, as_of: str | None = None) -> SearchResponse:
+        """`rerank`: through the passage judge (None: as `judge.rerank_search` says). `as_of`: the
+        date whose terms are in force (ISO, today by default): superseded passages are labelled."""
         rerank = self.settings.judge.rerank_search if rerank is None else rerank
         results = self._retrieve(query, caller, k, filters, rerank=rerank)
+        self._terms_in_force(caller, as_of, results)
         self._audit("search", caller, query, [r.chunk_id for r in results])
         return SearchResponse(results=results)
 
@@ -142,29 +152,31 @@ class AssistantService:
         return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
                              evidence=[f"{r.title}\n{r.section_path}\n{r.text}" for r in results])
 
-    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None,
+            as_of: str | None = None) -> Answer:
         answer = None
-        for kind, payload in self.ask_stream(question, caller, history, filters, stream=False):
+        for kind, payload in self.ask_stream(question, caller, history, filters, stream=False, as_of=as_of):
             if kind == "answer":
                 answer = payload
         return answer
 
     def ask_stream(self, question: str, caller: Caller, history: list[Turn] | None = None,
-                   filters: SearchFilters | None = None, stream: bool = True) -> Iterator[tuple[str, object]]:
+                   filters: SearchFilters | None = None, stream: bool = True, as_of: str | None = None) -> Iterator[tuple[str, object]]:
         """Yields ("delta", text) pieces while an LLM writes, then ("answer", Answer) once verified.
 
         Offline (no LLM) there are no deltas: the verified answer is the only event. Deltas are
         unverified model text; clients must treat the final answer event as the truth.
         """
         question, standalone, retrieval = self._evidence(question, caller, history, filters)
-        results = retrieval.results
+        # Superseded contract text is held back and the amending passages put in its place (issue 26).
+        day, results, applied = self._terms_in_force(caller, as_of, retrieval.results, for_answer=True)
         missing = self._unmentioned(standalone, caller, results)
         answer = None
         fragment = not history and followup.is_fragment(question)
         for kind, payload in self.answerer.respond(standalone, results, missing, self.access.limited(caller),
                                                    stream=stream, named_source=retrieval.named_source, fragment=fragment):
             if kind == "answer":
-                answer = payload
+                answer = payload = self._explain_in_force(payload, results, applied, day, standalone)
                 if standalone != question:
                     answer.standalone_question = standalone
             yield kind, payload
@@ -199,6 +211,8 @@ class AssistantService:
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
         self._require_manage(caller)
         summary = self.ingestor.ingest_path(Path(path), progress=progress)
+        if summary.count("indexed") or summary.count("removed"):  # nothing changed: nothing new to find
+            summary.new_conflicts = self._new_conflicts(caller)
         self._audit("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
         return summary
 
@@ -344,6 +358,46 @@ class AssistantService:
     def warm_up(self) -> None:
         self.embedder.load()
         self.lexical.ensure(self.store.collection_names())
+
+    # -- terms in force (issue 26) ------------------------------------------------------------
+    def _terms_in_force(self, caller: Caller, as_of: str | None, results: list[SearchResult], for_answer: bool = False):
+        """Labels superseded results in place; for an answer, also (date, evidence, changes applied)."""
+        from assistant.contracts import in_force_answers
+        from assistant.contracts.in_force import as_of_date
+
+        day = as_of_date(as_of)
+        now, pending = self.in_force.for_date(self.access.readable(caller), day) if results else ([], [])
+        in_force_answers.label(results, now, pending)
+        if not for_answer:
+            return None
+        evidence, applied = in_force_answers.evidence(results, now, pending)
+        return day, evidence, applied
+
+    def conflicts(self, caller: Caller, source: str | None = None) -> ConflictReport:
+        """SOP/runbook instructions that contradict a contract as in force, among what `caller` may read."""
+        from assistant.conflicts.api import conflict_report
+
+        if source is not None:
+            require_clean("source", source)
+        report = conflict_report(self, caller, source)
+        self._audit("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
+        return report
+
+    def _new_conflicts(self, caller: Caller) -> list:
+        # The ingest is done and kept whatever happens here: a failing check is logged, not raised.
+        from assistant.conflicts.api import new_conflicts
+
+        try:
+            return new_conflicts(self, caller)
+        except Exception as exc:
+            log.warning("event=conflict_check_error error=%s", type(exc).__name__)
+            return []
+
+    @staticmethod
+    def _explain_in_force(answer: Answer, evidence: list[SearchResult], applied: list, day: str, question: str) -> Answer:
+        from assistant.contracts.in_force_answers import explain
+
+        return explain(answer, evidence, applied, day, question)
 
     # -- helpers ----------------------------------------------------------------------------
     def require_indexed(self, where: str = "") -> None:

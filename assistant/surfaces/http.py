@@ -35,7 +35,7 @@ from assistant.surfaces.web import mount_web
 log = logging.getLogger("assistant.http")
 
 V1 = "/v1"
-OPTIONAL_ROUTERS = ("contracts", "drafts", "scorecard")
+OPTIONAL_ROUTERS = ("contracts", "drafts", "scorecard", "conflicts")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
