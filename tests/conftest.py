@@ -96,9 +96,9 @@ def shared_judge():
 
 
 def build_service(home: Path, embedder, **overrides):
-    from assistant.service import AssistantService
+    from assistant import wiring
 
-    return AssistantService.build(make_settings(home, **overrides), embedder=embedder, judge=shared_judge())
+    return wiring.build(make_settings(home, **overrides), embedder=embedder, judge=shared_judge())
 
 
 @pytest.fixture

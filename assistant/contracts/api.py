@@ -1,26 +1,30 @@
-"""ContractService: clause lookup, key terms, SLA schedule and the obligation register, built
-over the AssistantService (same access policy, store and retriever; nothing of its own to open).
-
-Wired by the lead as `service.contracts = ContractService(service)`.
-"""
+"""ContractService: clause lookup, key terms, SLA schedule and the obligation register, over the
+same access policy, store and retriever as every other use case (nothing of its own to open;
+assistant.wiring hands it its parts)."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.audit import AuditTrail
 from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
 from assistant.contracts.key_terms import KeyTerms, extract_key_terms
 from assistant.contracts.obligations import ObligationRegister, extract_obligations
 from assistant.contracts.sla import extract_sla_schedule
 from assistant.contracts.sla_models import SlaSchedule
-from assistant.contracts.taxonomy import Category, Taxonomy
+from assistant.contracts.taxonomy import Category
 from assistant.contracts.text import clause_marks, normalize
 from assistant.errors import InvalidInput
 from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult
+
+if TYPE_CHECKING:
+    from assistant.embedding import Embedder
+    from assistant.reading import Reader
 
 CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence
 
@@ -44,10 +48,13 @@ class ClauseLookup(BaseModel):
 
 
 class ContractService:
-    def __init__(self, service, taxonomy: Taxonomy | None = None, classifier: ClauseClassifier | None = None):
-        self.service = service
-        self.classifier = classifier or ClauseClassifier(taxonomy, embedder=service.embedder)
-        self.taxonomy = self.classifier.taxonomy
+    def __init__(self, reader: Reader, embedder: Embedder, classifier: ClauseClassifier, trail: AuditTrail):
+        self.reader = reader
+        self.store = reader.store
+        self.embedder = embedder
+        self.classifier = classifier
+        self.taxonomy = classifier.taxonomy
+        self.trail = trail
         self._query_vectors: dict[str, np.ndarray] = {}
         self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
 
@@ -56,7 +63,7 @@ class ContractService:
         category = self.taxonomy.resolve(type)
         if not 1 <= int(k) <= 50:
             raise InvalidInput("k must be between 1 and 50")
-        exact = resolve_source(self.service, caller, source) if source else None
+        exact = resolve_source(self.reader.listing, caller, source) if source else None
         ranked = self._rank(category, caller, exact)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
@@ -72,12 +79,12 @@ class ContractService:
         return ClauseLookup(type=category.name, source=exact, found=True, results=results)
 
     def _rank(self, category: Category, caller: Caller, source: str | None) -> list[ClauseHit]:
-        collections = self.service.access.readable(caller)
+        collections = self.reader.access.readable(caller)
         if not collections:
             return []
-        self.service.lexical.ensure(collections)
+        self.reader.lexical.ensure(collections)
         filters = SearchFilters(doc_type=list(CONTRACT_DOC_TYPES), source=[source] if source else None)
-        retrieved = self.service.retriever.search(category.search_query, collections, CANDIDATES, filters)
+        retrieved = self.reader.retriever.search(category.search_query, collections, CANDIDATES, filters)
         candidates: dict[str, ClauseHit] = {r.chunk_id: ClauseHit(**r.model_dump(), retrieval_score=r.score) for r in retrieved}
         if source:
             # One contract: score every chunk of it, so a clause retrieval missed can still be found.
@@ -106,17 +113,17 @@ class ContractService:
             if hit.chunk_id not in self._metas:
                 missing.setdefault(hit.collection, []).append(hit.chunk_id)
         for name, ids in missing.items():
-            for chunk in self.service.store.get(name, ids):
+            for chunk in self.store.get(name, ids):
                 self._metas[chunk.id] = chunk.meta
 
     def _whole_document(self, category: Category, collections: list[str], source: str) -> list[ClauseHit]:
         vector = self._query_vector(category)
         out = []
         for name in collections:
-            total = self.service.store.count(name)
+            total = self.store.count(name)
             if not total:
                 continue
-            for chunk in self.service.store.query(name, vector, total, {"source": source}):
+            for chunk in self.store.query(name, vector, total, {"source": source}):
                 m = chunk.meta
                 out.append(ClauseHit.from_stored(chunk.id, chunk.text, m, name, 0.0, round(1.0 - float(chunk.distance), 6),
                                                  clause_types=list(parse_stored(m))))
@@ -125,7 +132,7 @@ class ContractService:
 
     def _query_vector(self, category: Category) -> np.ndarray:
         if category.name not in self._query_vectors:
-            self._query_vectors[category.name] = self.service.embedder.embed_query(category.search_query)
+            self._query_vectors[category.name] = self.embedder.embed_query(category.search_query)
         return self._query_vectors[category.name]
 
     def _best_clause(self, category: Category, hit: ClauseHit) -> tuple[str, str, str]:
@@ -157,23 +164,23 @@ class ContractService:
 
     # -- key terms, SLA, obligations ----------------------------------------------------------
     def key_terms(self, source: str, caller: Caller) -> KeyTerms:
-        doc = load_contract(self.service, caller, source)
+        doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("key_terms", caller, "", [], doc.source)
         return extract_key_terms(doc)
 
     def sla_schedule(self, source: str, caller: Caller) -> SlaSchedule:
-        doc = load_contract(self.service, caller, source)
+        doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("sla_schedule", caller, "", [], doc.source)
         return extract_sla_schedule(doc)
 
     def obligations(self, caller: Caller, source: str | None = None) -> ObligationRegister:
         if source:
-            sources = [resolve_source(self.service, caller, source)]
+            sources = [resolve_source(self.reader.listing, caller, source)]
         else:
-            sources = sorted({r.source for r in contract_rows(self.service, caller)})
+            sources = sorted({r.source for r in contract_rows(self.reader.listing, caller)})
         register = ObligationRegister(sources=sources)
         for src in sources:
-            part = extract_obligations(load_contract(self.service, caller, src))
+            part = extract_obligations(load_contract(self.reader.listing, self.store, caller, src))
             register.obligations += part.obligations
             register.rights += part.rights
             register.notes += part.notes
@@ -182,9 +189,7 @@ class ContractService:
 
     # -- helpers ------------------------------------------------------------------------------
     def _audit(self, action: str, caller: Caller, question: str, chunk_ids: list[str], source: str | None) -> None:
-        audit = getattr(self.service, "_audit", None)
-        if callable(audit):
-            audit(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
+        self.trail.record(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
 
 
 def _verified_clause_no(hit: SearchResult) -> str:

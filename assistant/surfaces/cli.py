@@ -66,7 +66,7 @@ class _State:
     def caller(self):
         """The --as roles as a Caller; an unknown role is an error naming the known ones."""
         if self._caller is None:
-            from assistant.access import AccessPolicy
+            from assistant.access.policy import AccessPolicy
             from assistant.config import ADMIN_ROLE
             from assistant.models import Caller
 
@@ -91,12 +91,12 @@ class _State:
                 err.print(f"data home: {settings.home} (new; {settings.home_origin})", markup=False, highlight=False,
                           soft_wrap=True)
             from assistant.embedding import Embedder
-            from assistant.service import AssistantService
+            from assistant import wiring
 
             embedder = Embedder.from_settings(settings.embedding, cache_dir=settings.home / "models")
             if self.command in _EMBEDS:
                 embedder.load_in_background()
-            service = AssistantService.build(settings, embedder=embedder)
+            service = wiring.build(settings, embedder=embedder)
             if self.command in _ANSWERS:
                 service.require_indexed(where)
             self._service = service

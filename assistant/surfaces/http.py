@@ -329,6 +329,7 @@ def _ensure_request_log_visible() -> None:
 def create_app_from_env() -> FastAPI:
     """One service per worker process (`uvicorn ... --factory --workers N`); config from
     BPO_ASSISTANT_CONFIG / BPO_ASSISTANT_HOME."""
+    from assistant import wiring
     from assistant.config import load_settings
 
-    return create_app(AssistantService.build(load_settings()))
+    return create_app(wiring.build(load_settings()))

@@ -188,7 +188,7 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 
 def run(args) -> dict:
-    from assistant.access import AccessPolicy
+    from assistant.access.policy import AccessPolicy
     from assistant.config import load_settings
     from assistant.models import Caller
     from assistant.retrieval import Retriever
