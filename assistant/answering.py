@@ -180,6 +180,12 @@ class Answerer:
             return
         if named_source is not None:
             results = [r for r in results if r.source == named_source]
+        decline = refusal.only_instructions(results)
+        if decline is not None:
+            yield "answer", _scored(refusal.for_caller(self._refuse(results, decline), limited_access), scores)
+            return
+        # Text addressed to a model (a planted "SYSTEM: ignore prior rules...") is never evidence.
+        results = [r for r in results if not r.instruction_like]
         if self.chat_model is None:
             yield "answer", _scored(refusal.for_caller(self._extractive(question, results), limited_access), scores)
             return

@@ -11,6 +11,8 @@ holds. The rules, in the order the answer pipeline meets them:
 4. the evidence is weak: the best dense similarity is below `answering.min_dense_score`, or
    the passage judge's best score over the top passages is below `answering.min_judge_score`
    while the dense similarity is not high either;
+4b. every passage left reads as instructions to a model (ingest/instructions.py): such text is
+   data, searchable, never an answer on its own;
 5. the question asks for a figure (a percentage, a duration...) and the chosen units state none;
 6. with an LLM, no sentence of the reply survived verification.
 
@@ -80,6 +82,13 @@ def outside_named_document(results: list[SearchResult], named_source: str | None
         return None
     return Decline(f"nothing from the named document {named_source}",
                    "The document the question names doesn't address it.")
+
+
+def only_instructions(results: list[SearchResult]) -> Decline | None:
+    """Rule 4b: the passages that could answer all read as instructions addressed to a model."""
+    if results and all(r.instruction_like for r in results):
+        return Decline("the closest passages read as instructions to an assistant, not as documentation")
+    return None
 
 
 def missing_figure(kind: answertype.Kind | None, chosen: list[str], closest: str = "", where: str = "") -> Decline | None:

@@ -430,7 +430,8 @@ def _register_command_modules() -> None:
                 raise
 
 
-_register_command_modules()
+if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them
+    _register_command_modules()
 
 
 def main() -> None:
@@ -478,4 +479,8 @@ def _fail(message: str) -> None:
 
 
 if __name__ == "__main__":
-    main()
+    # `python -m assistant.surfaces.cli` runs this file as __main__, a second copy of the module:
+    # the command modules import and register on the package's copy, so run that one.
+    from assistant.surfaces import cli as _package_cli
+
+    _package_cli.main()

@@ -99,3 +99,18 @@ def test_the_bench_script_runs_its_commands_through_the_console_entry():
     # The benchmark times what users run; python -m would import the CLI module twice.
     text = (REPO / "evals" / "bench" / "cli_startup_bench.py").read_text(encoding="utf-8")
     assert "from assistant.surfaces.cli import main" in text and all(h not in text for h in HEAVY[:3])
+
+
+def test_python_dash_m_runs_the_same_cli(tmp_path):
+    # `python -m assistant.surfaces.cli` used to fail on a circular import of the command modules
+    # (the hostile suite and scripts run it that way).
+    import subprocess
+    import sys
+
+    env = {"BPO_ASSISTANT_HOME": str(tmp_path / "home"), "PATH": "/usr/bin:/bin"}
+    shown = subprocess.run([sys.executable, "-m", "assistant.surfaces.cli", "eval", "--help"], cwd=REPO, env=env,
+                           capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and "process" in shown.stdout, shown.stderr
+    missing = subprocess.run([sys.executable, "-m", "assistant.surfaces.cli", "ingest", NOT_THERE], cwd=REPO, env=env,
+                             capture_output=True, text=True, timeout=120)
+    assert missing.returncode == 1 and missing.stderr.startswith("error: "), missing.stderr
