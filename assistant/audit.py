@@ -14,7 +14,7 @@ from pydantic import BaseModel, Field
 from assistant.config import RedactionSettings
 from assistant.errors import InvalidInput
 from assistant.models import Caller
-from ingest.redaction import redact
+from assistant.text.redaction import redact
 
 
 class AuditEvent(BaseModel):

@@ -7,7 +7,7 @@ from assistant.access.policy import AccessPolicy
 from assistant.catalog import Catalog
 from assistant.config import Settings
 from assistant.models import CONTRACT_DOC_TYPES, Caller, DocumentInfo
-from assistant.retrieval import LexicalIndexes
+from assistant.retrieval.indexes import LexicalIndexes
 
 
 class DocumentListing:

@@ -10,8 +10,9 @@ from assistant.config import Settings
 from assistant.errors import InvalidInput, NothingIndexed, clean_question
 from assistant.listing import DocumentListing
 from assistant.models import Caller, DocumentInfo, SearchFilters, SearchResponse
-from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
-from assistant.store import VectorStore
+from assistant.retrieval.indexes import LexicalIndexes
+from assistant.retrieval.hybrid import Retrieval, Retriever
+from assistant.retrieval.store import VectorStore
 from assistant.text_input import require_clean
 
 MAX_K = 50  # a larger k is a client's mistake, not a bigger search

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
-from assistant import followup
+from assistant.answering import followup
 from assistant.access.audience import Audience
 from assistant.access.policy import AccessPolicy
 from assistant.audit import AuditEvent, AuditLog, AuditTrail, events_for
@@ -25,15 +25,16 @@ from assistant.lazy import LazyPart, Parts
 from assistant.listing import DocumentListing
 from assistant.models import Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn
 from assistant.reading import Reader
-from assistant.retrieval import LexicalIndexes, Retriever
-from assistant.store import VectorStore
+from assistant.retrieval.indexes import LexicalIndexes
+from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.store import VectorStore
 
 if TYPE_CHECKING:  # the parts made on first use: imported only when made (assistant.wiring)
-    from assistant.answering import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.contracts.api import ContractService
     from assistant.contracts.classify import ClauseClassifier
     from assistant.drafting.api import DraftingService
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from ingest.pipeline import Ingestor
 
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -82,7 +83,7 @@ class AssistantService:
         retrieved passage contains (see coverage)."""
         if not self.settings.answering.refuse_unknown_terms:
             return []
-        from assistant.coverage import unknown_terms
+        from assistant.answering.coverage import unknown_terms
 
         collections = self.access.readable(caller)
         return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
@@ -221,7 +222,7 @@ class AssistantService:
         from datetime import datetime, timezone
 
         from assistant.adaptation import fine_tune, training_pairs
-        from assistant.embedding import Embedder
+        from assistant.retrieval.embedding import Embedder
 
         # Admin only: the pairs come from every collection, contracts included.
         self._require_manage(caller)

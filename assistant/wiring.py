@@ -12,12 +12,13 @@ from assistant.access.policy import AccessPolicy
 from assistant.audit import AuditLog, AuditTrail
 from assistant.catalog import Catalog
 from assistant.config import Settings
-from assistant.duplicates import Duplicates
+from assistant.retrieval.duplicates import Duplicates
 from assistant.listing import DocumentListing
 from assistant.reading import Reader
-from assistant.retrieval import LexicalIndexes, Retriever
+from assistant.retrieval.indexes import LexicalIndexes
+from assistant.retrieval.hybrid import Retriever
 from assistant.service import AssistantService
-from assistant.store import VectorStore, make_client
+from assistant.retrieval.store import VectorStore, make_client
 
 if TYPE_CHECKING:
     from assistant.contracts.api import ContractService
@@ -29,8 +30,8 @@ def build(settings: Settings, embedder=None, judge=None) -> AssistantService:
     """`embedder`, `judge`: already-loaded models to share (tests, eval runs); built from
     `settings` when not given (the judge loads on first use). With `judge.enabled: false` no
     judge is used either way."""
-    from assistant.embedding import Embedder
-    from assistant.judge import PassageJudge
+    from assistant.retrieval.embedding import Embedder
+    from assistant.retrieval.judge import PassageJudge
 
     home = settings.home
     embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
@@ -73,7 +74,7 @@ def drafting_service(service: AssistantService) -> DraftingService:
 
 
 def _answerer(service: AssistantService):
-    from assistant.answering import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.llm import chat_model_from_settings
 
     settings = service.settings

@@ -227,7 +227,7 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
 
     from assistant.access.policy import AccessPolicy
     from assistant.config import ADMIN_ROLE
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from assistant.errors import InvalidInput
     from assistant import wiring
 

@@ -18,12 +18,12 @@ from assistant.contracts.obligations import ObligationRegister, extract_obligati
 from assistant.contracts.sla import extract_sla_schedule
 from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category
-from assistant.contracts.text import clause_marks, normalize
+from assistant.text.clauses import clause_marks, normalize
 from assistant.errors import InvalidInput
 from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult
 
 if TYPE_CHECKING:
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from assistant.reading import Reader
 
 CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence

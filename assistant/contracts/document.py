@@ -15,13 +15,13 @@ from typing import TYPE_CHECKING
 
 from assistant.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import ClauseMark, analysis_text, clause_at, clause_marks
+from assistant.text.clauses import ClauseMark, analysis_text, clause_at, clause_marks
 from assistant.errors import InvalidInput, NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, DocumentInfo, page_of_offset, shown_section_path
 
 if TYPE_CHECKING:
     from assistant.listing import DocumentListing
-    from assistant.store import VectorStore
+    from assistant.retrieval.store import VectorStore
 
 
 @dataclass

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.contracts.sla_models import SlaSchedule, SlaTerm
-from assistant.contracts.quantities import durations
+from assistant.text.quantities import durations
 from assistant.drafting.evidence import Evidence, find_sentence, sentences_of
 from assistant.drafting.incident import Incident
 from assistant.drafting.metrics import MetricsData, parse_metrics
@@ -19,9 +19,9 @@ from assistant.errors import AssistantError
 from assistant.models import Caller, SearchResult
 
 if TYPE_CHECKING:
-    from assistant.answering import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.contracts.api import ContractService
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from assistant.reading import Reader
 
 CONTRACT_UNAVAILABLE = ("Contract terms (SLA targets, service credits, notice and governance clauses) are not available "

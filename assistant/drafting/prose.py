@@ -15,7 +15,7 @@ from assistant.drafting.render import DraftTemplate
 from assistant.errors import UpstreamError
 
 if TYPE_CHECKING:
-    from assistant.answering import Answerer
+    from assistant.answering.pipeline import Answerer
 
 
 def write_section(answerer: Answerer, template: DraftTemplate, ev: Evidence, section: str, facts: str, draft: str,

@@ -90,7 +90,7 @@ class _State:
                     raise NothingIndexed(where)
                 err.print(f"data home: {settings.home} (new; {settings.home_origin})", markup=False, highlight=False,
                           soft_wrap=True)
-            from assistant.embedding import Embedder
+            from assistant.retrieval.embedding import Embedder
             from assistant import wiring
 
             embedder = Embedder.from_settings(settings.embedding, cache_dir=settings.home / "models")
@@ -221,7 +221,7 @@ def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY",
 def _print_answer(answer) -> None:
     from rich.text import Text
 
-    from assistant.citation_label import clause_label
+    from assistant.answering.citations import clause_label
 
     out.print(answer.answer, markup=False)
     if not answer.grounded:

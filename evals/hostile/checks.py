@@ -43,7 +43,7 @@ class Row:
 
 def warm_model_cache(config: Path) -> None:
     """Make the ONNX export (once per cache) before anything is measured."""
-    code = ("from assistant.config import load_settings; from assistant.embedding import Embedder\n"
+    code = ("from assistant.config import load_settings; from assistant.retrieval.embedding import Embedder\n"
             "Embedder.from_settings(load_settings().embedding).embed(['warm up'])")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env_for(config.parent / "home-warm", config),
                    capture_output=True, timeout=1800, check=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from assistant.embedding import Embedder
+from assistant.retrieval.embedding import Embedder
 from assistant import wiring
 from assistant.surfaces.cli_progress import STEPS
 from ingest.pipeline import STEP_EVENTS

@@ -19,7 +19,7 @@ from assistant.audit import AuditLog
 from assistant.config import ConfigError, RedactionSettings, load_settings
 from assistant.errors import NotFound
 from assistant.models import Caller
-from ingest.redaction import redact
+from assistant.text.redaction import redact
 from tests.security.canaries import BY_SOURCE, CANARIES, ROLE_SETS, assert_clean, readable, role_label, secrets_in
 
 ISSUE_CONFIG = {"sources": [
@@ -132,7 +132,7 @@ def _cli(args: list[str], monkeypatch, canary) -> str:
     from assistant.surfaces import cli
 
     # The CLI builds its own service; it gets the session's (memoised) model instead of loading a second.
-    monkeypatch.setattr("assistant.embedding.Embedder.from_settings", classmethod(lambda cls, *a, **k: canary.service.embedder))
+    monkeypatch.setattr("assistant.retrieval.embedding.Embedder.from_settings", classmethod(lambda cls, *a, **k: canary.service.embedder))
     monkeypatch.setenv("BPO_ASSISTANT_HOME", str(canary.service.settings.home))
     result = CliRunner().invoke(cli.app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
