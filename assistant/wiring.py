@@ -70,7 +70,7 @@ def drafting_service(service: AssistantService) -> DraftingService:
     from assistant.drafting.context import DraftSources
 
     sources = DraftSources(service.reader, service.contracts, service.embedder, service.answerer)
-    return DraftingService(sources, service.trail)
+    return DraftingService(sources, service.trail, history_path=service.settings.home / "history.sqlite")
 
 
 def _answerer(service: AssistantService):

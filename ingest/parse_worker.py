@@ -29,6 +29,10 @@ from ingest.document import LoaderError, ParsedDocument
 from ingest.limits import LimitExceeded
 
 _HEADER = struct.Struct("!Q")
+# How long a fresh child may take to start and import its parsers. Not part of any file's
+# limits.file_timeout_s: on a busy machine a start-up can take seconds, and the file that happens
+# to follow a killed one must not fail for it.
+STARTUP_TIMEOUT_S = 120.0
 _PROJECT = str(Path(__file__).resolve().parents[1])
 
 
@@ -49,8 +53,8 @@ class ParseWorker:
 
     def parse(self, path: Path, real_root: str) -> ParsedDocument:
         """The file loaded, redacted; LoaderError (LimitExceeded for a limit) otherwise."""
+        proc = self.start()
         deadline = time.monotonic() + self.limits.file_timeout_s
-        proc = self._ensure()
         try:
             _write(proc.stdin, (os.fsencode(path), real_root))
             status, payload = _read(proc.stdout, deadline)
@@ -76,13 +80,19 @@ class ParseWorker:
         finally:
             proc.stdout.close()
 
-    def _ensure(self) -> subprocess.Popen:
+    def start(self) -> subprocess.Popen:
+        """The running child, started (and its parsers imported) first if need be."""
         if self._proc is None or self._proc.poll() is not None:
             env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in (_PROJECT, os.environ.get("PYTHONPATH")) if p)}
             self._proc = subprocess.Popen([sys.executable, "-m", "ingest.parse_worker"], stdin=subprocess.PIPE,
                                           stdout=subprocess.PIPE, bufsize=0, env=env, close_fds=True)
             self.started += 1
             _write(self._proc.stdin, (self.limits, self.redaction))
+            try:
+                _read(self._proc.stdout, time.monotonic() + STARTUP_TIMEOUT_S)  # "ready": parsers imported
+            except (TimeoutError, EOFError, OSError, pickle.UnpicklingError):
+                self._kill()
+                raise LoaderError("the parser process could not start") from None
         return self._proc
 
     def _kill(self) -> int | None:
@@ -177,6 +187,11 @@ def main() -> None:
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     cap = limits.parse_memory_bytes if hard == resource.RLIM_INFINITY else min(limits.parse_memory_bytes, hard)
     resource.setrlimit(resource.RLIMIT_AS, (cap, hard))
+    from ingest.loaders import preload
+
+    preload()  # before "ready": no file's time budget pays for importing the parsers
+
+    _write(protocol_out, "ready")
     while True:
         try:
             raw_path, real_root = _read(protocol_in)

@@ -242,6 +242,7 @@ class Ingestor:
         # its chunk ids are unchanged).
         if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch:
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
+        parser.start()  # a fresh parser's start-up is not this file's time
         deadline = time.monotonic() + limits.file_timeout_s
         parsed = parser.parse(path, real_root)  # loaded and redacted in the child, under the limits
         text = parsed.text

@@ -15,6 +15,9 @@ from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
 from assistant.contracts.key_terms import KeyTerms, extract_key_terms
 from assistant.contracts.obligations import ObligationRegister, extract_obligations
+from assistant.contracts.persistence import persistence_terms
+from assistant.contracts.persistence_models import PersistenceTerms
+from assistant.contracts.related import related_contracts
 from assistant.contracts.sla import extract_sla_schedule
 from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category
@@ -172,6 +175,13 @@ class ContractService:
         doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("sla_schedule", caller, "", [], doc.source)
         return extract_sla_schedule(doc)
+
+    def persistence_terms(self, source: str, caller: Caller, metrics: list[str] | None = None) -> PersistenceTerms:
+        """Persistent-failure and earn-back rules of `source`, read with the agreements it belongs with."""
+        doc = load_contract(self.reader.listing, self.store, caller, source)
+        terms = persistence_terms([doc, *related_contracts(self.reader.listing, self.store, caller, doc)], metrics)
+        self._audit("persistence_terms", caller, "", [], doc.source)
+        return terms
 
     def obligations(self, caller: Caller, source: str | None = None) -> ObligationRegister:
         if source:

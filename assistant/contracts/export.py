@@ -42,7 +42,7 @@ def _row(o: Obligation) -> dict:
     return {c: data.get(c) for c in COLUMNS}
 
 
-def _cell(value) -> str:
+def safe_cell(value) -> str:
     if value is None:
         return ""
     text = str(value)
@@ -55,7 +55,7 @@ def to_csv(register: ObligationRegister) -> str:
     writer = csv.DictWriter(buf, fieldnames=COLUMNS, lineterminator="\n")
     writer.writeheader()
     for r in rows(register):
-        writer.writerow({k: _cell(v) for k, v in r.items()})
+        writer.writerow({k: safe_cell(v) for k, v in r.items()})
     return buf.getvalue()
 
 
@@ -104,7 +104,7 @@ def _typed(column: str, value):
         return None
     if isinstance(value, bool) or (isinstance(value, (int, float)) and column in ("page", "deadline_days")):
         return value
-    return _cell(value)
+    return safe_cell(value)
 
 
 def to_json(register: ObligationRegister) -> str:

@@ -9,8 +9,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from assistant.contracts.persistence import rca_business_days
 from assistant.contracts.sla_models import SlaSchedule, SlaTerm
-from assistant.text.quantities import durations
 from assistant.drafting.evidence import Evidence, find_sentence, sentences_of
 from assistant.drafting.incident import Incident
 from assistant.drafting.metrics import MetricsData, parse_metrics
@@ -151,9 +151,6 @@ def _rca_clauses(ctx: DraftContext) -> list[SearchResult]:
                                k=4, own_contract=True)
 
 
-_RCA = re.compile(r"(?i)\b(?:root[\s-]cause(?:\s+analys[ie]s)?|RCA)\b")
-
-
 def rca_deadline(ctx: DraftContext) -> tuple[SearchResult, str, int] | None:
     """The contract sentence setting the RCA delivery period, and its number of business days
     ("a root cause analysis within five (5) Business Days of any missed Service Level")."""
@@ -161,14 +158,9 @@ def rca_deadline(ctx: DraftContext) -> tuple[SearchResult, str, int] | None:
     found = []
     for r in _rca_clauses(ctx):
         for sentence in sentences_of(r):
-            if not _RCA.search(sentence):
-                continue
-            for d in durations(sentence):
-                if d.unit in ("business_day", "day") and re.search(r"(?i)\bwithin\s*$|no\s+later\s+than\s*$", sentence[: d.start]):
-                    # A calendar-day period is kept as business days only when it says business days.
-                    if d.unit == "business_day":
-                        found.append((r, sentence, int(d.value)))
-                    break
+            days = rca_business_days(sentence)
+            if days is not None:
+                found.append((r, sentence, days))
     if sev1 and not ctx.missed:
         sev = [f for f in found if re.search(r"(?i)\bSEV-?1\b|severity\s*1", f[1])]
         found = sev or found

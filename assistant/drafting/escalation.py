@@ -40,12 +40,14 @@ class Addressing:
     notice: list[str] = field(default_factory=list)
 
 
-def build_escalation(sources: DraftSources, incident, caller, metrics=None) -> Draft:
+def build_escalation(sources: DraftSources, incident, caller, metrics=None, findings=None) -> Draft:
+    """`findings`: (sentence, citation) pairs the position section states first, such as a
+    persistent failure read from the metrics history and the right the contract gives for it."""
     ctx = gather(sources, incident, caller, metrics)
     template = load_template("escalation")
     addressing = address(ctx)
     due_text, rca_lines = _rca_request(ctx)
-    position = _position(ctx)
+    position = _position(ctx, findings or [])
     mode = "template"
     prose = write_section(sources.answerer, template, ctx.evidence, "Service level and contract position", _facts(ctx),
                           position, ctx.warnings)
@@ -242,10 +244,11 @@ def _opening(ctx: DraftContext) -> str:
 
 
 
-def _position(ctx: DraftContext) -> str:
+def _position(ctx: DraftContext, findings: list) -> str:
     if not ctx.contract_available:
         return ctx.unavailable
-    ev, lines = ctx.evidence, []
+    ev = ctx.evidence
+    lines = [with_cite(text, ev.cite_span(span)) for text, span in findings]
     if ctx.report and ctx.report.results:
         lines += [sla_sentence(r, ev, ctx.report.window_label) for r in ctx.report.results]
         caps = dict(zip(ctx.report.periods, ctx.report.caps)) if len(ctx.report.caps) > 1 else {}

@@ -5,6 +5,10 @@ Layouts (column names are matched case-insensitively; others are mapped with `co
   `resolved_at` is an open ticket.
 - daily KPI counts: `date`, `metric`, `numerator`, `denominator`.
 - daily KPI values: `date`, `metric`, `value` (a percentage: 96.5 or "96.5%").
+- monthly aggregates, long: `month` (2025-07, "July 2025", "Jul 2025") in place of `date`, with
+  `metric` and `value` or `numerator`/`denominator`.
+- monthly (or daily) aggregates, wide: `month` or `date` and one column per metric holding its value;
+  each filled cell is a record (a bad cell is reported by its row and column).
 
 Timestamps are normalised to UTC; a naive timestamp is read in the file's `timezone` (UTC unless
 configured). Row numbers are the spreadsheet's: the header is row 1. Rows that cannot be used
@@ -16,6 +20,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from decimal import Decimal, InvalidOperation
@@ -32,7 +37,7 @@ DEFAULT_MAX_BAD_FRACTION = 0.05
 TICKET_COLUMNS = ("created_at", "resolved_at")
 KPI_COUNT_COLUMNS = ("date", "metric", "numerator", "denominator")
 KPI_VALUE_COLUMNS = ("date", "metric", "value")
-CANONICAL = ("created_at", "resolved_at", "metric", "id", "date", "numerator", "denominator", "value")
+CANONICAL = ("created_at", "resolved_at", "metric", "id", "date", "month", "numerator", "denominator", "value")
 
 
 class MetricsText(str):
@@ -58,6 +63,7 @@ class Ticket:
     created: datetime  # UTC
     resolved: datetime | None  # UTC; None = still open
     metric: str = ""
+    id: str = ""  # the ticket's own id, when the file has one (history keeps one row per id)
 
 
 @dataclass
@@ -68,11 +74,12 @@ class KpiRow:
     numerator: int | None = None
     denominator: int | None = None
     value: Decimal | None = None  # percent
+    monthly: bool = False  # a month's figure (the file has a month column), not a day's
 
 
 @dataclass
 class MetricsData:
-    layout: str  # "tickets" | "kpi_counts" | "kpi_values"
+    layout: str  # "tickets" | "kpi_counts" | "kpi_values" | "kpi_wide"
     tickets: list[Ticket] = field(default_factory=list)
     kpis: list[KpiRow] = field(default_factory=list)
     bad_rows: list[BadRow] = field(default_factory=list)
@@ -190,6 +197,14 @@ def _layout(cols: dict[str, str], header: list[str]) -> str:
             raise MetricsError(f"the tickets file is missing column(s): {', '.join(missing)}; "
                                f"columns are: {', '.join(header)} (map other names with --map created_at=...,resolved_at=...)")
         return "tickets"
+    if "date" in cols and "month" in cols:
+        raise MetricsError("the metrics file has both a date and a month column: keep one")
+    if "month" in cols:
+        cols["date"] = cols.pop("month")  # a month column is read as the date of the month's figure
+    if "date" in cols and not any(c in cols for c in ("metric", "numerator", "denominator", "value")):
+        if len(header) < 2:
+            raise MetricsError(f"the metrics file has a {cols['date']} column but no metric columns")
+        return "kpi_wide"
     if "date" in cols or "metric" in cols or "numerator" in cols or "value" in cols:
         if all(c in cols for c in KPI_COUNT_COLUMNS):
             return "kpi_counts"
@@ -211,25 +226,39 @@ def parse_metrics(source: Path | str | list[dict], mapping: dict[str, str] | Non
     """Read and validate a metrics file. Raises MetricsError naming missing columns or bad rows."""
     header, rows = read_rows(source)
     cols = _resolve_columns(header, {k.lower(): v for k, v in (mapping or {}).items()})
+    monthly = "month" in cols  # read before _layout files the month column under "date"
     layout = _layout(cols, header)
     zone = _zone(tz)
     data = MetricsData(layout=layout, timezone=tz, columns=header)
     for number, raw in rows:
-        values = {canon: raw.get(column) for canon, column in cols.items()}
         if all(_blank(v) for v in raw.values()):
             continue  # blank spreadsheet rows are not data
-        data.rows_total += 1
-        try:
-            if layout == "tickets":
-                data.tickets.append(_ticket(number, values, zone, data))
-            else:
-                data.kpis.append(_kpi(number, values, layout))
-        except _RowError as exc:
-            data.bad_rows.append(BadRow(row=number, reason=str(exc)))
-        except (ValueError, OverflowError, TypeError) as exc:  # e.g. a year-1 time shifted out of range
-            data.bad_rows.append(BadRow(row=number, reason=f"unusable value ({type(exc).__name__})"))
+        values = {canon: raw.get(column) for canon, column in cols.items()}
+        records = _wide_records(raw, cols) if layout == "kpi_wide" else [("", values)]
+        for label, record in records:
+            data.rows_total += 1
+            try:
+                if layout == "tickets":
+                    data.tickets.append(_ticket(number, record, zone, data))
+                else:
+                    data.kpis.append(_kpi(number, record, "kpi_values" if layout == "kpi_wide" else layout, monthly))
+            except _RowError as exc:
+                data.bad_rows.append(BadRow(row=number, reason=f"{label}: {exc}" if label else str(exc)))
+            except (ValueError, OverflowError, TypeError) as exc:  # e.g. a year-1 time shifted out of range
+                data.bad_rows.append(BadRow(row=number, reason=f"unusable value ({type(exc).__name__})"))
     _check_bad_rows(data, max_bad_fraction)
     return data
+
+
+def _wide_records(raw: dict, cols: dict[str, str]) -> list[tuple[str, dict]]:
+    """One record per filled metric cell of a wide row (`month | Metric A | Metric B`)."""
+    known = set(cols.values())  # the month/date column (and an id column, if mapped) are not metrics
+    return [(column, {"date": raw.get(cols["date"]), "metric": column, "value": value})
+            for column, value in raw.items() if column not in known and not _blank(value) and not _NOT_REPORTED.fullmatch(str(value))]
+
+
+# A wide sheet marks a figure that was not reported; that cell is "no data" for the month, not a bad row.
+_NOT_REPORTED = re.compile(r"\s*(?:n/?a|-+|\u2014|\u2013|not\s+(?:reported|measured|applicable))\s*", re.I)
 
 
 def _check_bad_rows(data: MetricsData, max_bad_fraction: float) -> None:
@@ -277,8 +306,30 @@ def _ticket(number: int, values: dict, zone, data: MetricsData) -> Ticket:
     resolved = _timestamp(values.get("resolved_at"), "resolved_at", zone, data, required=False)
     if resolved is not None and resolved < created:
         raise _RowError("resolved_at is before created_at")
-    metric = values.get("metric")
-    return Ticket(number, created, resolved, "" if _blank(metric) else str(metric).strip())
+    metric, ident = values.get("metric"), values.get("id")
+    return Ticket(number, created, resolved, "" if _blank(metric) else str(metric).strip(), "" if _blank(ident) else str(ident).strip())
+
+
+_MONTH_NAMES = {name.lower(): i for i, name in enumerate(
+    ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november",
+     "december"], 1)}
+_MONTH = re.compile(r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})|(?P<m2>\d{1,2})[-/.](?P<y2>\d{4})|(?P<name>[A-Za-z]{3,9})\.?[\s\-/']*(?P<y3>\d{4})")
+
+
+def _month_day(text: str) -> date | None:
+    """The first day of a month written as 2025-07, 2025/07, 07/2025, July 2025, Jul-2025."""
+    m = _MONTH.fullmatch(text)
+    if m is None:
+        return None
+    if m.group("name"):
+        name = m.group("name").lower()
+        month = next((i for full, i in _MONTH_NAMES.items() if full.startswith(name) and len(name) >= 3), None)
+        year = int(m.group("y3"))
+    else:
+        month, year = int(m.group("m") or m.group("m2")), int(m.group("y") or m.group("y2"))
+    if month is None or not 1 <= month <= 12 or not 1971 <= year <= 2200:
+        raise _RowError(f"month {text[:40]!r} is not a month")
+    return date(year, month, 1)
 
 
 def _day(value) -> date:
@@ -289,6 +340,9 @@ def _day(value) -> date:
     text = "" if value is None else str(value).strip()
     if not text:
         raise _RowError("date is empty")
+    month = _month_day(text)
+    if month is not None:
+        return month
     try:
         return date.fromisoformat(text[:10]) if len(text) > 10 and text[10] in "T " else date.fromisoformat(text)
     except ValueError:
@@ -307,12 +361,16 @@ def _count(value, name: str) -> int:
     return int(number)
 
 
-def _kpi(number: int, values: dict, layout: str) -> KpiRow:
-    day = _day(values.get("date"))
+def _kpi(number: int, values: dict, layout: str, monthly: bool = False) -> KpiRow:
+    raw_day = values.get("date")
+    day = _day(raw_day)
+    monthly = monthly or (isinstance(raw_day, str) and _month_day(raw_day.strip()) is not None)
     metric = values.get("metric")
     if _blank(metric):
         raise _RowError("metric is empty")
-    row = KpiRow(number, day, str(metric).strip())
+    if monthly and day.day != 1:
+        raise _RowError(f"month {str(values.get('date'))[:40]!r} is a day, not a month")
+    row = KpiRow(number, day.replace(day=1) if monthly else day, str(metric).strip(), monthly=monthly)
     if layout == "kpi_counts":
         row.numerator = _count(values.get("numerator"), "numerator")
         row.denominator = _count(values.get("denominator"), "denominator")

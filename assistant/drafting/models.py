@@ -4,14 +4,24 @@ from __future__ import annotations
 
 import math
 from datetime import datetime
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from assistant.drafting.incident import Incident
 from assistant.drafting.sla_calc import SlaReport, SlaResult
 from assistant.models import Citation
 from assistant.text_input import ApiRequest
+
+
+def _check_fees(fees: dict[str, float]) -> dict[str, float]:
+    if any(not math.isfinite(x) or x < 0 for x in fees.values()):
+        raise ValueError("fees must be finite, non-negative amounts")
+    return fees
+
+
+# Monthly fees by service line ("email", "total"): numbers only (true is not 1), finite and not negative.
+MonthlyFees = Annotated[dict[str, Annotated[float, Field(strict=True)]], Field(max_length=50), AfterValidator(_check_fees)]
 
 
 class DraftSection(BaseModel):
@@ -60,11 +70,4 @@ class SlaRequest(ApiRequest):
     metric: str | None = None
     month: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}$")
     timezone: str = "UTC"
-    monthly_fees: dict[str, float] = Field(default_factory=dict)
-
-    @field_validator("monthly_fees")
-    @classmethod
-    def _fees(cls, v: dict[str, float]) -> dict[str, float]:
-        if any(not math.isfinite(x) or x < 0 for x in v.values()):
-            raise ValueError("fees must be finite, non-negative amounts")
-        return v
+    monthly_fees: MonthlyFees = Field(default_factory=dict)

@@ -22,7 +22,7 @@ from pydantic import BaseModel, Field
 from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan
 from assistant.contracts.sla_tiers import tier_for
 from assistant.drafting.incident import SlaWindow
-from assistant.drafting.metrics import BadRow, MetricsData, _zone, metric_names
+from assistant.drafting.metrics import BadRow, MetricsData, _zone
 from assistant.errors import InvalidInput
 
 ROUNDING_NOTE = ("Percentages and percentage points are shown rounded half-up to 2 decimal places and amounts to "
@@ -264,12 +264,15 @@ def _measure_kpis(rows, window: Window | None) -> _Measure:
     inside = [k for k in rows if window and window.holds(datetime(k.day.year, k.day.month, k.day.day, tzinfo=zone))]
     if not inside:
         return _Measure(rows=0)
+    noun, adjective = ("month", "monthly") if all(k.monthly for k in inside) else ("day", "daily")
     if inside[0].numerator is not None:
         num = sum(k.numerator for k in inside)
         den = sum(k.denominator for k in inside)
-        return _Measure(num, den, basis=f"daily counts summed over {len(inside)} day row(s)", rows=len(inside))
+        return _Measure(num, den, basis=f"{adjective} counts summed over {len(inside)} {noun} row(s)", rows=len(inside))
     mean = sum((Fraction(k.value) for k in inside), Fraction(0)) / len(inside)
-    return _Measure(value=mean, basis=f"unweighted mean of {len(inside)} daily value(s)", rows=len(inside))
+    if noun == "month" and len(inside) == 1:
+        return _Measure(value=mean, basis="the month's reported value", rows=1)
+    return _Measure(value=mean, basis=f"unweighted mean of {len(inside)} {adjective} value(s)", rows=len(inside))
 
 
 def _is_met(actual: Fraction, target: Fraction, comparator: str) -> bool:
@@ -492,7 +495,7 @@ def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | Non
     measures: dict[str, tuple[SlaTerm, _Measure]] = {}
     if not data:
         return measures
-    if data.layout == "tickets":
+    if data.layout == "tickets" or data.tickets:  # a history holds tickets and KPI figures side by side
         as_of = max((t.resolved or t.created for t in data.tickets), default=None)
         groups: dict[str, list] = {} if data.tickets else {"": []}  # no rows: the metric still reports "no data"
         for t in data.tickets:
@@ -501,9 +504,10 @@ def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | Non
             term = _ticket_term(name or ticket_metric, schedule, report)
             if term is not None:
                 measures[term.metric] = (term, _measure_tickets(term, tickets, win, as_of))
-        return measures
+        if not data.kpis:
+            return measures
     by_term: dict[str, tuple[SlaTerm, list]] = {}
-    for name in metric_names(data):
+    for name in dict.fromkeys(k.metric for k in data.kpis):
         term = match_term(name, schedule.terms)
         if term is None:
             note = f"metric {name!r} in the metrics file matches no SLA term; its rows were ignored"
@@ -519,6 +523,15 @@ def _measures(schedule: SlaSchedule, data: MetricsData | None, win: Window | Non
 
 
 def _ticket_term(name: str | None, schedule: SlaSchedule, report: SlaReport) -> SlaTerm | None:
+    term = ticket_term(name, schedule)
+    if not name:
+        report.notes.append(f"the tickets were measured against {term.metric!r} (the default for a tickets file)")
+    return term
+
+
+def ticket_term(name: str | None, schedule: SlaSchedule) -> SlaTerm:
+    """The SLA term tickets named `name` measure (None: the default for a tickets file); InvalidInput
+    naming the terms when there is none."""
     if name:
         term = match_term(name, schedule.terms)
         if term is None:
@@ -529,5 +542,4 @@ def _ticket_term(name: str | None, schedule: SlaSchedule, report: SlaReport) -> 
     if term is None:
         names = ", ".join(t.metric for t in schedule.terms if t.threshold_seconds) or "none with a time threshold"
         raise InvalidInput(f"which SLA does the tickets file measure? pass --metric NAME (terms: {names})")
-    report.notes.append(f"the tickets were measured against {term.metric!r} (the default for a tickets file)")
     return term

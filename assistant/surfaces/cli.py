@@ -39,7 +39,7 @@ def json_option() -> bool:
 # index (on an empty one they say so, naming the data home, before doing anything else).
 _CREATES_HOME = frozenset({"ingest", "serve", "slack"})
 _EMBEDS = frozenset({"ingest", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
-_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft",
+_ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft", "scorecard",
                       "adapt"})
 
 
@@ -419,15 +419,16 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
 
 
 def _register_command_modules() -> None:
-    """Commands of other features live in their own modules and register on `app` when imported."""
-    import importlib
-
-    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_slack", "cli_adapt"):
-        try:
-            importlib.import_module(f"assistant.surfaces.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.surfaces.{name}":
-                raise
+    """Each area's commands live in their own module and add themselves to `app` as it imports
+    them (they import `app` from here, so they are imported after it exists)."""
+    # In this order: it is the order of `--help`.
+    import assistant.surfaces.cli_eval  # noqa: F401
+    import assistant.surfaces.cli_eval_contracts  # noqa: F401
+    import assistant.surfaces.cli_contracts  # noqa: F401
+    import assistant.surfaces.cli_drafts  # noqa: F401
+    import assistant.surfaces.cli_scorecard  # noqa: F401
+    import assistant.surfaces.cli_slack  # noqa: F401
+    import assistant.surfaces.cli_adapt  # noqa: F401
 
 
 if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them

@@ -3,6 +3,7 @@ when imported (assistant.surfaces.cli imports this module)."""
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Optional
 
@@ -77,14 +78,20 @@ def draft_escalation(ctx: typer.Context, incident: Path = _INCIDENT, metrics: Op
     _draft(ctx, "escalation", incident, metrics, out_dir, as_json, mapping, metric, month)
 
 
-def _fees(text: Optional[str]) -> dict[str, str]:
+def fee_values(text: Optional[str]) -> dict[str, float]:
+    """`email=120000,total=318000` -> {"email": 120000.0, "total": 318000.0}."""
     fees = {}
     for part in (text or "").split(","):
         if part.strip():
             key, sep, value = part.partition("=")
             if not sep:
                 raise InvalidInput(f"--fees: expected LINE=AMOUNT pairs, got {part.strip()!r}")
-            fees[key.strip()] = value.strip()
+            try:
+                fees[key.strip()] = float(value.strip())
+            except ValueError:
+                raise InvalidInput("--fees: amounts must be numbers") from None
+            if not math.isfinite(fees[key.strip()]) or fees[key.strip()] < 0:
+                raise InvalidInput("--fees: amounts must be finite, non-negative numbers")
     return fees
 
 
@@ -107,12 +114,8 @@ def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", meta
 
     state = _state(ctx)
     window = SlaWindow(month=month, timezone=tz) if month else SlaWindow(timezone=tz)
-    try:
-        fee_values = {k: float(v) for k, v in _fees(fees).items()}
-    except ValueError:
-        raise InvalidInput("--fees: amounts must be numbers") from None
     report = state.service.drafts.sla(contract, metrics, state.caller, columns=parse_mapping(mapping), metric=metric,
-                                        window=window, timezone=tz, fees=fee_values)
+                                        window=window, timezone=tz, fees=fee_values(fees))
     if as_json:
         _print_json(report)
         return

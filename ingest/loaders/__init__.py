@@ -57,6 +57,14 @@ def _one_line(msg: str) -> str:
     return msg if len(msg) <= _MAX_MESSAGE else msg[: _MAX_MESSAGE - 1] + "…"
 
 
+def preload() -> None:
+    """Import every loader now: a parse worker does, so that no file's time budget pays for it."""
+    import importlib
+
+    for module in {m for m, _ in _LOADERS.values()}:
+        importlib.import_module(f"{__name__}.{module}")
+
+
 def _loader(suffix: str) -> Callable[[Path], ParsedDocument]:
     import importlib
 

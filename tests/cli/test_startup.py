@@ -17,6 +17,7 @@ NOT_THERE = "/nonexistent/bpo-assistant-test-folder"
 
 @pytest.mark.parametrize("args", [
     ["--help"], ["search", "--help"], ["draft", "rca", "--help"], ["eval", "process", "--help"], ["obligations", "--help"],
+    ["scorecard", "--help"],
 ], ids=" ".join)
 def test_help_imports_nothing_heavy(args):
     result = probe(*args)
@@ -33,6 +34,7 @@ def test_help_imports_nothing_heavy(args):
     ["ask", "   "],  # an empty question: refused before any model loads
     ["--as", "legall", "documents"],  # an unknown role: refused before the store opens
     ["ingest", NOT_THERE],
+    ["scorecard", "--contract", "sow.docx", "--from", "July"],  # not a month: refused before the store opens
 ], ids=" ".join)
 def test_argument_errors_and_bad_input_fail_before_anything_heavy_loads(args, tmp_path):
     result = probe(*args, env={"BPO_ASSISTANT_HOME": str(tmp_path / "home")})

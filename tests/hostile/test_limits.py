@@ -96,3 +96,19 @@ def test_a_parser_over_its_memory_cap_fails_the_file_not_the_process(service_fac
     status, reason = got["runbooks/bomb.docx"]
     assert status == "failed" and "limits.parse_memory_bytes" in reason
     assert got["runbooks/refunds.md"][0] == got["runbooks/zz-after.md"][0] == "indexed"
+
+
+def test_a_slow_parser_start_up_is_not_charged_to_the_file(tmp_path, monkeypatch):
+    # On a busy machine a fresh parse worker can take seconds to start and import its parsers; the
+    # file it then reads (e.g. the one after a killed file) used to fail its time budget for that.
+    from assistant.config import RedactionSettings
+    from ingest.parse_worker import ParseWorker
+
+    slow = tmp_path / "slow-start"
+    slow.mkdir()
+    (slow / "sitecustomize.py").write_text("import time\ntime.sleep(2.5)\n")
+    monkeypatch.setenv("PYTHONPATH", str(slow))
+    (tmp_path / "a.txt").write_text("A short runbook line.\n")
+    with ParseWorker(LimitsSettings(file_timeout_s=1), RedactionSettings()) as parser:
+        parsed = parser.parse(tmp_path / "a.txt", str(tmp_path))
+    assert "short runbook" in parsed.text

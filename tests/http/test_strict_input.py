@@ -26,6 +26,8 @@ def _raw_json(text: str) -> bytes:
     ("/v1/ask", '{"question": "and for VIP?", "history": [{"role": "user", "content": %s}]}'),
     ("/v1/clauses", '{"type": %s}'),
     ("/v1/search", '{"query": "refunds", "filters": {"collection": [%s]}}'),
+    ("/v1/scorecard", '{"contract": %s}'),
+    ("/v1/scorecard", '{"contract": "sow.docx", "columns": {"month": %s}}'),
 ])
 @pytest.mark.parametrize("bad", [SURROGATE, "refund\u0000s", "x\u001b[31m", "\udcff"])
 def test_lone_surrogates_and_control_characters_are_422_not_500(client, path, template, bad):
@@ -47,6 +49,8 @@ def test_tabs_and_line_breaks_are_text(client):
     ("/v1/ask", {"question": "who approves refunds?", "stream": "yes"}),
     ("/v1/ask", {"question": "who approves refunds?", "stream": 1}),
     ("/v1/clauses", {"type": "Termination For Convenience", "k": True}),
+    ("/v1/scorecard", {"contract": "contracts/northbeam-lumen-sow-customer-care.docx", "charts": "yes"}),
+    ("/v1/scorecard", {"contract": "contracts/northbeam-lumen-sow-customer-care.docx", "monthly_fees": {"total": True}}),
 ])
 def test_booleans_and_integers_are_strict(client, path, body):
     _error(client.post(path, json=body, headers=auth("admin")), 422, "invalid_input")

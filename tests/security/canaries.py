@@ -45,7 +45,7 @@ def role_label(roles: frozenset[str]) -> str:
 
 
 def readable(roles: frozenset[str]) -> set[str]:
-    """The collections a role set may read, computed independently of assistant.access."""
+    """The collections a role set may read, computed independently of assistant.access.policy."""
     roles = {r for r in roles if r}
     if ADMIN in roles:
         return set(COLLECTION_ROLES) | {RESTRICTED}

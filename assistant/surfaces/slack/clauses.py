@@ -10,18 +10,26 @@ from assistant.surfaces.slack.security import escape
 USAGE = "Usage: `/clause <clause type>`, e.g. `/clause termination for convenience`."
 
 
+def contract_reader_scope(bot: SlackBot, client, poster: Poster, where: Where):
+    """The asker's scope for a private reply of contract content, or None once the denial is posted."""
+    # Only the asker ever sees the result (never shared), so their own roles decide, not the channel's.
+    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    if scope is None:
+        return None
+    if bot.audience.reads_no_contracts(scope.caller.roles):
+        poster.notice(where, ":no_entry: You don't have access to contracts.")
+        return None
+    return scope
+
+
 def lookup_clauses(bot: SlackBot, client, where: Where, clause_type: str) -> None:
     poster = Poster(client)
     clause_type = " ".join((clause_type or "").split())
     if not clause_type:
         poster.notice(where, USAGE)
         return
-    # Only the asker ever sees the result (never shared), so their own roles decide, not the channel's.
-    scope = bot.scope_for(client, poster, where, channel_wide=False)
+    scope = contract_reader_scope(bot, client, poster, where)
     if scope is None:
-        return
-    if bot.audience.reads_no_contracts(scope.caller.roles):
-        poster.notice(where, ":no_entry: You don't have access to contracts.")
         return
     result = bot.service.contracts.lookup(type=clause_type, source=None, k=5, caller=scope.caller)
     poster.private(where, clause_blocks(clause_type, result.results, bot.base_url), f"Clauses: {escape(clause_type)[:200]}")

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from assistant.surfaces.slack.listeners import (
     app_mention, ask_command, clause_command, incident_command, incident_form_button, incident_submission,
-    message, share_action, vote_action,
+    message, scorecard_command, share_action, vote_action,
 )
 
 ALL = (app_mention, message, ask_command, clause_command, incident_command, incident_form_button,
-       incident_submission, vote_action, share_action)
+       incident_submission, scorecard_command, vote_action, share_action)
 
 
 def register_all(app, bot) -> None:

@@ -1,0 +1,79 @@
+"""The vendor scorecard from Slack (`/scorecard <contract>`): computed from the contract's stored
+metrics history, posted only to the asker (it is contract content: targets, credits, rights), with
+the trend charts uploaded to their DM."""
+
+from __future__ import annotations
+
+import logging
+
+from assistant.surfaces.slack.blocks import MAX_BLOCKS, context, section
+from assistant.surfaces.slack.bot import Poster, SlackBot, Where
+from assistant.surfaces.slack.clauses import contract_reader_scope
+from assistant.surfaces.slack.security import escape
+
+log = logging.getLogger("assistant.slack")
+
+USAGE = "Usage: `/scorecard <contract>`, e.g. `/scorecard acme-sow.docx` (the metrics history is loaded with the CLI or HTTP API)."
+MAX_CHARTS = 4  # the charts of missed metrics first; the rest are in the review pack
+
+
+def post_scorecard(bot: SlackBot, client, where: Where, contract: str) -> None:
+    poster = Poster(client)
+    contract = " ".join((contract or "").split())
+    if not contract:
+        poster.notice(where, USAGE)
+        return
+    scope = contract_reader_scope(bot, client, poster, where)
+    if scope is None:
+        return
+    card = bot.service.drafts.scorecard(contract, scope.caller)
+    uploaded = _upload_charts(client, where.user, card)
+    poster.private(where, scorecard_blocks(card, uploaded), f"Scorecard: {escape(card.contract)[:200]}")
+    log.info("slack_scorecard user=%s months=%d charts=%d", where.user, len(card.months), uploaded)
+
+
+def scorecard_blocks(card, charts: int = 0) -> list[dict]:
+    """The summary: the latest month per metric, misses and credits, persistent failures, earn-back."""
+    from assistant.drafting.scorecard_render import STATUS_WORDS, credit_words, pct, target_words
+
+    blocks = [section(f"*Scorecard {card.period_from} to {card.period_to}:* {escape(card.contract)}", "scorecard_title")]
+    latest = card.months[-1]
+    lines = [f"• {escape(x.name)}: {pct(x.actual)} vs {escape(target_words(x))}: *{STATUS_WORDS[x.status]}*"
+             for x in latest.metrics if x.status != "no_data"]
+    blocks.append(section((f"*{latest.month}*\n" + ("\n".join(lines) or "no data this month"))[:2900], "scorecard_latest"))
+    misses = [f"• {m.month} {escape(x.name)}: {pct(x.actual)}; credit {escape(credit_words(x))}"
+              for m in card.months for x in m.metrics if x.status == "missed"]
+    if misses:
+        blocks.append(section("*Misses and credits*\n" + "\n".join(misses)[:2900], "scorecard_misses"))
+    for i, f in enumerate(card.persistent_failures[:5]):
+        clause = f"clause {f.clause_no}" if f.clause_no else "the contract"
+        blocks.append(section(f":rotating_light: *{escape(f.rule)}* ({escape(clause)}): {escape(f.metric)} missed in "
+                              f"{', '.join(f.months)}. Right: {escape(f.right or 'to confirm')}", f"scorecard_failure_{i}"))
+    if card.earn_back:
+        counts = {s: sum(1 for e in card.earn_back if e.status == s) for s in ("earned_back", "pending", "final")}
+        blocks.append(section("*Earn-back:* " + ", ".join(f"{n} {s.replace('_', ' ')}" for s, n in counts.items() if n), "scorecard_earn_back"))
+    note = "Only you can see this scorecard."
+    if charts:
+        note += f" {charts} trend chart(s) are in your DMs."
+    note += " The full review pack: `bpo-assistant scorecard --contract ... --out DIR`."
+    blocks.append(context(note, "scorecard_note"))
+    return blocks[:MAX_BLOCKS]
+
+
+def _upload_charts(client, user: str, card) -> int:
+    """The trend charts (missed metrics first) in the user's DM; never in the channel."""
+    from assistant.drafting.scorecard_files import charts
+
+    missed = {x.name for m in card.months for x in m.metrics if x.status == "missed"}
+    drawn = sorted(charts(card), key=lambda c: c[0] not in missed)[:MAX_CHARTS]
+    if not drawn:
+        return 0
+    try:
+        dm = client.conversations_open(users=user)["channel"]["id"]
+        client.files_upload_v2(channel=dm, initial_comment=f"Trend charts for {card.contract} ({card.period_from} to {card.period_to})",
+                               file_uploads=[{"content": png, "filename": name, "title": f"{metric}: actual against target"}
+                                             for metric, name, png in drawn])
+        return len(drawn)
+    except Exception as exc:  # noqa: BLE001 - the private summary is the deliverable; the charts are a convenience
+        log.warning("slack_scorecard_upload_failed user=%s error=%s", user, type(exc).__name__)
+        return 0
