@@ -36,6 +36,12 @@ CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection);
 _ADDED_COLUMNS = {
     "sketch": "TEXT NOT NULL DEFAULT ''",  # ingest/fingerprint.sketch of the document's text
     "duplicate_of": "TEXT NOT NULL DEFAULT ''",  # doc_id of the preferred near-duplicate copy
+    # Where a document lives (ingest/origin.py; url also for folder rules with url_base).
+    "url": "TEXT NOT NULL DEFAULT ''",
+    "location": "TEXT NOT NULL DEFAULT ''",
+    "modified_at": "TEXT NOT NULL DEFAULT ''",
+    "source_version": "TEXT NOT NULL DEFAULT ''",
+    "labels": "TEXT NOT NULL DEFAULT ''",
 }
 
 

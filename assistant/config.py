@@ -13,6 +13,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
 
+from assistant.connector_settings import ConnectorSettings, SyncSettings
 from assistant.errors import ConfigError, validation_message
 
 ADMIN_ROLE = "admin"
@@ -28,12 +29,33 @@ class _Strict(BaseModel):
 
 
 class SourceRule(_Strict):
-    """Maps files (glob on the path relative to the ingested root) to a collection and readers."""
+    """Maps files (glob on the path relative to the ingested root) to a collection and readers.
 
-    match: str
+    With a `connector:` block the entry is a remote source (Confluence, SharePoint, Google Drive)
+    that `bpo-assistant sync NAME` indexes: everything it brings lands in this collection with
+    these readers (an item its source restricts further goes to the restricted partition), under
+    sources that start with NAME/ (so `match` defaults to "NAME/**").
+    """
+
+    match: str = ""
     collection: str = Field(pattern=r"^[a-zA-Z0-9_-]{1,60}$")
     roles: list[str] = Field(default_factory=list)
     doc_type: str | None = None  # forces the doc_type for matching files
+    name: str | None = Field(default=None, pattern=r"^[a-zA-Z0-9][a-zA-Z0-9_.-]{0,59}$")
+    connector: ConnectorSettings | None = None
+    # Where users open a matching file: citations link to url_base + "/" + its path (a connector's
+    # items link to the page or file the API names instead).
+    url_base: str | None = Field(default=None, pattern=r"^https?://\S+$")
+
+    @model_validator(mode="after")
+    def _named_when_remote(self) -> "SourceRule":
+        if self.connector is not None and not self.name:
+            raise ValueError("a source with a connector needs a name (what `bpo-assistant sync NAME` takes)")
+        if not self.match:
+            if not self.name:
+                raise ValueError("a source needs a match glob (or a name, which matches NAME/**)")
+            self.match = f"{self.name}/**"
+        return self
 
     @field_validator("collection")
     @classmethod
@@ -200,6 +222,7 @@ class Settings(_Strict):
     redaction: RedactionSettings = Field(default_factory=RedactionSettings)
     store: StoreSettings = Field(default_factory=StoreSettings)
     slack: SlackSettings = Field(default_factory=SlackSettings)
+    sync: SyncSettings = Field(default_factory=SyncSettings)
     limits: LimitsSettings = Field(default_factory=LimitsSettings)
     max_upload_bytes: int = 20 * 1024 * 1024
     # How the data home was chosen, for messages that name it ("set by BPO_ASSISTANT_HOME", ...).
@@ -215,11 +238,19 @@ class Settings(_Strict):
             if rule.collection in seen and sorted(seen[rule.collection]) != sorted(rule.roles):
                 raise ValueError(f"collection '{rule.collection}' is given different roles by two rules")
             seen[rule.collection] = rule.roles
+        names = [r.name for r in rules if r.name]
+        if len(names) != len(set(names)):
+            raise ValueError(f"two sources share the name '{next(n for n in names if names.count(n) > 1)}'")
         return rules
 
     @property
     def home_origin(self) -> str:
         return self._home_origin
+
+    @property
+    def connector_sources(self) -> list[SourceRule]:
+        """The sources `bpo-assistant sync` reads (entries with a connector block), in config order."""
+        return [rule for rule in self.sources if rule.connector is not None]
 
     @property
     def collections(self) -> dict[str, list[str]]:

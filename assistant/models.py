@@ -11,7 +11,7 @@ from assistant.safe_text import safe_markdown, safe_quote_markdown
 
 DocType = Literal["runbook", "sop", "msa", "sow", "dpa", "contract", "other"]
 CONTRACT_DOC_TYPES: tuple[DocType, ...] = ("msa", "sow", "dpa", "contract")
-Surface = Literal["cli", "http", "slack", "eval", "internal"]
+Surface = Literal["cli", "http", "web", "slack", "eval", "internal"]
 
 
 class Caller(BaseModel):
@@ -51,6 +51,7 @@ class ChunkMeta(BaseModel):
     effective_date: str = ""
     version: str = ""
     ingested_at: str
+    url: str = ""  # where users open the document (a synced page or file, or a folder rule's url_base)
     # The chunk reads as instructions to an assistant (ingest/instructions.py): a possible prompt
     # injection, kept searchable but never an answer's only evidence.
     instruction_like: bool = False
@@ -113,6 +114,7 @@ class SearchResult(BaseModel):
     # The column names of a table the chunk starts in the middle of (ChunkMeta.table_header), so
     # an answer quoting its rows can label their cells. Internal, like page_breaks.
     table_header: str = Field(default="", exclude=True)
+    url: str = ""  # the document's link (ChunkMeta.url), "" when none is known
     instruction_like: bool = False  # ChunkMeta.instruction_like: text addressed to a model, not to people
 
     @classmethod
@@ -127,7 +129,7 @@ class SearchResult(BaseModel):
             page_start=m.get("page_start"), page_end=m.get("page_end"), char_start=m["char_start"],
             char_end=m["char_end"], doc_type=m.get("doc_type", "other"), doc_id=m["doc_id"], title=m.get("title", ""),
             clause_no=m.get("clause_no", ""), collection=collection, dense_score=dense_score,
-            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""),
+            page_breaks=m.get("page_breaks", ""), table_header=m.get("table_header", ""), url=m.get("url", ""),
             instruction_like=bool(m.get("instruction_like", False)), **extra,
         )
 
@@ -147,6 +149,7 @@ class Citation(BaseModel):
     clause_no: str = ""
     doc_type: DocType | None = None
     collection: str = ""  # the access partition it came from (Slack keeps restricted answers private)
+    url: str = ""  # the cited document's link, when known (a synced page or file; a folder rule's url_base)
 
     @computed_field(description="the quote for display: Markdown with links defanged, HTML and mentions inert")
     @property
@@ -192,6 +195,12 @@ class DocumentInfo(BaseModel):
     # The doc_id of the copy results cite when this document is a near-duplicate of another (the
     # same contract as .txt and .pdf, a re-upload); "" when it is the preferred copy or unique.
     duplicate_of: str = ""
+    # Where it lives, for documents a connector synced (and url for folder rules with url_base).
+    url: str = ""
+    location: str = ""  # space / site / folder path in the source system
+    modified_at: str = ""  # last change there (ISO time)
+    source_version: str = ""  # the source system's version of it
+    labels: str = ""  # comma-joined (Confluence labels)
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")

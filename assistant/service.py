@@ -138,6 +138,26 @@ class AssistantService:
             raise InvalidInput("no ingest_paths are configured")
         return [self.ingest(p, caller) for p in self.settings.ingest_paths]
 
+    def sync(self, caller: Caller, names: list[str] | None = None, progress=None, sleep=None):
+        """Sync connector sources (all when `names` is empty) into the index; a SyncReport
+        (ingest/connectors/report.py) with one outcome per item."""
+        import time
+
+        from ingest.connectors.sync import sync_sources
+
+        self._require_manage(caller)
+        configured = [r.name for r in self.settings.connector_sources]
+        if not configured:
+            raise InvalidInput("no source in the config has a connector block (README: Connectors)")
+        unknown = [n for n in names or [] if n not in configured]
+        if unknown:
+            raise InvalidInput(f"no connector source named {unknown[0]!r} (configured: {', '.join(configured)})")
+        report = sync_sources(self.settings, self.ingestor, names or None, progress, time.sleep if sleep is None else sleep)
+        for source in report.sources:
+            self._audit("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
+                                               f"removed={source.count('removed')} failed={source.count('failed')}")
+        return report
+
     def upload(self, filename: str, data: bytes, caller: Caller) -> IngestSummary:
         """Index one uploaded file under <home>/uploads, keeping the name (it decides the collection)."""
         from ingest.loaders import SUPPORTED_SUFFIXES

@@ -15,12 +15,13 @@ import hashlib
 import logging
 import os
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Protocol
+from urllib.parse import quote
 
 import numpy as np
 
@@ -32,6 +33,7 @@ from ingest import fingerprint, instructions
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
 from ingest.document import LoaderError
+from ingest.origin import DocumentOrigin
 from ingest.parse_worker import ParseWorker
 from ingest.walk import Walk, refusal, walk_root
 
@@ -115,11 +117,15 @@ class Ingestor:
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
-    def _collection_for(self, source: str):
+    def _folder_origin(self, root_key: str, source: str) -> DocumentOrigin:
+        """A file under an ingested folder: its id from the path, its partition from the first
+        source rule that matches (none: the restricted partition), its link from the rule's url_base."""
         rule = meta.source_rule(self.settings, source)
         if rule is None:
-            return rule, RESTRICTED_COLLECTION, []
-        return rule, rule.collection, rule.roles
+            return DocumentOrigin(source=source, doc_id=doc_id_for(root_key, source), collection=RESTRICTED_COLLECTION)
+        url = f"{rule.url_base.rstrip('/')}/{quote(source, safe='/')}" if rule.url_base else ""
+        return DocumentOrigin(source=source, doc_id=doc_id_for(root_key, source), collection=rule.collection,
+                              roles=rule.roles, doc_type=rule.doc_type, url=url)
 
     # -- the run ----------------------------------------------------------------------------
     def ingest_path(self, path: Path, progress: Progress | None = None, prune: bool = True) -> IngestSummary:
@@ -136,16 +142,24 @@ class Ingestor:
         summary.seconds = round(time.perf_counter() - started, 3)
         return summary
 
-    def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False) -> IngestSummary:
-        walk = Walk(files=[(printable(p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name), p) for p in files])
-        return self._run(root, walk, progress, prune)
+    def ingest_files(self, root: Path, files: list[Path], progress: Progress | None = None, prune: bool = False,
+                     origins: Mapping[Path, DocumentOrigin] | None = None) -> IngestSummary:
+        """`origins`: for files a connector mirrored under `root`, what the document is (its id,
+        source, partition and link) instead of what its path would say. They go through the same
+        root check, limits, parse child and writer lock as any ingested file."""
+        origins = origins or {}
+        walk = Walk(files=[(origins[p].source if p in origins else
+                            printable(p.relative_to(root).as_posix() if p.is_relative_to(root) else p.name), p) for p in files])
+        return self._run(root, walk, progress, prune, origins)
 
-    def _run(self, root: Path, walk: Walk, progress: Progress | None, prune: bool) -> IngestSummary:
+    def _run(self, root: Path, walk: Walk, progress: Progress | None, prune: bool,
+             origins: Mapping[Path, DocumentOrigin] | None = None) -> IngestSummary:
         # One run at a time per store (file lock embedded, Chroma lease in server mode): IngestBusy otherwise.
         with ingest_lock(self.settings, self.store), ParseWorker(self.settings.limits, self.settings.redaction) as parser:
-            return self._ingest_files(root, walk, parser, progress, prune)
+            return self._ingest_files(root, walk, parser, progress, prune, origins or {})
 
-    def _ingest_files(self, root: Path, walk: Walk, parser: ParseWorker, progress: Progress | None, prune: bool) -> IngestSummary:
+    def _ingest_files(self, root: Path, walk: Walk, parser: ParseWorker, progress: Progress | None, prune: bool,
+                      origins: Mapping[Path, DocumentOrigin]) -> IngestSummary:
         root_key = str(root.resolve())
         summary = IngestSummary(root=str(root), files=list(walk.outcomes))
         progress = progress or (lambda event, n: None)
@@ -158,7 +172,7 @@ class Ingestor:
         seen: set[str] = {o.source for o in walk.outcomes if o.status == "failed"}
         pending: list[_Prepared] = []
         pending_chunks = 0
-        for source, result in self._prepare_all(root, root_key, walk.files, parser):
+        for source, result in self._prepare_all(root, root_key, walk.files, parser, origins):
             seen.add(source)
             if isinstance(result, FileOutcome):
                 summary.files.append(result)
@@ -194,25 +208,26 @@ class Ingestor:
             wanted.update({d: preferred for d in group if d != preferred})
         self.catalog.set_duplicates({d: t for d, t in wanted.items() if rows[d].duplicate_of != t})
 
-    def _prepare_all(self, root: Path, root_key: str, files: list[tuple[str, Path]],
-                     parser: ParseWorker) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
+    def _prepare_all(self, root: Path, root_key: str, files: list[tuple[str, Path]], parser: ParseWorker,
+                     origins: Mapping[Path, DocumentOrigin]) -> Iterator[tuple[str, _Prepared | FileOutcome]]:
         # Parse ahead in one background thread (the parser itself is a child process), so parsing
         # overlaps with encoding.
         real_root = os.path.realpath(root)
         with ThreadPoolExecutor(max_workers=1, thread_name_prefix="parse") as pool:
             window: list[tuple[str, Future]] = []
             for source, p in files:
-                window.append((source, pool.submit(self._prepare, p, source, root_key, real_root, parser)))
+                window.append((source, pool.submit(self._prepare, p, source, root_key, real_root, parser, origins.get(p))))
                 if len(window) >= 8:
                     src, fut = window.pop(0)
                     yield src, fut.result()
             for src, fut in window:
                 yield src, fut.result()
 
-    def _prepare(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker) -> _Prepared | FileOutcome:
+    def _prepare(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker,
+                 origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
         started = time.perf_counter()
         try:
-            result = self._prepare_unsafe(path, source, root_key, real_root, parser)
+            result = self._prepare_unsafe(path, source, root_key, real_root, parser, origin)
         except LoaderError as exc:
             result = FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a library failure must not end the batch
@@ -221,13 +236,14 @@ class Ingestor:
         result.seconds = round(time.perf_counter() - started, 3)
         return result
 
-    def _prepare_unsafe(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker) -> _Prepared | FileOutcome:
+    def _prepare_unsafe(self, path: Path, source: str, root_key: str, real_root: str, parser: ParseWorker,
+                        origin: DocumentOrigin | None) -> _Prepared | FileOutcome:
         problem = refusal(path, real_root)
         if problem:
             return FileOutcome(source=source, status="skipped", reason=problem)
-        doc_id = doc_id_for(root_key, source)
-        rule, collection, roles = self._collection_for(source)
-        key = self.pipeline_key(collection, roles, rule.doc_type if rule else None)
+        origin = origin or self._folder_origin(root_key, source)
+        doc_id, collection, roles = origin.doc_id, origin.collection, origin.roles
+        key = self.pipeline_key(collection, roles, origin.doc_type)
         limits = self.settings.limits
         try:
             size = path.stat().st_size
@@ -240,13 +256,14 @@ class Ingestor:
         old = self.catalog.get(doc_id)
         # A row from before documents had sketches is parsed once more to get one (no re-embedding:
         # its chunk ids are unchanged).
-        if old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch:
+        if (old and old.file_sha256 == sha and old.pipeline_key == key and old.collection == collection and old.sketch
+                and old.source == source and _origin_of(old) == origin.catalog_fields()):
             return FileOutcome(source=source, status="unchanged", chunks=old.chunks)
         parser.start()  # a fresh parser's start-up is not this file's time
         deadline = time.monotonic() + limits.file_timeout_s
         parsed = parser.parse(path, real_root)  # loaded and redacted in the child, under the limits
         text = parsed.text
-        doc_type = meta.detect_doc_type(self.settings, source, text, rule)
+        doc_type = origin.doc_type or meta.detect_doc_type(self.settings, source, text, None)
         title = meta.title_for(parsed.title, source)
         drafts = self.chunker.chunk(parsed, title, deadline=deadline)
         if not drafts:
@@ -255,7 +272,7 @@ class Ingestor:
         row = CatalogRow(
             doc_id=doc_id, root=root_key, source=source, collection=collection, doc_type=doc_type, title=title,
             chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
-            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text),
+            file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text), **origin.catalog_fields(),
         )
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
@@ -275,7 +292,7 @@ class Ingestor:
                 page_start=d.page_start, page_end=d.page_end, page_breaks=",".join(map(str, d.page_breaks)),
                 char_start=d.char_start, char_end=d.char_end, table_header=d.table_header,
                 ordinal=ordinal, content_sha256=hashlib.sha256(d.body.encode()).hexdigest(),
-                effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at,
+                effective_date=row.effective_date, version=row.version, ingested_at=row.ingested_at, url=row.url,
                 instruction_like=instructions.reads_as_instructions(d.body),
             ).model_dump())
         return _Prepared(
@@ -354,6 +371,18 @@ class Ingestor:
         self.store.delete(row.collection, list(self.store.chunks_of_doc(row.collection, row.doc_id)))
         self.catalog.delete(row.doc_id)
 
+    def remove_documents(self, doc_ids: list[str]) -> list[CatalogRow]:
+        """Remove several documents at once (a sync's deletions), under the ingest lock, with one
+        duplicate relink and one keyword-index rebuild for them all."""
+        with ingest_lock(self.settings, self.store):
+            rows = [row for row in map(self.catalog.get, doc_ids) if row is not None]
+            for row in rows:
+                self._remove(row)
+            if rows:
+                self.link_duplicates()
+                self.on_collection_changed({row.collection for row in rows})
+            return rows
+
     def remove_document(self, doc_id: str) -> CatalogRow | None:
         row = self.catalog.get(doc_id)
         if row is None:
@@ -372,6 +401,10 @@ class Ingestor:
                 self.store.drop(name)
                 self.catalog.delete_collection(name)
                 self.on_collection_changed({name})
+
+
+def _origin_of(row: CatalogRow) -> dict:
+    return {name: getattr(row, name) for name in ("url", "location", "modified_at", "source_version", "labels")}
 
 
 def _under_any(source: str, folders: list[str]) -> bool:

@@ -340,7 +340,7 @@ class Answerer:
         page, clause_no = quote_place(r, quote)
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,
                         section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
-                        doc_type=r.doc_type, collection=r.collection)
+                        doc_type=r.doc_type, collection=r.collection, url=r.url)
 
     # -- LLM, verified ----------------------------------------------------------------------
     def evidence_block(self, results: list[SearchResult]) -> str:

@@ -35,7 +35,7 @@ class DraftingService:
         # The SLA table and clause citations come from the contract service.
         self.contracts = sources.contracts
         self.trail = trail
-        self._history_path = history_path
+        self.history_path = history_path
         self._history = history  # opened on first use: only the scorecard reads or writes it
 
     # -- drafts -----------------------------------------------------------------------------
@@ -69,7 +69,7 @@ class DraftingService:
     @property
     def history(self) -> MetricsHistory:
         if self._history is None:
-            self._history = MetricsHistory(self._history_path)
+            self._history = MetricsHistory(self.history_path)
         return self._history
 
     def scorecard(self, contract: str, caller: Caller, metrics: MetricsInput = None, *, columns: dict | None = None,

@@ -76,7 +76,7 @@ class Evidence:
             self.citations.append(Citation(n=n, chunk_id=result.chunk_id, source=result.source,
                                            quote=require_verbatim(verbatim_quote(quote, result.text), result.text),
                                            section_path=result.section_path, page_start=page, title=result.title,
-                                           clause_no=clause_no, doc_type=result.doc_type))
+                                           clause_no=clause_no, doc_type=result.doc_type, url=result.url))
         return marker(self._numbers[key])
 
     def cite_span(self, span: SourceSpan | None) -> str:
@@ -95,7 +95,7 @@ class Evidence:
                 n=n, chunk_id=span.chunk_id, source=span.source, quote=require_verbatim(verbatim_quote(quote, text), text),
                 section_path=span.section_path,
                 page_start=span.page_start, clause_no=span.clause_no, title=known.title if known else "",
-                doc_type=known.doc_type if known else None))
+                doc_type=known.doc_type if known else None, url=known.url if known else ""))
         return marker(self._numbers[key])
 
     def as_results(self) -> list[SearchResult]:

@@ -37,8 +37,8 @@ def json_option() -> bool:
 # Commands that may start a new data home (the others report a missing one), commands that embed
 # (their model loads in the background while Chroma opens), and commands that answer from the
 # index (on an empty one they say so, naming the data home, before doing anything else).
-_CREATES_HOME = frozenset({"ingest", "serve", "slack"})
-_EMBEDS = frozenset({"ingest", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
+_CREATES_HOME = frozenset({"ingest", "serve", "slack", "sync"})
+_EMBEDS = frozenset({"ingest", "sync", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
 _ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft", "scorecard",
                       "adapt"})
 
@@ -230,7 +230,7 @@ def _print_answer(answer) -> None:
         clause = clause_label(c.clause_no, c.section_path, c.doc_type)
         where = ", ".join(p for p in (c.section_path, clause, f"p.{c.page_start}" if c.page_start else "") if p)
         # Document text is not Rich markup: a heading such as "[/b] Annex" must print as it is.
-        line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.source})"
+        line = f"[{c.n}] {c.title or c.source}" + (f" — {where}" if where else "") + f" ({c.url or c.source})"
         out.print(Text(line, style="dim"), highlight=False)
 
 
@@ -397,6 +397,7 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
 
     import uvicorn
 
+    from assistant.locks import claim_embedded_home, release_embedded_home
     from assistant.surfaces.http import create_app
     from assistant.surfaces.local_key import api_keys_for_serving
 
@@ -414,8 +415,35 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
     err.print("loading the embedding model...", markup=False, highlight=False)
     service.warm_up()
-    uvicorn.run(create_app(service, keys=keys), host=host, port=port, log_level="info",
-                access_log=False)  # the app logs one structured line per request
+    # Claimed as the server before the schedule's first sync can claim it as a sync (the app's
+    # lifespan claims it again, re-entrantly): another process is told a server holds it.
+    embedded = service.settings.store.mode == "embedded"
+    if embedded:
+        claim_embedded_home(service.settings.home, "server")
+    schedule = _sync_schedule(service)
+    try:
+        uvicorn.run(create_app(service, keys=keys), host=host, port=port, log_level="info",
+                    access_log=False)  # the app logs one structured line per request
+    finally:
+        if schedule is not None:
+            schedule.stop()
+        if embedded:
+            release_embedded_home(service.settings.home)
+
+
+def _sync_schedule(service):
+    """The connector sync every sync.interval_minutes while serving (off at 0, the default)."""
+    minutes = service.settings.sync.interval_minutes
+    if not minutes or not service.settings.connector_sources:
+        return None
+    from assistant.config import ADMIN_ROLE
+    from assistant.models import Caller
+    from ingest.connectors.schedule import SyncSchedule
+
+    caller = Caller(id="sync-schedule", roles=frozenset({ADMIN_ROLE}), surface="internal")
+    err.print(f"syncing {len(service.settings.connector_sources)} connector source(s) every {minutes:g} min", markup=False,
+              highlight=False)
+    return SyncSchedule(lambda: service.sync(caller), minutes * 60).start()
 
 
 def _register_command_modules() -> None:
@@ -429,6 +457,7 @@ def _register_command_modules() -> None:
     import assistant.surfaces.cli_scorecard  # noqa: F401
     import assistant.surfaces.cli_slack  # noqa: F401
     import assistant.surfaces.cli_adapt  # noqa: F401
+    import assistant.surfaces.cli_sync  # noqa: F401
 
 
 if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them

@@ -28,6 +28,7 @@ from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
 from assistant.surfaces.http_routes import ask, audit, contracts, documents, drafts, health, scorecard, search
+from assistant.surfaces.web import mount_web
 
 log = logging.getLogger("assistant.http")
 
@@ -60,6 +61,7 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     app.add_middleware(JsonBodyLimitResponse)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)  # outermost: sees every response
     _include_routers(app)
+    mount_web(app)  # the browser pages at / (session sign-in; same service and access rules)
     _mount_slack(app, service)
     _ensure_request_log_visible()
     return app

@@ -29,11 +29,13 @@ def api_keys_for_serving(environ: Mapping[str, str], home: Path, base_url: str, 
     key, created = local_admin_key(path)
     if created:
         console.print(f"No {API_KEYS_ENV} configured: created a local admin API key, shown only this once and "
-                      f"kept in {path} (mode 0600):\n\n  {key}\n\nTry it:\n  curl -H \"Authorization: Bearer "
-                      f"$(cat {path})\" {base_url}/v1/documents\n\nSet {API_KEYS_ENV} to replace it.",
+                      f"kept in {path} (mode 0600):\n\n  {key}\n\nSign in with it to the web app at {base_url}/ "
+                      f"or try the API:\n  curl -H \"Authorization: Bearer $(cat {path})\" {base_url}/v1/documents\n\n"
+                      f"Set {API_KEYS_ENV} to replace it.",
                       markup=False, highlight=False, soft_wrap=True)
     else:
-        console.print(f"No {API_KEYS_ENV} configured: the API takes the local admin key in {path}.",
+        console.print(f"No {API_KEYS_ENV} configured: the API and the web app at {base_url}/ take the local admin key "
+                      f"in {path}.",
                       markup=False, highlight=False, soft_wrap=True)
     return KeyRing([ApiKey(key_digest(key), LOCAL_LABEL, frozenset({ADMIN_ROLE}))])
 

@@ -7,6 +7,7 @@ Dispatches on the file suffix (case-insensitive):
     .html .htm        html.py      visible text built from the DOM (BeautifulSoup)
     .docx             docx.py      paragraphs + tables in body order (python-docx)
     .pdf              pdf.py       page texts joined by "\\n\\n", PageSpan per page (pypdf)
+    .confluence       confluence.py  a Confluence page's API JSON, storage format read as HTML
 
 Every failure is a ``LoaderError`` with a one-line, user-facing message; an unknown suffix is
 ``UnsupportedFileType``. Library exceptions never escape.
@@ -39,8 +40,11 @@ _LOADERS: dict[str, tuple[str, str]] = {
     ".htm": ("html", "load_html"),
     ".docx": ("docx", "load_docx"),
     ".pdf": ("pdf", "load_pdf"),
+    ".confluence": ("confluence", "load_confluence_page"),
 }
-SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS)
+# What users may hand us (folders, uploads, connector files and attachments). ".confluence" is
+# the connector's own mirror of a page, loaded here so a page body is parsed in the child too.
+SUPPORTED_SUFFIXES: frozenset[str] = frozenset(_LOADERS) - {".confluence"}
 
 _FORMAT_NAMES = {
     "text": "text",
@@ -48,6 +52,7 @@ _FORMAT_NAMES = {
     "html": "HTML",
     "docx": "Word",
     "pdf": "PDF",
+    "confluence": "Confluence page",
 }
 _MAX_MESSAGE = 200
 

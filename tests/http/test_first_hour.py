@@ -82,11 +82,12 @@ def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
     key = (tmp_path / KEY_FILE).read_text().strip()
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
     assert len(key) >= 40 and key in first and f"$(cat {tmp_path / KEY_FILE})" in first
+    assert "web app at http://127.0.0.1:8000/ " in first  # where a browser signs in with it
     assert ring.resolve(key) is not None and ring.resolve(key).roles == frozenset({"admin"})
     again = Console(record=True, width=300)
     ring2 = api_keys_for_serving({}, tmp_path, "http://127.0.0.1:8000", again)
     second = again.export_text()
-    assert key not in second and str(tmp_path / KEY_FILE) in second
+    assert key not in second and str(tmp_path / KEY_FILE) in second and "http://127.0.0.1:8000/ " in second
     assert ring2.resolve(key) is not None
 
 

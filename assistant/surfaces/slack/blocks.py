@@ -85,13 +85,19 @@ def fallback_text(text: str) -> str:
 
 # -- answers ----------------------------------------------------------------------------------
 
-def document_link(base_url: str | None, source: str, label: str) -> str:
-    """`<base/source|label>` when a base URL is configured, else the escaped label in bold."""
+def document_link(base_url: str | None, source: str, label: str, url: str = "") -> str:
+    """`<url|label>` with the document's own link (a synced page or file, a folder rule's url_base),
+    else `<base/source|label>` when slack.document_base_url is set, else the escaped label in bold."""
     label = escape(label).replace("|", "¦") or "document"
-    if not base_url or not re.match(r"^https?://[^\s<>|]+$", base_url):
+    if url and _LINKABLE.match(url):
+        return f"<{url}|{label}>"
+    if not base_url or not _LINKABLE.match(base_url):
         return f"*{label}*"
     url = base_url.rstrip("/") + "/" + quote(source, safe="/")
     return f"<{url}|{label}>"
+
+
+_LINKABLE = re.compile(r"^https?://[^\s<>|]+$")  # nothing that could close or split Slack's <url|label>
 
 
 def citation_line(citation, base_url: str | None) -> str:
@@ -104,7 +110,8 @@ def citation_line(citation, base_url: str | None) -> str:
     if citation.page_start:
         parts.append(f"p. {citation.page_start}")
     where = " — " + " · ".join(parts) if parts else ""
-    return f"[{citation.n}] {document_link(base_url, citation.source, citation.title or citation.source)}{where}"
+    link = document_link(base_url, citation.source, citation.title or citation.source, getattr(citation, "url", ""))
+    return f"[{citation.n}] {link}{where}"
 
 
 def sources_block(citations: Iterable, base_url: str | None) -> dict:
@@ -190,7 +197,8 @@ def clause_blocks(clause_type: str, items: list, base_url: str | None) -> list[d
         page = _field(item, "page_start", "page", default="")
         text = _field(item, "text", "quote", "clause_text", default="")
         where = " · ".join(escape(p) for p in (clause_label(str(number), str(heading)), heading, f"p. {page}" if page else "") if p)
-        head = f"*{i}.* {document_link(base_url, str(source), str(title))}" + (f" — {where}" if where else "")
+        link = document_link(base_url, str(source), str(title), str(_field(item, "url", default="")))
+        head = f"*{i}.* {link}" + (f" — {where}" if where else "")
         body = escape(" ".join(str(text).split()))[:1800]
         blocks.append(section(f"{head}\n>{body}" if body else head, f"clause_{i}"))
     return blocks[:MAX_BLOCKS]
