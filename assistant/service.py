@@ -154,7 +154,7 @@ class AssistantService:
             raise InvalidInput(f"no connector source named {unknown[0]!r} (configured: {', '.join(configured)})")
         report = sync_sources(self.settings, self.ingestor, names or None, progress, time.sleep if sleep is None else sleep)
         for source in report.sources:
-            self._audit("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
+            self.trail.record("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
                                                f"removed={source.count('removed')} failed={source.count('failed')}")
         return report
 
