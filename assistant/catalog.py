@@ -36,6 +36,11 @@ CREATE INDEX IF NOT EXISTS documents_collection ON documents(collection);
 _ADDED_COLUMNS = {
     "sketch": "TEXT NOT NULL DEFAULT ''",  # ingest/fingerprint.sketch of the document's text
     "duplicate_of": "TEXT NOT NULL DEFAULT ''",  # doc_id of the preferred near-duplicate copy
+    # Issue 26: contracts.relations.DocProfile as JSON, and what the document changes.
+    "profile": "TEXT NOT NULL DEFAULT ''",
+    "relation": "TEXT NOT NULL DEFAULT ''",
+    "amends": "TEXT NOT NULL DEFAULT ''",
+    "link_basis": "TEXT NOT NULL DEFAULT ''",
     # Where a document lives (ingest/origin.py; url also for folder rules with url_base).
     "url": "TEXT NOT NULL DEFAULT ''",
     "location": "TEXT NOT NULL DEFAULT ''",
@@ -64,6 +69,7 @@ class CatalogRow(DocumentInfo):
     file_sha256: str
     pipeline_key: str
     sketch: str = ""
+    profile: str = ""  # contracts.relations.DocProfile as JSON (contracts only)
 
 
 class Catalog:
@@ -110,6 +116,12 @@ class Catalog:
         with self._lock:
             self._conn.executemany("UPDATE documents SET duplicate_of = ? WHERE doc_id = ?",
                                    [(target, doc_id) for doc_id, target in duplicate_of.items()])
+
+    def set_links(self, links: dict[str, tuple[str, str]]) -> None:
+        """doc_id -> (the doc_id it amends, how that link was made), for the rows that changed."""
+        with self._lock:
+            self._conn.executemany("UPDATE documents SET amends = ?, link_basis = ? WHERE doc_id = ?",
+                                   [(amends, basis, doc_id) for doc_id, (amends, basis) in links.items()])
 
     def delete(self, doc_id: str) -> None:
         with self._lock:

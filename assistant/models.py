@@ -116,6 +116,10 @@ class SearchResult(BaseModel):
     table_header: str = Field(default="", exclude=True)
     url: str = ""  # the document's link (ChunkMeta.url), "" when none is known
     instruction_like: bool = False  # ChunkMeta.instruction_like: text addressed to a model, not to people
+    # Terms in force (issue 26): what superseded this text on the date asked about ("" : in force),
+    # and for an amendment's passage not in force yet, the ISO date it takes effect.
+    superseded_by: str = ""
+    in_force_from: str = ""
 
     @classmethod
     def from_stored(cls, chunk_id: str, text: str, meta: dict, collection: str, score: float,
@@ -195,6 +199,11 @@ class DocumentInfo(BaseModel):
     # The doc_id of the copy results cite when this document is a near-duplicate of another (the
     # same contract as .txt and .pdf, a re-upload); "" when it is the preferred copy or unique.
     duplicate_of: str = ""
+    # A document that changes another (issue 26): its kind (amendment, addendum, change_order,
+    # restatement, sow_version), the doc_id it changes and what the link rests on ("title+date").
+    relation: str = ""
+    amends: str = ""
+    link_basis: str = ""
     # Where it lives, for documents a connector synced (and url for folder rules with url_base).
     url: str = ""
     location: str = ""  # space / site / folder path in the source system
@@ -234,9 +243,44 @@ class FileOutcome(BaseModel):
         return None if value is None else printable(value)
 
 
+class ConflictItem(BaseModel):
+    """One side of a conflict: what a document says, cited."""
+
+    source: str
+    doc_type: DocType
+    clause_no: str = ""  # the contract clause, or the SOP's section number, when the text numbers it
+    section_path: str = ""
+    chunk_id: str
+    quote: str  # verbatim, a substring of the chunk's text
+    value: str  # the figure as written: "48 hours", "85%", "USD 500", "monthly", "by phone"
+
+
+class Conflict(BaseModel):
+    """An SOP or runbook instructing something a contract does not promise (issue 26)."""
+
+    topic: str  # the shared words the two statements are about: "respond customer emails"
+    # sop_looser: following the SOP breaks the contract (a longer time, a lower target, a higher
+    # limit, a rarer check); sop_stricter: the SOP asks for more than the contract; different_channel:
+    # the SOP uses a channel the contract doesn't provide for.
+    kind: Literal["sop_looser", "sop_stricter", "different_channel"]
+    items: list[ConflictItem]  # the SOP side first, then the contract
+    explanation: str
+
+    @property
+    def key(self) -> str:
+        """Stable identity across runs: which two passages disagree on which figures."""
+        return "|".join(f"{i.source}#{i.value}" for i in self.items) + f"|{self.kind}"
+
+
+class ConflictReport(BaseModel):
+    conflicts: list[Conflict] = Field(default_factory=list)
+    checked: dict[str, int] = Field(default_factory=dict)  # {"sop_documents": n, "contracts": n, "pairs_agreeing": n}
+
+
 class IngestSummary(BaseModel):
     root: str
     files: list[FileOutcome]
+    new_conflicts: list[Conflict] = Field(default_factory=list)  # SOP/contract conflicts this ingest brought
     chunks_written: int = 0  # chunks embedded and written (new or changed content)
     texts_embedded: int = 0
     seconds: float = 0.0

@@ -3,6 +3,7 @@ assistant.wiring.build with explicit dependencies; no module-level clients or mo
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 import shutil
@@ -23,20 +24,23 @@ from assistant.config import Settings
 from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia, clean_question
 from assistant.lazy import LazyPart, Parts
 from assistant.listing import DocumentListing
-from assistant.models import Answer, Caller, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn
+from assistant.models import Answer, Caller, ConflictReport, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn
 from assistant.reading import Reader
 from assistant.retrieval.indexes import LexicalIndexes
 from assistant.retrieval.hybrid import Retriever
 from assistant.retrieval.store import VectorStore
+from assistant.text_input import require_clean
 
 if TYPE_CHECKING:  # the parts made on first use: imported only when made (assistant.wiring)
     from assistant.answering.pipeline import Answerer
     from assistant.contracts.api import ContractService
     from assistant.contracts.classify import ClauseClassifier
+    from assistant.contracts.in_force import InForce
     from assistant.drafting.api import DraftingService
     from assistant.retrieval.embedding import Embedder
     from ingest.pipeline import Ingestor
 
+log = logging.getLogger("bpo.service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -65,12 +69,14 @@ class AssistantService:
     ingestor: Ingestor = field(default=LazyPart(), repr=False, compare=False)
     contracts: ContractService = field(default=LazyPart(), repr=False, compare=False)
     drafts: DraftingService = field(default=LazyPart(), repr=False, compare=False)
+    in_force: InForce = field(default=LazyPart(), repr=False, compare=False)  # amendments in force (issue 26)
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
-               rerank: bool | None = None) -> SearchResponse:
-        """`rerank`: through the passage judge (None: as `judge.rerank_search` says)."""
-        return self.reader.search(query, caller, k, filters, rerank)
+               rerank: bool | None = None, as_of: str | None = None) -> SearchResponse:
+        """`rerank`: through the passage judge (None: as `judge.rerank_search` says). `as_of`: the
+        date whose terms are in force (ISO, today by default): superseded passages are labelled."""
+        return self.reader.search(query, caller, k, filters, rerank, as_of)
 
     def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
         """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
@@ -89,29 +95,31 @@ class AssistantService:
         return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
                              evidence=[f"{r.title}\n{r.section_path}\n{r.text}" for r in results])
 
-    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None) -> Answer:
+    def ask(self, question: str, caller: Caller, history: list[Turn] | None = None, filters: SearchFilters | None = None,
+            as_of: str | None = None) -> Answer:
         answer = None
-        for kind, payload in self.ask_stream(question, caller, history, filters, stream=False):
+        for kind, payload in self.ask_stream(question, caller, history, filters, stream=False, as_of=as_of):
             if kind == "answer":
                 answer = payload
         return answer
 
     def ask_stream(self, question: str, caller: Caller, history: list[Turn] | None = None,
-                   filters: SearchFilters | None = None, stream: bool = True) -> Iterator[tuple[str, object]]:
+                   filters: SearchFilters | None = None, stream: bool = True, as_of: str | None = None) -> Iterator[tuple[str, object]]:
         """Yields ("delta", text) pieces while an LLM writes, then ("answer", Answer) once verified.
 
         Offline (no LLM) there are no deltas: the verified answer is the only event. Deltas are
         unverified model text; clients must treat the final answer event as the truth.
         """
         question, standalone, retrieval = self._evidence(question, caller, history, filters)
-        results = retrieval.results
+        # Superseded contract text is held back and the amending passages put in its place (issue 26).
+        day, results, applied = self.reader.terms_in_force(caller, as_of, retrieval.results, for_answer=True)
         missing = self._unmentioned(standalone, caller, results)
         answer = None
         fragment = not history and followup.is_fragment(question)
         for kind, payload in self.answerer.respond(standalone, results, missing, self.access.limited(caller),
                                                    stream=stream, named_source=retrieval.named_source, fragment=fragment):
             if kind == "answer":
-                answer = payload
+                answer = payload = self._explain_in_force(payload, results, applied, day, standalone)
                 if standalone != question:
                     answer.standalone_question = standalone
             yield kind, payload
@@ -129,6 +137,8 @@ class AssistantService:
     def ingest(self, path: Path, caller: Caller, progress=None) -> IngestSummary:
         self._require_manage(caller)
         summary = self.ingestor.ingest_path(Path(path), progress=progress)
+        if summary.count("indexed") or summary.count("removed"):  # nothing changed: nothing new to find
+            summary.new_conflicts = self._new_conflicts(caller)
         self.trail.record("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
         return summary
 
@@ -274,6 +284,33 @@ class AssistantService:
     def warm_up(self) -> None:
         self.embedder.load()
         self.lexical.ensure(self.store.collection_names())
+
+    # -- terms in force (issue 26) ------------------------------------------------------------
+    def conflicts(self, caller: Caller, source: str | None = None) -> ConflictReport:
+        """SOP/runbook instructions that contradict a contract as in force, among what `caller` may read."""
+        from assistant.conflicts.api import conflict_report
+
+        if source is not None:
+            require_clean("source", source)
+        report = conflict_report(self, caller, source)
+        self.trail.record("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
+        return report
+
+    def _new_conflicts(self, caller: Caller) -> list:
+        # The ingest is done and kept whatever happens here: a failing check is logged, not raised.
+        from assistant.conflicts.api import new_conflicts
+
+        try:
+            return new_conflicts(self, caller)
+        except Exception as exc:
+            log.warning("event=conflict_check_error error=%s", type(exc).__name__)
+            return []
+
+    @staticmethod
+    def _explain_in_force(answer: Answer, evidence: list[SearchResult], applied: list, day: str, question: str) -> Answer:
+        from assistant.contracts.in_force_answers import explain
+
+        return explain(answer, evidence, applied, day, question)
 
     # -- helpers ----------------------------------------------------------------------------
     def require_indexed(self, where: str = "") -> None:

@@ -45,7 +45,7 @@ def build(settings: Settings, embedder=None, judge=None) -> AssistantService:
     audience = Audience(settings, access, contract_collections=listing.contract_collections)
     audit = AuditLog(home / "audit.jsonl")
     trail = AuditTrail(audit, settings.redaction)
-    reader = Reader(settings, store, lexical, retriever, access, listing, trail)
+    reader = Reader(settings, store, lexical, retriever, access, listing, trail, in_force=lambda: service.in_force)
     service = AssistantService(settings, embedder, store, catalog, lexical, retriever, access, audience, listing,
                                reader, audit, trail)
     service.parts.update(
@@ -54,6 +54,7 @@ def build(settings: Settings, embedder=None, judge=None) -> AssistantService:
         ingestor=lambda: _ingestor(service),
         contracts=lambda: contract_service(service),
         drafts=lambda: drafting_service(service),
+        in_force=lambda: _in_force(service),
     )
     return service
 
@@ -71,6 +72,12 @@ def drafting_service(service: AssistantService) -> DraftingService:
 
     sources = DraftSources(service.reader, service.contracts, service.embedder, service.answerer)
     return DraftingService(sources, service.trail, history_path=service.settings.home / "history.sqlite")
+
+
+def _in_force(service: AssistantService):
+    from assistant.contracts.in_force import InForce
+
+    return InForce(service.catalog, service.store)
 
 
 def _answerer(service: AssistantService):

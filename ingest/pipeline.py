@@ -27,8 +27,9 @@ import numpy as np
 
 from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
+from assistant.contracts import relations
 from assistant.locks import ingest_lock
-from assistant.models import ChunkMeta, FileOutcome, IngestSummary, printable
+from assistant.models import CONTRACT_DOC_TYPES, ChunkMeta, FileOutcome, IngestSummary, printable
 from ingest import fingerprint, instructions
 from ingest import metadata as meta
 from ingest.chunking import Chunker, ChunkDraft
@@ -114,6 +115,7 @@ class Ingestor:
             self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
             collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
             *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators), f"instructions-{instructions.VERSION}",
+            f"relations-{relations.VERSION}",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -193,6 +195,7 @@ class Ingestor:
                     changed.add(row.collection)
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
         self.link_duplicates()
+        relations.relink(self.catalog)  # amendments to the documents they change (issue 26)
         if changed:
             progress("keyword-index", len(changed))
             self.on_collection_changed(changed)
@@ -274,6 +277,9 @@ class Ingestor:
             chunks=len(drafts), ingested_at=now, effective_date=meta.effective_date(text), version=meta.version(text),
             file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text), **origin.catalog_fields(),
         )
+        if doc_type in CONTRACT_DOC_TYPES:  # what an amendment changes, and what linking matches it by
+            prof = relations.profile(doc_type, title, text, row.effective_date)
+            row.profile, row.relation = prof.model_dump_json(), prof.relation.kind if prof.relation else ""
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
         prepared.missing = [i for i, cid in enumerate(prepared.ids) if cid not in prepared.existing]
@@ -389,6 +395,7 @@ class Ingestor:
             return None
         self._remove(row)
         self.link_duplicates()  # its copies may now be the preferred ones
+        relations.relink(self.catalog)
         self.on_collection_changed({row.collection})
         return row
 

@@ -13,12 +13,11 @@ from pydantic import BaseModel, Field
 from assistant.audit import AuditTrail
 from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
-from assistant.contracts.key_terms import KeyTerms, extract_key_terms
+from assistant.contracts.key_terms import KeyTerms
 from assistant.contracts.obligations import ObligationRegister, extract_obligations
 from assistant.contracts.persistence import persistence_terms
 from assistant.contracts.persistence_models import PersistenceTerms
 from assistant.contracts.related import related_contracts
-from assistant.contracts.sla import extract_sla_schedule
 from assistant.contracts.sla_models import SlaSchedule
 from assistant.contracts.taxonomy import Category
 from assistant.text.clauses import clause_marks, normalize
@@ -62,12 +61,13 @@ class ContractService:
         self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
 
     # -- clause lookup ------------------------------------------------------------------------
-    def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5) -> ClauseLookup:  # noqa: A002
+    def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5,  # noqa: A002
+               as_of: str | None = None) -> ClauseLookup:
         category = self.taxonomy.resolve(type)
         if not 1 <= int(k) <= 50:
             raise InvalidInput("k must be between 1 and 50")
         exact = resolve_source(self.reader.listing, caller, source) if source else None
-        ranked = self._rank(category, caller, exact)
+        ranked = self._in_force(self._rank(category, caller, exact), caller, as_of)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
         results = ranked[:k] if found else []
@@ -166,15 +166,20 @@ class ContractService:
         return text[a:b].strip(), (mark.number if mark else ""), (mark.heading if mark else "")
 
     # -- key terms, SLA, obligations ----------------------------------------------------------
-    def key_terms(self, source: str, caller: Caller) -> KeyTerms:
+    def key_terms(self, source: str, caller: Caller, as_of: str | None = None) -> KeyTerms:
+        """As amended on `as_of` (ISO date, today by default): contracts.composed."""
+        from assistant.contracts.composed import key_terms_in_force
+
         doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("key_terms", caller, "", [], doc.source)
-        return extract_key_terms(doc)
+        return key_terms_in_force(self.reader, caller, doc, as_of)
 
-    def sla_schedule(self, source: str, caller: Caller) -> SlaSchedule:
+    def sla_schedule(self, source: str, caller: Caller, as_of: str | None = None) -> SlaSchedule:
+        from assistant.contracts.composed import sla_schedule_in_force
+
         doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("sla_schedule", caller, "", [], doc.source)
-        return extract_sla_schedule(doc)
+        return sla_schedule_in_force(self.reader, caller, doc, as_of)
 
     def persistence_terms(self, source: str, caller: Caller, metrics: list[str] | None = None) -> PersistenceTerms:
         """Persistent-failure and earn-back rules of `source`, read with the agreements it belongs with."""
@@ -198,6 +203,14 @@ class ContractService:
         return register
 
     # -- helpers ------------------------------------------------------------------------------
+    def _in_force(self, ranked: list[ClauseHit], caller: Caller, as_of: str | None) -> list[ClauseHit]:
+        """The amending clause in place of one an amendment superseded on `as_of` (issue 26)."""
+        from assistant.contracts.in_force import as_of_date
+        from assistant.contracts.in_force_answers import in_force_first
+
+        now, pending = self.reader.in_force.for_date(self.reader.access.readable(caller), as_of_date(as_of))
+        return in_force_first(ranked, now, pending) if now or pending else ranked
+
     def _audit(self, action: str, caller: Caller, question: str, chunk_ids: list[str], source: str | None) -> None:
         self.trail.record(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
 

@@ -34,13 +34,18 @@ def json_option() -> bool:
     return typer.Option(False, "--json", help=JSON_HELP)
 
 
+def as_of_option() -> Optional[str]:
+    return typer.Option(None, "--as-of", metavar="YYYY-MM-DD",
+                        help="the date whose terms are in force (amendments effective by then apply; default: today)")
+
+
 # Commands that may start a new data home (the others report a missing one), commands that embed
 # (their model loads in the background while Chroma opens), and commands that answer from the
 # index (on an empty one they say so, naming the data home, before doing anything else).
 _CREATES_HOME = frozenset({"ingest", "serve", "slack", "sync"})
 _EMBEDS = frozenset({"ingest", "sync", "serve", "slack", "search", "ask", "chat", "clauses", "draft"})
 _ANSWERS = frozenset({"search", "ask", "chat", "clauses", "obligations", "key-terms", "sla-schedule", "sla", "draft", "scorecard",
-                      "adapt"})
+                      "adapt", "conflicts"})
 
 
 class _State:
@@ -165,6 +170,11 @@ def _ingest_table(summary, home: Path) -> None:
             for f in rows:
                 listing.add_row(Text(f.source), Text(f.reason or ""))  # names are not Rich markup
             out.print(listing)
+    if summary.new_conflicts:  # issue 26: SOP/contract conflicts this ingest brought
+        from assistant.surfaces.cli_conflicts import print_conflicts
+
+        out.print(f"New SOP/contract conflicts: {len(summary.new_conflicts)} (all: bpo-assistant conflicts)", markup=False)
+        print_conflicts(summary.new_conflicts)
 
 
 def _filters(doc_type: list[str] | None, source: list[str] | None, collection: list[str] | None):
@@ -199,13 +209,16 @@ def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY",
                                                           help="only this collection; repeatable"),
            rerank: Optional[bool] = typer.Option(None, "--rerank/--no-rerank",
                                                  help="re-score the best passages with the passage judge (slower, better "
-                                                      "order; default: judge.rerank_search)")):
+                                                      "order; default: judge.rerank_search)"),
+           as_of: Optional[str] = as_of_option()):
     """Hybrid search: the best passages with section and page."""
     from rich.markup import escape
+    from rich.text import Text
 
     query = clean_question(query, "query")
     state = _state(ctx)
-    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection), rerank=rerank)
+    response = state.service.search(query, state.caller, k=k, filters=_filters(doc_type, source, collection), rerank=rerank,
+                                     as_of=as_of)
     if as_json:
         _print_json(response)
         return
@@ -216,6 +229,9 @@ def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY",
         page = f" p.{r.page_start}" if r.page_start else ""
         out.print(f"[bold]{i}. {escape(r.title)}[/bold] [dim]{escape(r.source)}{page}[/dim]\n   {escape(where)}")
         out.print("   " + " ".join(r.text.split())[:300], markup=False)
+        if r.superseded_by or r.in_force_from:  # never shown as if current
+            label = f"superseded: {r.superseded_by}" if r.superseded_by else f"not in force until {r.in_force_from}"
+            out.print(Text("   " + label, style="yellow"), highlight=False)
 
 
 def _print_answer(answer) -> None:
@@ -236,11 +252,11 @@ def _print_answer(answer) -> None:
 
 @app.command()
 def ask(ctx: typer.Context, question: str = typer.Argument(..., metavar="QUESTION", help="the question, in your words"),
-        as_json: bool = json_option()):
+        as_json: bool = json_option(), as_of: Optional[str] = as_of_option()):
     """A cited answer, or "the documents don't cover this"."""
     question = clean_question(question)  # an empty question fails before any model loads
     state = _state(ctx)
-    answer = state.service.ask(question, state.caller)
+    answer = state.service.ask(question, state.caller, as_of=as_of)
     if as_json:
         _print_json(answer)
     else:
@@ -301,6 +317,9 @@ def _documents_table(docs, width: int):
         cell = Text(d.source)
         if d.duplicate_of in sources:  # results cite the other copy
             cell += Text(f"\ncopy of {sources[d.duplicate_of]}", style="dim")
+        if d.relation:
+            target = f" {sources[d.amends]} (by {d.link_basis})" if d.amends in sources else ": no indexed document matches"
+            cell += Text(f"\n{d.relation.replace('_', ' ')} of{target}", style="dim")
         return cell
 
     table = Table()
@@ -458,6 +477,7 @@ def _register_command_modules() -> None:
     import assistant.surfaces.cli_slack  # noqa: F401
     import assistant.surfaces.cli_adapt  # noqa: F401
     import assistant.surfaces.cli_sync  # noqa: F401
+    import assistant.surfaces.cli_conflicts  # noqa: F401
 
 
 if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them

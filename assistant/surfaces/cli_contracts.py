@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import _print_json, _state, app, json_option, out
+from assistant.surfaces.cli import _print_json, _state, app, as_of_option, json_option, out
 
 CONTRACT_HELP = "the contract (its path as indexed, or its file name)"
 
@@ -111,13 +111,13 @@ def _print_register(register) -> None:
 
 @app.command("key-terms")
 def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="CONTRACT", help=CONTRACT_HELP),
-              as_json: bool = json_option()):
+              as_json: bool = json_option(), as_of: Optional[str] = as_of_option()):
     """Parties, dates, renewal, notice, caps, governing law.
 
-    Each with the clause it comes from."""
+    Each with the clause it comes from, as amended on --as-of (today by default)."""
     from rich.table import Table
 
-    terms = _state(ctx).service.contracts.key_terms(contract, _state(ctx).caller)
+    terms = _state(ctx).service.contracts.key_terms(contract, _state(ctx).caller, as_of=as_of)
     if as_json:
         _print_json(terms)
         return
@@ -145,21 +145,23 @@ def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="C
         table.add_row("governing law", terms.governing_law.jurisdiction, terms.governing_law.citation.clause_no,
                       _q(terms.governing_law.citation))
     out.print(table)
+    _print_amendments(terms)
     for note in terms.notes:
         out.print(f"[dim]{note}[/dim]")
 
 
 @app.command("sla-schedule")
 def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., metavar="SOW", help="the SOW (its path as indexed, or its file name)"),
-                 as_json: bool = json_option()):
+                 as_json: bool = json_option(), as_of: Optional[str] = as_of_option()):
     """A SOW's SLA table: targets, windows, credits.
 
-    Metrics, targets, measurement windows, service credits, the credit cap and earn-back."""
+    Metrics, targets, measurement windows, service credits, the credit cap and earn-back, as
+    amended on --as-of (today by default)."""
     from rich.table import Table
 
     from assistant.drafting.sla_calc import credit_rule
 
-    schedule = _state(ctx).service.contracts.sla_schedule(contract, _state(ctx).caller)
+    schedule = _state(ctx).service.contracts.sla_schedule(contract, _state(ctx).caller, as_of=as_of)
     if as_json:
         _print_json(schedule)
         return
@@ -179,8 +181,18 @@ def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., metavar
         out.print(f"credit cap: {schedule.credit_cap_percent:g}% of monthly fees", markup=False)
     if schedule.earn_back:
         out.print(f"earn-back: {schedule.earn_back}", markup=False)
+    _print_amendments(schedule)
     if not schedule.terms:
         out.print("No service-level table or SLA sentences found in this document.")
+
+
+def _print_amendments(result) -> None:
+    """What the amendments in force changed (KeyTermsInForce / SlaScheduleInForce)."""
+    changes = getattr(result, "amendments", [])
+    if changes:
+        out.print(f"In force on {result.as_of}:", markup=False)
+    for c in changes:
+        out.print(f"  {c.summary} ({c.amendment})", markup=False, highlight=False)
 
 
 def _q(citation) -> str:

@@ -27,7 +27,7 @@ from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
-from assistant.surfaces.http_routes import ask, audit, contracts, documents, drafts, health, scorecard, search
+from assistant.surfaces.http_routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
 from assistant.surfaces.web import mount_web
 
 log = logging.getLogger("assistant.http")
@@ -103,7 +103,7 @@ def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
 def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     auth = [Depends(get_caller)]  # every /v1 route needs a key even if its module forgets CallerDep
-    for module in (search, ask, documents, audit, contracts, drafts, scorecard):
+    for module in (search, ask, documents, audit, contracts, drafts, scorecard, conflicts):
         app.include_router(module.router, dependencies=auth)
 
 

@@ -29,6 +29,9 @@ class AskRequest(ApiRequest):
     history: list[Turn] = Field(default_factory=list, max_length=50, description="earlier turns, oldest first")
     filters: SearchFilters | None = None
     stream: StrictBool = Field(default=False, description="answer as server-sent events (same as `Accept: text/event-stream`)")
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                              description="the date whose terms are in force, YYYY-MM-DD (default: today): amendments effective "
+                                          "by then apply and superseded text is labelled")
 
 
 _REQUEST_EXAMPLES = {
@@ -65,7 +68,7 @@ _SSE_EXAMPLE = ('event: delta\ndata: {"text": "A 5% service credit applies"}\n\n
 def ask(body: Annotated[AskRequest, Body(openapi_examples=_REQUEST_EXAMPLES)], request: Request,
         service: ServiceDep, caller: CallerDep):
     if not (body.stream or SSE in request.headers.get("accept", "")):
-        return service.ask(body.question, caller, history=body.history, filters=body.filters)
+        return service.ask(body.question, caller, history=body.history, filters=body.filters, as_of=body.as_of)
     return StreamingResponse(_events(service, body, caller, request_id_of(request)), media_type=SSE,
                              headers={"Cache-Control": "no-cache", "X-Accel-Buffering": "no"})
 
@@ -74,8 +77,9 @@ def _events(service: AssistantService, body: AskRequest, caller: Caller, request
     if service.answerer.chat_model is None:
         # Offline there is nothing to stream: one verified answer event. Computed before the
         # generator is handed over, so input errors still become a plain JSON error response.
-        return iter([_frame("answer", service.ask(body.question, caller, history=body.history, filters=body.filters))])
-    events = service.ask_stream(body.question, caller, history=body.history, filters=body.filters)
+        return iter([_frame("answer", service.ask(body.question, caller, history=body.history, filters=body.filters,
+                                                  as_of=body.as_of))])
+    events = service.ask_stream(body.question, caller, history=body.history, filters=body.filters, as_of=body.as_of)
     first = next(events, None)  # retrieval and input checks run here, before the 200 is sent
     return iter(()) if first is None else _frames(first, events, request_id)
 

@@ -10,13 +10,14 @@ from fastapi.responses import Response
 from pydantic import Field, StrictInt
 
 from assistant.contracts.api import ClauseLookup
-from assistant.contracts.key_terms import KeyTerms
+from assistant.contracts.composed import KeyTermsInForce, SlaScheduleInForce
 from assistant.contracts.obligations import ObligationRegister
-from assistant.contracts.sla_models import SlaSchedule
 from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
 from assistant.text_input import ApiRequest, CleanStr
 
 router = APIRouter(prefix="/v1", tags=["contracts"], max_body_size=64 * 1024)
+# ?as_of=YYYY-MM-DD: the terms in force on that date (amendments effective by then applied).
+AsOf = Annotated[str | None, Query(pattern=r"^\d{4}-\d{2}-\d{2}$", description="YYYY-MM-DD; default: today")]
 
 _MEDIA = {"csv": "text/csv; charset=utf-8",
           "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -53,15 +54,15 @@ def obligations(service: ServiceDep, caller: CallerDep,
                     headers={"Content-Disposition": f'attachment; filename="obligations.{format}"'})
 
 
-@router.get("/key-terms", response_model=KeyTerms, summary="Key terms of a contract",
+@router.get("/key-terms", response_model=KeyTermsInForce, summary="Key terms of a contract",
             responses=error_responses(401, 404, 422))
 def key_terms(service: ServiceDep, caller: CallerDep,
-              contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)]) -> KeyTerms:
-    return service.contracts.key_terms(contract, caller)
+              contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)], as_of: AsOf = None) -> KeyTermsInForce:
+    return service.contracts.key_terms(contract, caller, as_of=as_of)
 
 
-@router.get("/sla-schedule", response_model=SlaSchedule, summary="SLA schedule of a SOW",
+@router.get("/sla-schedule", response_model=SlaScheduleInForce, summary="SLA schedule of a SOW",
             responses=error_responses(401, 404, 422))
 def sla_schedule(service: ServiceDep, caller: CallerDep,
-                 contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)]) -> SlaSchedule:
-    return service.contracts.sla_schedule(contract, caller)
+                 contract: Annotated[CleanStr, Query(min_length=1, max_length=1000)], as_of: AsOf = None) -> SlaScheduleInForce:
+    return service.contracts.sla_schedule(contract, caller, as_of=as_of)

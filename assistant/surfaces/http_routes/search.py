@@ -22,6 +22,9 @@ class SearchRequest(ApiRequest):
     filters: SearchFilters | None = Field(default=None, description="narrow by doc_type, source or collection")
     rerank: StrictBool | None = Field(default=None, description="re-score the best passages with the passage judge "
                                                           "(better order, ~0.3-0.5 s more; default: judge.rerank_search)")
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                              description="the date whose terms are in force, YYYY-MM-DD (default: today): amendments effective "
+                                          "by then apply and superseded text is labelled")
 
 
 _REQUEST_EXAMPLES = {
@@ -47,4 +50,4 @@ _RESPONSE_EXAMPLE = {"results": [{
 def search(body: Annotated[SearchRequest, Body(openapi_examples=_REQUEST_EXAMPLES)],
            service: ServiceDep, caller: CallerDep) -> SearchResponse:
     # Sync on purpose: embedding and Chroma block, so FastAPI runs this in its threadpool.
-    return service.search(body.query, caller, k=body.k, filters=body.filters, rerank=body.rerank)
+    return service.search(body.query, caller, k=body.k, filters=body.filters, rerank=body.rerank, as_of=body.as_of)

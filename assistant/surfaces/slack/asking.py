@@ -7,6 +7,7 @@ import logging
 from collections.abc import Sequence
 
 from assistant.models import Answer, Turn
+from assistant.surfaces.slack.as_of import split_as_of
 from assistant.surfaces.slack.answers import AnswerRecord
 from assistant.surfaces.slack.blocks import HELP_TEXT, answer_blocks, fallback_text, notice_blocks, open_form_blocks
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
@@ -41,7 +42,8 @@ def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_u
     scope = bot.scope_for(client, poster, where, channel_wide=True, bot_user_id=bot_user_id)
     if scope is None:
         return
-    answer = bot.service.ask(question, scope.caller, history=list(history))
+    as_of, question = split_as_of(question)  # "as of 2025-06-01: ..." (issue 26)
+    answer = bot.service.ask(question, scope.caller, history=list(history), as_of=as_of)
     publish_answer(bot, poster, where, question, answer, scope, ephemeral)
 
 

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 from assistant.surfaces.slack.listeners import (
-    app_mention, ask_command, clause_command, incident_command, incident_form_button, incident_submission,
-    message, scorecard_command, share_action, vote_action,
+    app_mention, ask_command, clause_command, conflicts_command, incident_command, incident_form_button,
+    incident_submission, message, scorecard_command, share_action, vote_action,
 )
 
-ALL = (app_mention, message, ask_command, clause_command, incident_command, incident_form_button,
+ALL = (app_mention, message, ask_command, clause_command, conflicts_command, incident_command, incident_form_button,
        incident_submission, scorecard_command, vote_action, share_action)
 
 

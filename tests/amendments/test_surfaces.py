@@ -1,0 +1,147 @@
+"""Amendments and the conflict check over the CLI (in-process main()), real HTTP on 127.0.0.1 and
+the Slack app behind it with signed requests against the local Slack stand-in."""
+
+from __future__ import annotations
+
+import json
+import shutil
+
+import httpx
+import pytest
+
+from tests.cli.conftest import run_cli
+from tests.conftest import build_service
+from tests.http.conftest import auth, live_app
+from tests.slack.conftest import AGENT, C_OPS, DM_LEGAL, INTERNAL, LEGAL, SLACK_SETTINGS, SlackClient, all_text, serve_slack
+from tests.slack.fake_slack import BOT_USER, FakeSlack
+
+MSA = "harbor-quillon-msa.md"
+
+
+@pytest.fixture(scope="module")
+def home(planted, tmp_path_factory):
+    target = tmp_path_factory.mktemp("surfaces") / "home"
+    shutil.copytree(planted.settings.home, target)
+    return target
+
+
+@pytest.fixture(scope="module")
+def copy(home, embedder):
+    service = build_service(home, embedder, slack=SLACK_SETTINGS)
+    yield service
+    service.catalog.close()
+
+
+# -- CLI ------------------------------------------------------------------------------------------
+
+def test_cli_conflicts_json_has_the_issue_shape(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, out, err = run_cli(monkeypatch, capsys, "conflicts", "--json")
+    assert code == 0, err
+    report = json.loads(out)
+    assert len(report["conflicts"]) >= 9
+    first = report["conflicts"][0]
+    assert {"topic", "kind", "items", "explanation"} <= set(first)
+    assert {"source", "clause_no", "quote", "value"} <= set(first["items"][0])
+
+
+def test_cli_conflicts_for_a_bpo_agent_lists_nothing(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, out, _ = run_cli(monkeypatch, capsys, "--as", "bpo_agent", "conflicts", "--source", "calloway-care-sop.md")
+    assert code == 0 and out.startswith("0 conflicts")
+
+
+def test_cli_key_terms_as_of_and_the_amendments_it_applied(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, out, err = run_cli(monkeypatch, capsys, "key-terms", MSA, "--as-of", "2026-06-01")
+    assert code == 0, err
+    flat = " ".join(out.split())  # the terminal wraps long lines
+    assert "In force on 2026-06-01:" in flat and "Amendment No. 1 (effective 1 Oct 2025) replaced clause 12.2" in flat
+    code, out, _ = run_cli(monkeypatch, capsys, "key-terms", MSA, "--as-of", "2025-06-01", "--json")
+    assert json.loads(out)["amendments"] == []
+
+
+def test_cli_documents_json_shows_the_link(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    _, out, _ = run_cli(monkeypatch, capsys, "documents", "--json")
+    docs = {d["source"]: d for d in json.loads(out)["documents"]}
+    amendment = docs["contracts/harbor-quillon-amendment-1.docx"]
+    assert amendment["amends"] == docs["contracts/" + MSA]["doc_id"] and amendment["link_basis"] == "title+date+parties"
+
+
+def test_cli_a_bad_as_of_is_one_line(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, out, err = run_cli(monkeypatch, capsys, "search", "notice", "--as-of", "2025-02-30")
+    assert code == 1 and "as_of must be a date" in err and "Traceback" not in err and len(err.strip().splitlines()) == 1
+
+
+# -- HTTP -----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def api(copy):
+    with live_app(copy) as server:
+        with httpx.Client(base_url=server.url, timeout=120) as client:
+            yield client
+
+
+def test_http_conflicts_by_role(api):
+    legal = api.get("/v1/conflicts", headers=auth("legal"))
+    assert legal.status_code == 200 and len(legal.json()["conflicts"]) >= 9
+    agent = api.get("/v1/conflicts", headers=auth("bpo_agent"))
+    assert agent.status_code == 200 and agent.json()["conflicts"] == []
+    assert api.get("/v1/conflicts", params={"source": "nope.md"}, headers=auth("legal")).status_code == 404
+
+
+def test_http_key_terms_and_sla_schedule_take_as_of(api):
+    later = api.get("/v1/key-terms", params={"contract": MSA, "as_of": "2026-06-01"}, headers=auth("legal")).json()
+    assert later["expiration_date"]["iso"] == "2029-12-31" and later["as_of"] == "2026-06-01"
+    sla = api.get("/v1/sla-schedule", params={"contract": MSA, "as_of": "2025-06-01"}, headers=auth("legal")).json()
+    assert any(t["target_percent"] == 90.0 for t in sla["terms"]) and sla["amendments"] == []
+
+
+def test_http_ask_and_search_take_as_of(api):
+    question = "How many days of notice does Customer need to give to terminate the Master Services Agreement for convenience?"
+    before = api.post("/v1/ask", json={"question": question, "as_of": "2025-06-01"}, headers=auth("legal")).json()
+    assert "ninety (90) days" in before["answer"]
+    found = api.post("/v1/search", json={"query": "ninety (90) days prior written notice convenience", "as_of": "2026-06-01"},
+                     headers=auth("legal")).json()["results"]
+    assert any(r["superseded_by"] for r in found)
+
+
+@pytest.mark.parametrize("body", [{"query": "notice", "as_of": "1 June 2025"}, {"query": "notice", "as_of": "2025-02-30"},
+                                  {"query": "notice", "as_of": 20250601}])
+def test_http_a_bad_as_of_is_422_never_500(api, body):
+    assert api.post("/v1/search", json=body, headers=auth("legal")).status_code == 422
+
+
+# -- Slack ----------------------------------------------------------------------------------------
+
+@pytest.fixture(scope="module")
+def slack(copy):
+    fake = FakeSlack().start()
+    fake.members.update({C_OPS: [INTERNAL, BOT_USER]})
+    try:
+        with serve_slack(copy, fake) as server, SlackClient(server.url, fake) as client:
+            yield client
+    finally:
+        fake.stop()
+
+
+def test_slack_conflicts_are_private_and_follow_the_askers_roles(slack):
+    slack.fake.reset()
+    slack.command("/conflicts", "", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert reply.block("conflict_1") and "within 48 hours of receipt" in reply.dump
+    assert not slack.fake.calls_to("chat.postMessage", channel=C_OPS)
+    slack.command("/conflicts", "", AGENT, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=AGENT)
+    assert "No conflicts" in all_text([reply]) and "Supplier shall" not in reply.dump
+
+
+def test_slack_ask_reads_as_of_from_the_question(slack):
+    slack.fake.reset()
+    # In a DM the asker's own roles apply (a channel narrows to what all its members may read).
+    slack.command("/ask", "as of 2025-06-01: how many days of notice does Customer need to terminate the Master Services "
+                          "Agreement for convenience?", LEGAL, DM_LEGAL, channel_name="directmessage")
+    [reply] = slack.fake.wait_for("chat.postMessage", channel=DM_LEGAL)
+    assert "ninety (90) days" in reply.dump and "thirty (30) days" not in reply.dump
