@@ -11,7 +11,10 @@ from pathlib import Path
 
 from pydantic import BaseModel, Field
 
+from assistant.config import RedactionSettings
 from assistant.errors import InvalidInput
+from assistant.models import Caller
+from assistant.text.redaction import redact
 
 
 class AuditEvent(BaseModel):
@@ -81,3 +84,21 @@ def parse_since(value: str) -> datetime:
     except ValueError:
         raise InvalidInput(f"since: expected an ISO time or a span like 12h, got {value[:40]!r}") from None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=timezone.utc)
+
+
+class AuditTrail:
+    """What every use case records: one event per call, the question masked before it is kept."""
+
+    def __init__(self, log: AuditLog, redaction: RedactionSettings):
+        self.log = log
+        # A user may paste a credential into a question: secrets are masked always, emails and
+        # phones as configured, before truncating so a cut can't expose half a key.
+        self.redaction = redaction.model_copy(update={"secrets": True})
+
+    def record(self, action: str, caller: Caller, question: str = "", chunk_ids=(), grounded: bool | None = None,
+               detail: str = "") -> None:
+        masked, _ = redact(question or "", self.redaction)
+        self.log.record(AuditEvent(
+            action=action, caller=caller.id, roles=sorted(caller.roles), surface=caller.surface,
+            question=masked[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
+        ))

@@ -107,7 +107,7 @@ class RetrievalSettings(_Strict):
     # a quoted phrase, an id like KB0042137): the model can't tell 14.3 from 14.4, BM25 can.
     exact_reference_boost: float = Field(default=2.0, ge=1.0, le=10)
     # A query about an amount of money re-reads this many of the best candidates for a range that
-    # contains it (assistant/amounts.py).
+    # contains it (assistant/text/amounts.py).
     amount_candidates: int = Field(default=30, ge=0, le=200)
     doc_weight: float = Field(default=1.0, ge=0, le=10)  # boost for chunks of documents the query names
     route_docs: int = Field(default=3, ge=0, le=20)  # how many named-document candidates to boost
@@ -123,7 +123,7 @@ class RetrievalSettings(_Strict):
 
 
 class JudgeSettings(_Strict):
-    """The passage judge (assistant/judge.py): a cross-encoder that re-scores the best fused
+    """The passage judge (assistant/retrieval/judge.py): a cross-encoder that re-scores the best fused
     candidates. Its order is fused with the hybrid order, never used alone: on its own it ranks
     contract preambles (which repeat the parties a question names) above the clause asked about."""
 
@@ -138,13 +138,13 @@ class JudgeSettings(_Strict):
 
 
 class AnsweringSettings(_Strict):
-    # Refusal thresholds (assistant/refusal.py), calibrated on the dev questions (evals/RESULTS.md
+    # Refusal thresholds (assistant/answering/refusal.py), calibrated on the dev questions (evals/RESULTS.md
     # run 13; `bpo-assistant eval answers --calibrate` prints the dense one's distribution).
     min_dense_score: float = Field(default=0.35, ge=0.0, le=1.0)  # best cosine similarity of any retrieved passage
     min_judge_score: float = Field(default=-5.0, ge=-20.0, le=20.0)  # best passage-judge logit over the top passages
     min_support_score: float = Field(default=0.0, ge=-20.0, le=20.0)  # judge logit: cited passage vs an LLM's sentence
     # Also refuse when the question names something (identifier, capitalised name) that no
-    # readable document mentions: see assistant/coverage.py.
+    # readable document mentions: see assistant/answering/coverage.py.
     refuse_unknown_terms: bool = True
     max_sentences: int = Field(default=4, ge=1, le=20)
     max_citations: int = Field(default=4, ge=1, le=20)
@@ -161,7 +161,7 @@ class LLMSettings(_Strict):
 
 
 class RedactionSettings(_Strict):
-    """What ingest masks before anything is embedded or stored (ingest/redaction.py). A change
+    """What ingest masks before anything is embedded or stored (assistant/text/redaction.py). A change
     re-reads every document on the next ingest (it is part of the pipeline key)."""
 
     secrets: bool = True  # private keys, cloud/API tokens, password=/api_key:/aws_secret_access_key: values

@@ -96,6 +96,4 @@ def _passage(chunk) -> Passage:
 
 def _audit(service, caller: Caller, detail: str) -> None:
     # Reading a whole document is a read like a search: it goes in the audit log (ids, never text).
-    audit = getattr(service, "_audit", None)
-    if callable(audit):
-        audit("view", caller, detail=detail)
+    service.trail.record("view", caller, detail=detail)

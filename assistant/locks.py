@@ -95,7 +95,7 @@ class ChromaLease:
 
     def _collection(self):
         # l2 space and a 1-d dummy vector: the records carry only metadata.
-        from assistant.store import _RefuseToEmbed
+        from assistant.retrieval.store import _RefuseToEmbed
 
         return self.client.get_or_create_collection(
             LOCKS_COLLECTION, metadata={"purpose": "bpo-assistant leases"}, embedding_function=_RefuseToEmbed(),

@@ -1,5 +1,5 @@
-"""The one service object every surface (CLI, HTTP, Slack) calls. Built once, with explicit
-dependencies; no module-level clients or models."""
+"""The one service object every surface (CLI, HTTP, Slack) calls: the use cases. Built once by
+assistant.wiring.build with explicit dependencies; no module-level clients or models."""
 
 from __future__ import annotations
 
@@ -13,23 +13,32 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from assistant import followup
-from assistant.access import AccessPolicy
-from assistant.audit import AuditEvent, AuditLog, events_for
+from typing import TYPE_CHECKING
+
+from assistant.answering import followup
+from assistant.access.audience import Audience
+from assistant.access.policy import AccessPolicy
+from assistant.audit import AuditEvent, AuditLog, AuditTrail, events_for
 from assistant.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
-from assistant.duplicates import Duplicates
-from assistant.errors import (
-    Forbidden, InvalidInput, NotFound, NothingIndexed, PayloadTooLarge, UnsupportedMedia, clean_question,
-)
-from assistant.lazy import LazyPart
-from assistant.models import (
-    Answer, Caller, ConflictReport, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn,
-)
-from assistant.retrieval import LexicalIndexes, Retrieval, Retriever
-from assistant.store import VectorStore, make_client
+from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia, clean_question
+from assistant.lazy import LazyPart, Parts
+from assistant.listing import DocumentListing
+from assistant.models import Answer, Caller, ConflictReport, DocumentInfo, IngestSummary, SearchFilters, SearchResponse, SearchResult, Turn
+from assistant.reading import Reader
+from assistant.retrieval.indexes import LexicalIndexes
+from assistant.retrieval.hybrid import Retriever
+from assistant.retrieval.store import VectorStore
 from assistant.text_input import require_clean
-from ingest.redaction import redact
+
+if TYPE_CHECKING:  # the parts made on first use: imported only when made (assistant.wiring)
+    from assistant.answering.pipeline import Answerer
+    from assistant.contracts.api import ContractService
+    from assistant.contracts.classify import ClauseClassifier
+    from assistant.contracts.in_force import InForce
+    from assistant.drafting.api import DraftingService
+    from assistant.retrieval.embedding import Embedder
+    from ingest.pipeline import Ingestor
 
 log = logging.getLogger("bpo.service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
@@ -37,116 +46,50 @@ _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 @dataclass
 class AssistantService:
+    """The use cases. Built by assistant.wiring.build, which hands every part its dependencies."""
+
     settings: Settings
-    embedder: object
+    embedder: Embedder
     store: VectorStore
     catalog: Catalog
     lexical: LexicalIndexes
     retriever: Retriever
     access: AccessPolicy
+    audience: Audience
+    listing: DocumentListing
+    reader: Reader
     audit: AuditLog
-    # Made on first use unless given: a command that only reads the catalog or asks a question
-    # never pays for the clause taxonomy, the ingest pipeline or the drafting templates.
-    answerer: object = field(default=LazyPart(), repr=False, compare=False)  # assistant.answering.Answerer
-    classifier: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.classify.ClauseClassifier
-    ingestor: object = field(default=LazyPart(), repr=False, compare=False)  # ingest.pipeline.Ingestor
-    contracts: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.api.ContractService
-    drafts: object = field(default=LazyPart(), repr=False, compare=False)  # drafting.api.DraftingService
-    in_force: object = field(default=LazyPart(), repr=False, compare=False)  # contracts.in_force.InForce (issue 26)
-
-    @classmethod
-    def build(cls, settings: Settings, embedder=None, judge=None) -> "AssistantService":
-        """`embedder`, `judge`: already-loaded models to share (tests, eval runs); built from
-        `settings` when not given (the judge loads on first use). With `judge.enabled: false` no
-        judge is used either way."""
-        from assistant.embedding import Embedder
-        from assistant.judge import PassageJudge
-
-        home = settings.home
-        embedder = embedder or Embedder.from_settings(settings.embedding, cache_dir=home / "models")
-        store = VectorStore(make_client(settings, home / "chroma"), embedder.fingerprint)
-        catalog = Catalog(home / "catalog.sqlite")
-        lexical = LexicalIndexes(home / "lexical", store)
-        judge = (judge or PassageJudge(threads=settings.judge.threads)) if settings.judge.enabled else None
-        retriever = Retriever(settings, embedder, store, lexical, judge=judge, duplicates=Duplicates(catalog))
-        access = AccessPolicy(settings, known_collections=store.collection_names)
-        return cls(settings, embedder, store, catalog, lexical, retriever, access, AuditLog(home / "audit.jsonl"))
-
-    def _make_answerer(self):
-        from assistant.answering import Answerer
-        from assistant.llm import chat_model_from_settings
-
-        return Answerer(self.settings, chat_model_from_settings(self.settings.llm), self.embedder, judge=self.retriever.judge)
-
-    def _make_classifier(self):
-        from assistant.contracts.classify import ClauseClassifier
-
-        return ClauseClassifier(embedder=self.embedder)
-
-    def _make_ingestor(self):
-        from ingest.pipeline import Ingestor
-
-        # Contract chunks get their clause types at ingest; lookup shares the same classifier.
-        return Ingestor(self.settings, self.embedder, self.store, self.catalog, on_collection_changed=self.lexical.rebuild,
-                        annotators=[self.classifier])
-
-    def _make_contracts(self):
-        from assistant.contracts.api import ContractService
-
-        return ContractService(self, classifier=self.classifier)
-
-    def _make_in_force(self):
-        from assistant.contracts.in_force import InForce
-
-        return InForce(self)
-
-    def _make_drafts(self):
-        from assistant.drafting.api import DraftingService
-
-        return DraftingService(self)
+    trail: AuditTrail
+    # Made on first use by the factories wiring gives (`Parts`): a command that only reads the
+    # catalog or asks a question never pays for the clause taxonomy, the ingest pipeline or the
+    # drafting templates.
+    parts: Parts = field(default_factory=Parts, repr=False, compare=False)
+    answerer: Answerer = field(default=LazyPart(), repr=False, compare=False)
+    classifier: ClauseClassifier = field(default=LazyPart(), repr=False, compare=False)
+    ingestor: Ingestor = field(default=LazyPart(), repr=False, compare=False)
+    contracts: ContractService = field(default=LazyPart(), repr=False, compare=False)
+    drafts: DraftingService = field(default=LazyPart(), repr=False, compare=False)
+    in_force: InForce = field(default=LazyPart(), repr=False, compare=False)  # amendments in force (issue 26)
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
                rerank: bool | None = None, as_of: str | None = None) -> SearchResponse:
         """`rerank`: through the passage judge (None: as `judge.rerank_search` says). `as_of`: the
         date whose terms are in force (ISO, today by default): superseded passages are labelled."""
-        rerank = self.settings.judge.rerank_search if rerank is None else rerank
-        results = self._retrieve(query, caller, k, filters, rerank=rerank)
-        self._terms_in_force(caller, as_of, results)
-        self._audit("search", caller, query, [r.chunk_id for r in results])
-        return SearchResponse(results=results)
-
-    def _retrieve(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
-                  rerank: bool = False) -> list[SearchResult]:
-        return self._retrieval(query, caller, k, filters, rerank).results
-
-    def _retrieval(self, query: str, caller: Caller, k: int | None, filters: SearchFilters | None,
-                   rerank: bool = False) -> Retrieval:
-        query = clean_question(query, "query")
-        # The CLI and Slack reach here without an HTTP model: text that is not text stops here too.
-        require_clean("query", query)
-        if filters:
-            require_clean("filter", *(filters.source or []), *(filters.collection or []))
-        k = k or self.settings.retrieval.k
-        if not 1 <= k <= 50:
-            raise InvalidInput("k must be between 1 and 50")
-        self.require_indexed()
-        collections = self.access.readable(caller)
-        self.lexical.ensure(collections)
-        return self.retriever.retrieve(query, collections, k, filters, rerank=rerank)
+        return self.reader.search(query, caller, k, filters, rerank, as_of)
 
     def _evidence(self, question: str, caller: Caller, history: list[Turn] | None, filters: SearchFilters | None):
         """Validate the question, rewrite a follow-up into a standalone one, retrieve for it."""
         question = clean_question(question)
         standalone = self.answerer.standalone_question(question, history or [])
-        return question, standalone, self._retrieval(standalone, caller, self.settings.retrieval.k, filters, rerank=True)
+        return question, standalone, self.reader.retrieval(standalone, caller, self.settings.retrieval.k, filters, rerank=True)
 
     def _unmentioned(self, standalone: str, caller: Caller, results: list[SearchResult]) -> list[str]:
         """Names, identifiers and acronyms no readable document mentions, and codes or years no
         retrieved passage contains (see coverage)."""
         if not self.settings.answering.refuse_unknown_terms:
             return []
-        from assistant.coverage import unknown_terms
+        from assistant.answering.coverage import unknown_terms
 
         collections = self.access.readable(caller)
         return unknown_terms(standalone, self.lexical.tokenizer, lambda toks, inside: self.lexical.known(collections, toks, inside),
@@ -169,7 +112,7 @@ class AssistantService:
         """
         question, standalone, retrieval = self._evidence(question, caller, history, filters)
         # Superseded contract text is held back and the amending passages put in its place (issue 26).
-        day, results, applied = self._terms_in_force(caller, as_of, retrieval.results, for_answer=True)
+        day, results, applied = self.reader.terms_in_force(caller, as_of, retrieval.results, for_answer=True)
         missing = self._unmentioned(standalone, caller, results)
         answer = None
         fragment = not history and followup.is_fragment(question)
@@ -181,27 +124,10 @@ class AssistantService:
                     answer.standalone_question = standalone
             yield kind, payload
         if answer is not None:
-            self._audit("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
+            self.trail.record("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
-        docs = self._listed(self.access.readable(caller))
-        # A copy's link names its preferred copy only when the caller may read that one too.
-        ids = {d.doc_id for d in docs}
-        docs = [d if d.duplicate_of in ids or not d.duplicate_of else d.model_copy(update={"duplicate_of": ""}) for d in docs]
-        # The ingested root is a server path: only those who manage the index need to see it.
-        if self.access.can_manage(caller):
-            return docs
-        return [d.model_copy(update={"root": ""}) for d in docs]
-
-    def _listed(self, collections: list[str]) -> list[DocumentInfo]:
-        rows = [DocumentInfo(**r.model_dump(include=set(DocumentInfo.model_fields))) for r in self.catalog.all(collections)]
-        if self.settings.store.mode != "server":
-            return rows
-        # A Chroma server is shared by processes with their own data directories: the catalog here
-        # knows only what this process ingested, the chunk metadata in Chroma what every ingest
-        # stored. The catalog still tells the root of the documents it has (chunks don't keep it).
-        roots = {r.doc_id: r.root for r in rows}
-        return [d.model_copy(update={"root": roots.get(d.doc_id, "")}) for d in self.lexical.documents(collections)]
+        return self.listing.documents(caller)
 
     def audit_events(self, caller: Caller, since=None) -> list[AuditEvent]:
         """The audit log as this caller may read it (assistant.audit.events_for)."""
@@ -213,7 +139,7 @@ class AssistantService:
         summary = self.ingestor.ingest_path(Path(path), progress=progress)
         if summary.count("indexed") or summary.count("removed"):  # nothing changed: nothing new to find
             summary.new_conflicts = self._new_conflicts(caller)
-        self._audit("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
+        self.trail.record("ingest", caller, detail=f"root={path} indexed={summary.count('indexed')} failed={summary.count('failed')}")
         return summary
 
     def ingest_configured(self, caller: Caller) -> list[IngestSummary]:
@@ -238,7 +164,7 @@ class AssistantService:
             raise InvalidInput(f"no connector source named {unknown[0]!r} (configured: {', '.join(configured)})")
         report = sync_sources(self.settings, self.ingestor, names or None, progress, time.sleep if sleep is None else sleep)
         for source in report.sources:
-            self._audit("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
+            self.trail.record("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
                                                f"removed={source.count('removed')} failed={source.count('failed')}")
         return report
 
@@ -275,7 +201,7 @@ class AssistantService:
             raise
         if summary.partial:
             self._restore_upload(target, previous)  # a file we could not index is not kept around
-        self._audit("upload", caller, detail=f"source={rel} status={summary.files[0].status if summary.files else '?'}")
+        self.trail.record("upload", caller, detail=f"source={rel} status={summary.files[0].status if summary.files else '?'}")
         return summary
 
     @staticmethod
@@ -315,7 +241,7 @@ class AssistantService:
         uploads = (self.settings.home / "uploads").resolve()
         if Path(row.root).resolve() == uploads:
             (uploads / row.source).unlink(missing_ok=True)
-        self._audit("delete", caller, detail=f"doc_id={doc_id}")
+        self.trail.record("delete", caller, detail=f"doc_id={doc_id}")
         return DocumentInfo(**row.model_dump(include=set(DocumentInfo.model_fields)))
 
     # -- adapting the model -------------------------------------------------------------------
@@ -326,7 +252,7 @@ class AssistantService:
         from datetime import datetime, timezone
 
         from assistant.adaptation import fine_tune, training_pairs
-        from assistant.embedding import Embedder
+        from assistant.retrieval.embedding import Embedder
 
         # Admin only: the pairs come from every collection, contracts included.
         self._require_manage(caller)
@@ -348,7 +274,7 @@ class AssistantService:
             raise InvalidInput(str(exc)) from None
         partial.rename(out_dir)
         report = report.model_copy(update={"model_path": str(out_dir)})
-        self._audit("adapt", caller, detail=f"pairs={report.pairs} steps={report.steps} out={out_dir}")
+        self.trail.record("adapt", caller, detail=f"pairs={report.pairs} steps={report.steps} out={out_dir}")
         return report
 
     # -- health -----------------------------------------------------------------------------
@@ -360,19 +286,6 @@ class AssistantService:
         self.lexical.ensure(self.store.collection_names())
 
     # -- terms in force (issue 26) ------------------------------------------------------------
-    def _terms_in_force(self, caller: Caller, as_of: str | None, results: list[SearchResult], for_answer: bool = False):
-        """Labels superseded results in place; for an answer, also (date, evidence, changes applied)."""
-        from assistant.contracts import in_force_answers
-        from assistant.contracts.in_force import as_of_date
-
-        day = as_of_date(as_of)
-        now, pending = self.in_force.for_date(self.access.readable(caller), day) if results else ([], [])
-        in_force_answers.label(results, now, pending)
-        if not for_answer:
-            return None
-        evidence, applied = in_force_answers.evidence(results, now, pending)
-        return day, evidence, applied
-
     def conflicts(self, caller: Caller, source: str | None = None) -> ConflictReport:
         """SOP/runbook instructions that contradict a contract as in force, among what `caller` may read."""
         from assistant.conflicts.api import conflict_report
@@ -380,7 +293,7 @@ class AssistantService:
         if source is not None:
             require_clean("source", source)
         report = conflict_report(self, caller, source)
-        self._audit("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
+        self.trail.record("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
         return report
 
     def _new_conflicts(self, caller: Caller) -> list:
@@ -401,11 +314,7 @@ class AssistantService:
 
     # -- helpers ----------------------------------------------------------------------------
     def require_indexed(self, where: str = "") -> None:
-        """NothingIndexed when the store holds no chunk at all, so an empty or misplaced data home
-        says so instead of answering "the documents don't cover this". `where` names it (the CLI
-        does; over HTTP the server's paths stay private)."""
-        if not any(self.store.count(name) for name in self.store.collection_names()):
-            raise NothingIndexed(where)
+        self.reader.require_indexed(where)
 
     def _require_manage(self, caller: Caller) -> None:
         if not self.access.can_manage(caller):
@@ -419,15 +328,6 @@ class AssistantService:
         if not parts:
             raise InvalidInput("the upload has no usable file name")
         return "/".join(parts[-4:])
-
-    def _audit(self, action: str, caller: Caller, question: str = "", chunk_ids=(), grounded=None, detail: str = "") -> None:
-        # A user may paste a credential into a question: mask it (secrets always, emails/phones as
-        # configured) before it is kept, and before truncating so a cut can't expose half a key.
-        masked, _ = redact(question or "", self.settings.redaction.model_copy(update={"secrets": True}))
-        self.audit.record(AuditEvent(
-            action=action, caller=caller.id, roles=sorted(caller.roles), surface=caller.surface,
-            question=masked[:500], chunk_ids=list(chunk_ids), grounded=grounded, detail=detail,
-        ))
 
 
 def _candidates(rows: list[CatalogRow], shown: int = 5) -> str:

@@ -24,7 +24,7 @@ DEFAULT_CONFIG = REPO / "config.yaml"
 HOMES = REPO / "evals" / "out" / "homes"
 QUESTIONS = REPO / "evals" / "questions"
 HOME_INFO = "eval-home.json"  # what a cached home holds: corpus, model, chunking, pipeline bits
-SERVICE_MAX_K = 50  # AssistantService.search refuses larger k; evals above it call the retriever
+SERVICE_MAX_K = 50  # search refuses larger k (assistant.reading.MAX_K); evals above it call the retriever
 
 for _var, _value in (("HF_HUB_OFFLINE", "1"), ("TRANSFORMERS_OFFLINE", "1"), ("HF_HUB_DISABLE_PROGRESS_BARS", "1"),
                      ("ANONYMIZED_TELEMETRY", "False"), ("TOKENIZERS_PARALLELISM", "false")):
@@ -225,11 +225,11 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     """
     from filelock import FileLock
 
-    from assistant.access import AccessPolicy
+    from assistant.access.policy import AccessPolicy
     from assistant.config import ADMIN_ROLE
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from assistant.errors import InvalidInput
-    from assistant.service import AssistantService
+    from assistant import wiring
 
     corpus = Path(corpus).resolve()
     if not corpus.is_dir():
@@ -254,7 +254,7 @@ def open_run(corpus: Path, *, home: Path | None = None, config: Path | None = No
     settings = load_eval_settings(config, home)
     settings.home = home  # BPO_ASSISTANT_HOME must not redirect an eval
     (home / HOME_INFO).write_text(json.dumps(bits, indent=1) + "\n", encoding="utf-8")
-    service = AssistantService.build(settings, embedder=embedder, judge=judge)
+    service = wiring.build(settings, embedder=embedder, judge=judge)
     run = EvalRun(corpus=corpus, settings=settings, service=service, caller=caller,
                   files=corpus_files(corpus, settings))
     if ingest:

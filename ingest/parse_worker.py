@@ -148,7 +148,7 @@ def _read_exact(pipe, n: int, deadline: float | None) -> bytes:
 
 def _parse(path: Path, real_root: str, limits: LimitsSettings, redaction: RedactionSettings) -> ParsedDocument:
     from ingest.loaders import load_document
-    from ingest.redaction import redact
+    from assistant.text.redaction import redact
     from ingest.walk import refusal
 
     # Checked again here, right before the open: the file may have become a link since the walk.

@@ -53,7 +53,7 @@ def _isolated_env(monkeypatch):
 def embedder():
     """The model as config.yaml configures it (package and backend), loaded once."""
     from assistant.config import load_settings
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
 
     model = Embedder.from_settings(load_settings(REPO / "config.yaml", home=tempfile.gettempdir()).embedding)
     model.load()
@@ -89,16 +89,16 @@ _SHARED_JUDGE: list = []
 def shared_judge():
     """The session's judge for services built outside the `judge` fixture (it loads in ~1 s)."""
     if not _SHARED_JUDGE:
-        from assistant.judge import PassageJudge
+        from assistant.retrieval.judge import PassageJudge
 
         _SHARED_JUDGE.append(PassageJudge())
     return _SHARED_JUDGE[0]
 
 
 def build_service(home: Path, embedder, **overrides):
-    from assistant.service import AssistantService
+    from assistant import wiring
 
-    return AssistantService.build(make_settings(home, **overrides), embedder=embedder, judge=shared_judge())
+    return wiring.build(make_settings(home, **overrides), embedder=embedder, judge=shared_judge())
 
 
 @pytest.fixture

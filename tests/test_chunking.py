@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citation_label import clause_label
+from assistant.answering.citations import clause_label
 from ingest.chunking import Chunker, clause_number, heading_label
 from ingest.document import Block, BlockKind, ParsedDocument
 

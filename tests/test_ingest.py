@@ -76,7 +76,7 @@ def test_pdf_chunks_across_a_page_break_read_on_and_know_where_each_page_starts(
 def test_a_quote_after_a_page_break_inside_a_chunk_cites_the_later_page(sample_service):
     from assistant.contracts.document import load_contract
 
-    contract = load_contract(sample_service, admin(), "contracts/northbeam-lumen-dpa.pdf")
+    contract = load_contract(sample_service.listing, sample_service.store, admin(), "contracts/northbeam-lumen-dpa.pdf")
     chunk = next(c for c in contract.chunks if c.meta["page_end"] > c.meta["page_start"])
     first_break = int(chunk.meta["page_breaks"].split(",")[0])
     assert contract.page_at(first_break - 1) == chunk.meta["page_start"]

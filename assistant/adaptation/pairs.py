@@ -15,7 +15,7 @@ from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from assistant.extractive import split_sentences
+from assistant.answering.extractive import split_sentences
 from ingest.chunking import context_header
 
 MIN_CHUNK_WORDS = 8  # shorter chunks (a heading, a signature line) have no sentence to pull out

@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.contracts.quantities import durations, money, percents
-from assistant.contracts.text import sentence_spans
+from assistant.text.quantities import durations, money, percents
+from assistant.text.clauses import sentence_spans
 
 Dim = str  # "time" | "percent" | "money" | "frequency" | "channel"
 

@@ -14,7 +14,7 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
-from assistant.contracts.quantities import dates
+from assistant.text.quantities import dates
 
 RelationKind = Literal["amendment", "addendum", "change_order", "restatement", "sow_version"]
 ChangeAction = Literal["replace_clause", "delete_clause", "add_clause", "replace_figure", "replace_schedule",

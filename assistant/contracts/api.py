@@ -1,16 +1,16 @@
-"""ContractService: clause lookup, key terms, SLA schedule and the obligation register, built
-over the AssistantService (same access policy, store and retriever; nothing of its own to open).
-
-Wired by the lead as `service.contracts = ContractService(service)`.
-"""
+"""ContractService: clause lookup, key terms, SLA schedule and the obligation register, over the
+same access policy, store and retriever as every other use case (nothing of its own to open;
+assistant.wiring hands it its parts)."""
 
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import numpy as np
 from pydantic import BaseModel, Field
 
+from assistant.audit import AuditTrail
 from assistant.contracts.classify import ClauseClassifier, parse_stored
 from assistant.contracts.document import contract_rows, load_contract, resolve_source
 from assistant.contracts.key_terms import KeyTerms
@@ -19,10 +19,14 @@ from assistant.contracts.persistence import persistence_terms
 from assistant.contracts.persistence_models import PersistenceTerms
 from assistant.contracts.related import related_contracts
 from assistant.contracts.sla_models import SlaSchedule
-from assistant.contracts.taxonomy import Category, Taxonomy
-from assistant.contracts.text import clause_marks, normalize
+from assistant.contracts.taxonomy import Category
+from assistant.text.clauses import clause_marks, normalize
 from assistant.errors import InvalidInput
 from assistant.models import CONTRACT_DOC_TYPES, Caller, SearchFilters, SearchResult
+
+if TYPE_CHECKING:
+    from assistant.retrieval.embedding import Embedder
+    from assistant.reading import Reader
 
 CANDIDATES = 50  # retrieval depth before re-ranking by clause-type evidence
 
@@ -46,10 +50,13 @@ class ClauseLookup(BaseModel):
 
 
 class ContractService:
-    def __init__(self, service, taxonomy: Taxonomy | None = None, classifier: ClauseClassifier | None = None):
-        self.service = service
-        self.classifier = classifier or ClauseClassifier(taxonomy, embedder=service.embedder)
-        self.taxonomy = self.classifier.taxonomy
+    def __init__(self, reader: Reader, embedder: Embedder, classifier: ClauseClassifier, trail: AuditTrail):
+        self.reader = reader
+        self.store = reader.store
+        self.embedder = embedder
+        self.classifier = classifier
+        self.taxonomy = classifier.taxonomy
+        self.trail = trail
         self._query_vectors: dict[str, np.ndarray] = {}
         self._metas: dict[str, dict] = {}  # chunk id -> stored metadata, for clause-type scores
 
@@ -59,7 +66,7 @@ class ContractService:
         category = self.taxonomy.resolve(type)
         if not 1 <= int(k) <= 50:
             raise InvalidInput("k must be between 1 and 50")
-        exact = resolve_source(self.service, caller, source) if source else None
+        exact = resolve_source(self.reader.listing, caller, source) if source else None
         ranked = self._in_force(self._rank(category, caller, exact), caller, as_of)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
@@ -75,12 +82,12 @@ class ContractService:
         return ClauseLookup(type=category.name, source=exact, found=True, results=results)
 
     def _rank(self, category: Category, caller: Caller, source: str | None) -> list[ClauseHit]:
-        collections = self.service.access.readable(caller)
+        collections = self.reader.access.readable(caller)
         if not collections:
             return []
-        self.service.lexical.ensure(collections)
+        self.reader.lexical.ensure(collections)
         filters = SearchFilters(doc_type=list(CONTRACT_DOC_TYPES), source=[source] if source else None)
-        retrieved = self.service.retriever.search(category.search_query, collections, CANDIDATES, filters)
+        retrieved = self.reader.retriever.search(category.search_query, collections, CANDIDATES, filters)
         candidates: dict[str, ClauseHit] = {r.chunk_id: ClauseHit(**r.model_dump(), retrieval_score=r.score) for r in retrieved}
         if source:
             # One contract: score every chunk of it, so a clause retrieval missed can still be found.
@@ -109,17 +116,17 @@ class ContractService:
             if hit.chunk_id not in self._metas:
                 missing.setdefault(hit.collection, []).append(hit.chunk_id)
         for name, ids in missing.items():
-            for chunk in self.service.store.get(name, ids):
+            for chunk in self.store.get(name, ids):
                 self._metas[chunk.id] = chunk.meta
 
     def _whole_document(self, category: Category, collections: list[str], source: str) -> list[ClauseHit]:
         vector = self._query_vector(category)
         out = []
         for name in collections:
-            total = self.service.store.count(name)
+            total = self.store.count(name)
             if not total:
                 continue
-            for chunk in self.service.store.query(name, vector, total, {"source": source}):
+            for chunk in self.store.query(name, vector, total, {"source": source}):
                 m = chunk.meta
                 out.append(ClauseHit.from_stored(chunk.id, chunk.text, m, name, 0.0, round(1.0 - float(chunk.distance), 6),
                                                  clause_types=list(parse_stored(m))))
@@ -128,7 +135,7 @@ class ContractService:
 
     def _query_vector(self, category: Category) -> np.ndarray:
         if category.name not in self._query_vectors:
-            self._query_vectors[category.name] = self.service.embedder.embed_query(category.search_query)
+            self._query_vectors[category.name] = self.embedder.embed_query(category.search_query)
         return self._query_vectors[category.name]
 
     def _best_clause(self, category: Category, hit: ClauseHit) -> tuple[str, str, str]:
@@ -163,32 +170,32 @@ class ContractService:
         """As amended on `as_of` (ISO date, today by default): contracts.composed."""
         from assistant.contracts.composed import key_terms_in_force
 
-        doc = load_contract(self.service, caller, source)
+        doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("key_terms", caller, "", [], doc.source)
-        return key_terms_in_force(self.service, caller, doc, as_of)
+        return key_terms_in_force(self.reader, caller, doc, as_of)
 
     def sla_schedule(self, source: str, caller: Caller, as_of: str | None = None) -> SlaSchedule:
         from assistant.contracts.composed import sla_schedule_in_force
 
-        doc = load_contract(self.service, caller, source)
+        doc = load_contract(self.reader.listing, self.store, caller, source)
         self._audit("sla_schedule", caller, "", [], doc.source)
-        return sla_schedule_in_force(self.service, caller, doc, as_of)
+        return sla_schedule_in_force(self.reader, caller, doc, as_of)
 
     def persistence_terms(self, source: str, caller: Caller, metrics: list[str] | None = None) -> PersistenceTerms:
         """Persistent-failure and earn-back rules of `source`, read with the agreements it belongs with."""
-        doc = load_contract(self.service, caller, source)
-        terms = persistence_terms([doc, *related_contracts(self.service, caller, doc)], metrics)
+        doc = load_contract(self.reader.listing, self.store, caller, source)
+        terms = persistence_terms([doc, *related_contracts(self.reader.listing, self.store, caller, doc)], metrics)
         self._audit("persistence_terms", caller, "", [], doc.source)
         return terms
 
     def obligations(self, caller: Caller, source: str | None = None) -> ObligationRegister:
         if source:
-            sources = [resolve_source(self.service, caller, source)]
+            sources = [resolve_source(self.reader.listing, caller, source)]
         else:
-            sources = sorted({r.source for r in contract_rows(self.service, caller)})
+            sources = sorted({r.source for r in contract_rows(self.reader.listing, caller)})
         register = ObligationRegister(sources=sources)
         for src in sources:
-            part = extract_obligations(load_contract(self.service, caller, src))
+            part = extract_obligations(load_contract(self.reader.listing, self.store, caller, src))
             register.obligations += part.obligations
             register.rights += part.rights
             register.notes += part.notes
@@ -201,13 +208,11 @@ class ContractService:
         from assistant.contracts.in_force import as_of_date
         from assistant.contracts.in_force_answers import in_force_first
 
-        now, pending = self.service.in_force.for_date(self.service.access.readable(caller), as_of_date(as_of))
+        now, pending = self.reader.in_force.for_date(self.reader.access.readable(caller), as_of_date(as_of))
         return in_force_first(ranked, now, pending) if now or pending else ranked
 
     def _audit(self, action: str, caller: Caller, question: str, chunk_ids: list[str], source: str | None) -> None:
-        audit = getattr(self.service, "_audit", None)
-        if callable(audit):
-            audit(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
+        self.trail.record(action, caller, question, chunk_ids, detail=f"source={source}" if source else "")
 
 
 def _verified_clause_no(hit: SearchResult) -> str:

@@ -23,7 +23,7 @@ import re
 import numpy as np
 
 from assistant.contracts.taxonomy import Calibration, Category, Taxonomy
-from assistant.contracts.text import clause_marks, normalize
+from assistant.text.clauses import clause_marks, normalize
 from assistant.models import CONTRACT_DOC_TYPES
 MAX_STORED_TYPES = 6
 PREAMBLE_CHARS = 2500

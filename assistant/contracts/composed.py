@@ -15,7 +15,7 @@ from assistant.contracts.in_force import Supersession, human_date
 from assistant.contracts.in_force_answers import describe
 from assistant.contracts.key_dates import DateTerm
 from assistant.contracts.key_terms import KeyTerms
-from assistant.contracts.quantities import dates
+from assistant.text.quantities import dates
 from assistant.contracts.sla_models import SlaSchedule, SourceSpan
 
 

@@ -11,12 +11,17 @@ from __future__ import annotations
 import bisect
 from dataclasses import dataclass, field
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from assistant.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import ClauseMark, analysis_text, clause_at, clause_marks
+from assistant.text.clauses import ClauseMark, analysis_text, clause_at, clause_marks
 from assistant.errors import InvalidInput, NotFound
-from assistant.models import CONTRACT_DOC_TYPES, Caller, page_of_offset, shown_section_path
+from assistant.models import CONTRACT_DOC_TYPES, Caller, DocumentInfo, page_of_offset, shown_section_path
+
+if TYPE_CHECKING:
+    from assistant.listing import DocumentListing
+    from assistant.retrieval.store import VectorStore
 
 
 @dataclass
@@ -134,24 +139,24 @@ def _page_in_chunk(chunk: StoredPiece, offset: int) -> int | None:
 
 # -- loading --------------------------------------------------------------------------------
 
-def contract_rows(service, caller: Caller) -> list:
-    """The contracts this caller may read, as the service lists them (from Chroma in server mode,
+def contract_rows(listing: DocumentListing, caller: Caller) -> list[DocumentInfo]:
+    """The contracts this caller may read, as the listing has them (from Chroma in server mode,
     where another process's ingest is not in this process's catalog)."""
-    return [d for d in service.documents(caller) if d.doc_type in CONTRACT_DOC_TYPES]
+    return [d for d in listing.documents(caller) if d.doc_type in CONTRACT_DOC_TYPES]
 
 
-def resolve_source(service, caller: Caller, source: str) -> str:
+def resolve_source(listing: DocumentListing, caller: Caller, source: str) -> str:
     """The exact stored source for a user-typed name: exact path, else a unique file-name match."""
     name = (source or "").strip()
     if not name:
         raise InvalidInput("the contract name is empty")
-    matches = sources_named((r.source for r in contract_rows(service, caller)), name)
+    matches = sources_named((r.source for r in contract_rows(listing, caller)), name)
     lowered = name.lower()
     if len(matches) == 1:
         return matches[0]
     if len(matches) > 1:
         raise InvalidInput(f"{source!r} matches several contracts: {', '.join(matches[:5])}")
-    other = [r for r in service.documents(caller)
+    other = [r for r in listing.documents(caller)
              if r.source == name or PurePosixPath(r.source).name.lower() == lowered]
     if other:
         raise InvalidInput(f"{other[0].source} is indexed as a {other[0].doc_type} document, not a contract")
@@ -159,11 +164,11 @@ def resolve_source(service, caller: Caller, source: str) -> str:
     raise NotFound(f"no contract named {source!r} among the documents you can read")
 
 
-def load_contract(service, caller: Caller, source: str) -> ContractDoc:
-    exact = resolve_source(service, caller, source)
-    rows = [r for r in contract_rows(service, caller) if r.source == exact]
+def load_contract(listing: DocumentListing, store: VectorStore, caller: Caller, source: str) -> ContractDoc:
+    exact = resolve_source(listing, caller, source)
+    rows = [r for r in contract_rows(listing, caller) if r.source == exact]
     row = max(rows, key=lambda r: r.ingested_at)  # the same path under two roots: the newest
-    chunks = [StoredPiece(c.id, c.text, c.meta) for c in service.store.get_where(row.collection, {"doc_id": row.doc_id})]
+    chunks = [StoredPiece(c.id, c.text, c.meta) for c in store.get_where(row.collection, {"doc_id": row.doc_id})]
     if not chunks:
         raise NotFound(f"no contract named {source!r} among the documents you can read")
     return ContractDoc.from_chunks(chunks)

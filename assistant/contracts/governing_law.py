@@ -13,7 +13,7 @@ from pydantic import BaseModel
 
 from assistant.contracts.document import ContractDoc, sentence_quote
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import sentence_spans
+from assistant.text.clauses import sentence_spans
 
 
 class GoverningLaw(BaseModel):

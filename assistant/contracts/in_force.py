@@ -16,11 +16,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from datetime import date
+from typing import TYPE_CHECKING
 
 from assistant.contracts.amendments import Change, Relation
 from assistant.contracts.document import ContractDoc, StoredPiece
 from assistant.contracts.relations import DocProfile
-from assistant.contracts.text import sentence_spans
+from assistant.text.clauses import sentence_spans
+
+if TYPE_CHECKING:
+    from assistant.catalog import Catalog
+    from assistant.retrieval.store import VectorStore
 
 _TERM_HEADING = re.compile(r"\b(?:term|duration)\b(?!\s*(?:ination|s\b))", re.I)
 
@@ -68,14 +73,15 @@ class _Snapshot:
 
 
 class InForce:
-    def __init__(self, service):
-        self.service = service
+    def __init__(self, catalog: Catalog, store: VectorStore):
+        self.catalog = catalog
+        self.store = store
         self._snapshot: _Snapshot | None = None
 
     # -- building ---------------------------------------------------------------------------
     def supersessions(self, collections: list[str]) -> list[Supersession]:
         """Every change whose amendment and amended document lie in `collections` (any date)."""
-        rows = [r for r in self.service.catalog.all(collections)]
+        rows = [r for r in self.catalog.all(collections)]
         linked = [r for r in rows if r.amends and r.profile]
         if not linked:
             return []
@@ -110,7 +116,7 @@ class InForce:
         return _chained(out)
 
     def _load(self, row) -> ContractDoc | None:
-        chunks = [StoredPiece(c.id, c.text, c.meta) for c in self.service.store.get_where(row.collection, {"doc_id": row.doc_id})]
+        chunks = [StoredPiece(c.id, c.text, c.meta) for c in self.store.get_where(row.collection, {"doc_id": row.doc_id})]
         return ContractDoc.from_chunks(chunks) if chunks else None
 
     # -- for a date ---------------------------------------------------------------------------
@@ -188,7 +194,7 @@ def _term_clause(doc: ContractDoc) -> tuple[int, int] | None:
 
 
 def _first_sentence_with_date(doc: ContractDoc, span: tuple[int, int]) -> tuple[int, int]:
-    from assistant.contracts.quantities import dates, durations
+    from assistant.text.quantities import dates, durations
 
     for a, b in sentence_spans(doc.clean[: span[1]]):
         if a < span[0]:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from assistant.contracts.document import StoredPiece
 from assistant.contracts.in_force import Supersession, human_date
-from assistant.contracts.quantities import durations, money, percents
+from assistant.text.quantities import durations, money, percents
 from assistant.models import Answer, Citation, SearchResult
 
 _MOSTLY = 0.6  # share of a chunk superseded above which answering doesn't see it at all

@@ -17,9 +17,9 @@ import re
 from pydantic import BaseModel
 
 from assistant.contracts.document import ContractDoc
-from assistant.contracts.quantities import DateMention, dates
+from assistant.text.quantities import DateMention, dates
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 PREAMBLE_CHARS = 4000
 

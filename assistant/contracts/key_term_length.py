@@ -18,9 +18,9 @@ from pydantic import BaseModel
 
 from assistant.contracts.document import ContractDoc
 from assistant.contracts.key_dates import DateTerm, _sentence_cite
-from assistant.contracts.quantities import Duration, dates, durations, words_to_int
+from assistant.text.quantities import Duration, dates, durations, words_to_int
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 
 class DurationTerm(BaseModel):

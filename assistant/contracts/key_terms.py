@@ -12,9 +12,9 @@ from assistant.contracts.key_dates import DateTerm, extract_agreement_date, extr
 from assistant.contracts.governing_law import GoverningLaw, extract_governing_law
 from assistant.contracts.parties import Party, extract_parties, party_aliases
 from assistant.contracts.key_term_length import DurationTerm, TermStatement, extract_term
-from assistant.contracts.quantities import durations, money
+from assistant.text.quantities import durations, money
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 PREAMBLE_CHARS = 4000
 

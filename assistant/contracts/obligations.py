@@ -16,9 +16,9 @@ from pydantic import BaseModel, Field
 
 from assistant.contracts.document import ContractDoc
 from assistant.contracts.parties import extract_parties, party_aliases
-from assistant.contracts.quantities import durations
+from assistant.text.quantities import durations
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 Kind = Literal["obligation", "prohibition", "right"]
 

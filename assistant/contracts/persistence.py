@@ -15,9 +15,9 @@ import re
 
 from assistant.contracts.document import ContractDoc
 from assistant.contracts.persistence_models import ContractRight, EarnBackRule, FailureRule, PersistenceTerms
-from assistant.contracts.quantities import durations, words_to_int
+from assistant.text.quantities import durations, words_to_int
 from assistant.contracts.sla_models import SourceSpan
-from assistant.contracts.text import clause_at, sentence_spans, squash
+from assistant.text.clauses import clause_at, sentence_spans, squash
 
 _WORD_NUMS = (r"twenty[\s-]+(?:one|two|three|four)|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|"
               r"nineteen|twenty|ten|one|two|three|four|five|six|seven|eight|nine")

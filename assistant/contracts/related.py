@@ -10,10 +10,15 @@ from __future__ import annotations
 
 import re
 from pathlib import PurePosixPath
+from typing import TYPE_CHECKING
 
 from assistant.contracts.document import ContractDoc, contract_rows, load_contract
 from assistant.contracts.parties import extract_parties
 from assistant.models import Caller
+
+if TYPE_CHECKING:
+    from assistant.listing import DocumentListing
+    from assistant.retrieval.store import VectorStore
 
 MAX_CANDIDATES = 12  # each candidate is read in full: bound the cost on a large library
 
@@ -22,17 +27,17 @@ def _key(name: str) -> str:
     return re.sub(r"[^a-z0-9]", "", name.lower())
 
 
-def related_contracts(service, caller: Caller, doc: ContractDoc) -> list[ContractDoc]:
+def related_contracts(listing: DocumentListing, store: VectorStore, caller: Caller, doc: ContractDoc) -> list[ContractDoc]:
     """Readable contracts related to `doc`, most likely first (never `doc` itself)."""
     folder = PurePosixPath(doc.source).parent
-    rows = [r for r in contract_rows(service, caller) if r.source != doc.source and not r.duplicate_of]
+    rows = [r for r in contract_rows(listing, caller) if r.source != doc.source and not r.duplicate_of]
     rows.sort(key=lambda r: (PurePosixPath(r.source).parent != folder, r.doc_type != "msa", r.source))
     names = [_key(p.name) for p in extract_parties(doc) if len(_key(p.name)) >= 4]
     found: list[ContractDoc] = []
     for row in rows[:MAX_CANDIDATES]:
         if not names and not (row.doc_type == "msa" and PurePosixPath(row.source).parent == folder):
             continue
-        other = load_contract(service, caller, row.source)
+        other = load_contract(listing, store, caller, row.source)
         head = _key(other.clean[:6000])
         if not names or any(n in head for n in names):
             found.append(other)

@@ -14,7 +14,7 @@ import re
 from pydantic import BaseModel, Field
 
 from assistant.contracts.amendments import Change, Relation, read_relation
-from assistant.contracts.quantities import dates
+from assistant.text.quantities import dates
 
 VERSION = "1"  # part of the ingest pipeline key: a new reading re-profiles every contract (no re-embedding)
 
@@ -33,7 +33,7 @@ def profile(doc_type: str, title: str, text: str, effective_date: str = "") -> D
     """What linking needs to know about one contract document, read from its text."""
     from assistant.contracts.document import ContractDoc
     from assistant.contracts.parties import extract_parties
-    from assistant.contracts.text import analysis_text
+    from assistant.text.clauses import analysis_text
 
     head = text[:6000]
     doc = ContractDoc(source="", doc_id="", doc_type=doc_type, title=title, collection="", chunks=[], text=head,

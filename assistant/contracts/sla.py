@@ -10,12 +10,12 @@ import re
 from dataclasses import dataclass
 
 from assistant.contracts.document import ContractDoc
-from assistant.contracts.quantities import durations, money, percents
+from assistant.text.quantities import durations, money, percents
 from assistant.contracts.sla_meaning import blank, direction, threshold_seconds, time_threshold
 from assistant.contracts.sla_models import ServiceCredit, SlaSchedule, SlaTerm, SourceSpan, UnknownValue
 from assistant.contracts.sla_prose import apply_prose_credits, apply_schedule_window, apply_tiers, field_terms, prose_terms
 from assistant.contracts.sla_tiers import credit_tiers
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 # Header cell -> field. First matching pattern wins; order matters ("service credit" before "service level").
 _COLUMNS: list[tuple[str, re.Pattern]] = [

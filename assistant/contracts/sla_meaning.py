@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import re
 
-from assistant.contracts.quantities import durations, percents
-from assistant.contracts.text import squash
+from assistant.text.quantities import durations, percents
+from assistant.text.clauses import squash
 
 _AT_MOST = re.compile(r"≤|<=|\bno\s+more\s+than\b|\bnot\s+(?:to\s+)?(?:more|greater|exceed\w*|longer)\b|\bat\s+most\b|\bmaximum\b|"
                       r"\bless\s+than\s+or\s+equal|\bor\s+(?:less|lower|fewer|shorter|better)\b|\bbelow\b|\bunder\b|\bless\s+than\b|"

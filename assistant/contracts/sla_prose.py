@@ -10,11 +10,11 @@ from __future__ import annotations
 import re
 
 from assistant.contracts.document import ContractDoc
-from assistant.contracts.quantities import money, percents
+from assistant.text.quantities import money, percents
 from assistant.contracts.sla_meaning import blank, direction, threshold_seconds, time_threshold
 from assistant.contracts.sla_models import ServiceCredit, SlaTerm, UnknownValue
 from assistant.contracts.sla_tiers import credit_tiers
-from assistant.contracts.text import sentence_spans, squash
+from assistant.text.clauses import sentence_spans, squash
 
 _METRIC_WORDS = (r"uptime|availability|response\s+time|resolution\s+time|time\s+to\s+(?:respond|resolve|restore)|speed\s+of\s+answer|"
                  r"handle\s+time|abandon\w*(?:\s+rate)?|accuracy|quality(?:\s+score)?|first\s+(?:contact|call)\s+resolution|"

@@ -1,6 +1,6 @@
-"""DraftingService: RCA drafts, escalation email drafts and the SLA calculator, over one
-AssistantService. Every document read goes through `service.search(..., caller)` or the
-contract service with the same caller, so a role that can't read contracts gets drafts that say
+"""DraftingService: RCA drafts, escalation email drafts and the SLA calculator. Every document
+read goes through the shared read path (`Reader.search(..., caller)`) or the contract service with
+the same caller, so a role that can't read contracts gets drafts that say
 so instead of quoting them. Drafts are returned, never sent.
 """
 
@@ -8,7 +8,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from assistant.audit import AuditTrail
 from assistant.contracts.document import resolve_source
+from assistant.drafting.context import DraftSources
 from assistant.drafting.escalation import build_escalation
 from assistant.drafting.history import MetricsHistory
 from assistant.drafting.incident import Incident, SlaWindow, parse_incident
@@ -27,23 +29,26 @@ MetricsInput = Path | str | list[dict] | MetricsData | None
 
 
 class DraftingService:
-    def __init__(self, service, contracts=None, history: MetricsHistory | None = None):
-        self.service = service
+    def __init__(self, sources: DraftSources, trail: AuditTrail, history_path: Path,
+                 history: MetricsHistory | None = None):
+        self.sources = sources
+        # The SLA table and clause citations come from the contract service.
+        self.contracts = sources.contracts
+        self.trail = trail
+        self.history_path = history_path
         self._history = history  # opened on first use: only the scorecard reads or writes it
-        # The SLA table and clause citations come from the contract service (AssistantService.build wires it).
-        self.contracts = contracts if contracts is not None else service.contracts
 
     # -- drafts -----------------------------------------------------------------------------
     def rca(self, incident: Incident | dict | str, caller: Caller, metrics: MetricsInput = None) -> Draft:
         incident = self._incident(incident)
-        draft = build_rca(self.service, self.contracts, incident, caller, _metrics_arg(metrics))
+        draft = build_rca(self.sources, incident, caller, _metrics_arg(metrics))
         self._audit("draft_rca", caller, incident.title, draft)
         return draft
 
     def escalation(self, incident: Incident | dict | str, caller: Caller, metrics: MetricsInput = None,
                    findings: list | None = None) -> Draft:
         incident = self._incident(incident)
-        draft = build_escalation(self.service, self.contracts, incident, caller, _metrics_arg(metrics), findings)
+        draft = build_escalation(self.sources, incident, caller, _metrics_arg(metrics), findings)
         self._audit("draft_escalation", caller, incident.title, draft)
         return draft
 
@@ -64,7 +69,7 @@ class DraftingService:
     @property
     def history(self) -> MetricsHistory:
         if self._history is None:
-            self._history = MetricsHistory(self.service.settings.home / "history.sqlite")
+            self._history = MetricsHistory(self.history_path)
         return self._history
 
     def scorecard(self, contract: str, caller: Caller, metrics: MetricsInput = None, *, columns: dict | None = None,
@@ -103,7 +108,7 @@ class DraftingService:
         if not (contract or "").strip():
             raise InvalidInput("name the contract (its source path, e.g. contracts/sow.docx, or its file name)")
         # The same naming as key-terms, sla-schedule and obligations: a path, or a unique file name.
-        contract = resolve_source(self.service, caller, contract)
+        contract = resolve_source(self.sources.reader.listing, caller, contract)
         schedule = self.contracts.sla_schedule(contract, caller)
         if schedule is None or not schedule.terms:
             raise NotFound(f"no SLA table was found in {contract}")
@@ -117,9 +122,7 @@ class DraftingService:
         return parse_incident(incident)
 
     def _audit(self, action: str, caller: Caller, subject: str, draft: Draft | None) -> None:
-        record = getattr(self.service, "_audit", None)
-        if record is not None:
-            record(action, caller, subject, [c.chunk_id for c in draft.citations] if draft else [])
+        self.trail.record(action, caller, subject, [c.chunk_id for c in draft.citations] if draft else [])
 
 
 def _parsed(metrics: MetricsInput, columns: dict | None, timezone: str) -> MetricsData:

@@ -1,5 +1,5 @@
 """What a draft is built from: the incident, the SLA figures and the retrieved runbook and
-contract passages, gathered once through the service with the caller's access rights."""
+contract passages, gathered once through the shared read path with the caller's access rights."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from assistant.contracts.persistence import rca_business_days
 from assistant.contracts.sla_models import SlaSchedule, SlaTerm
@@ -16,6 +17,12 @@ from assistant.drafting.metrics import MetricsData, parse_metrics
 from assistant.drafting.sla_calc import SlaReport, calculate, match_term
 from assistant.errors import AssistantError
 from assistant.models import Caller, SearchResult
+
+if TYPE_CHECKING:
+    from assistant.answering.pipeline import Answerer
+    from assistant.contracts.api import ContractService
+    from assistant.retrieval.embedding import Embedder
+    from assistant.reading import Reader
 
 CONTRACT_UNAVAILABLE = ("Contract terms (SLA targets, service credits, notice and governance clauses) are not available "
                         "to this role; a coordinator or legal colleague needs to complete those parts.")
@@ -35,7 +42,7 @@ class DraftContext:
     runbook_source: str | None = None  # the runbook the steps were taken from
     unavailable: str = CONTRACT_UNAVAILABLE  # what the draft says in place of contract terms
     warnings: list[str] = field(default_factory=list)
-    contracts: object | None = None  # the ContractService: clause lookups by type
+    contracts: ContractService | None = None  # clause lookups by type
 
     @property
     def missed(self):
@@ -49,9 +56,22 @@ class DraftContext:
         return self.evidence.search(query, k=k, doc_types=doc_types, sources=sources)
 
 
-def gather(service, contracts, incident: Incident, caller: Caller, metrics=None) -> DraftContext:
+@dataclass(frozen=True)
+class DraftSources:
+    """What a draft reads: the shared read path (so the caller's access applies), the contract
+    service, the embedding model (runbook steps against the incident's statements) and the
+    answerer (optional LLM prose under the answers' citation checks)."""
+
+    reader: Reader
+    contracts: ContractService
+    embedder: Embedder
+    answerer: Answerer
+
+
+def gather(sources: DraftSources, incident: Incident, caller: Caller, metrics=None) -> DraftContext:
     data = load_metrics(metrics, incident) if metrics is not None else None  # a bad file fails before any search
-    ctx = DraftContext(incident, caller, Evidence(service, caller), contracts=contracts)
+    contracts = sources.contracts
+    ctx = DraftContext(incident, caller, Evidence(sources.reader, caller), contracts=contracts)
     ctx.contract_source = _contract_source(ctx)
     if ctx.contract_source is None:
         ctx.warnings.append(ctx.unavailable)

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering import split_sentences
+from assistant.answering.pipeline import split_sentences
 from assistant.drafting.matrix import Contact
 from assistant.errors import AssistantError
 
@@ -41,7 +41,7 @@ def sentences_of(result) -> list[str]:
 def clause_hits(ctx, type_name: str, k: int = 3) -> list:
     """Clauses of `type_name`: the incident's contract's first, then those of the other contracts
     that name the vendor (an SOW's notices and governance clauses usually sit in its MSA)."""
-    contracts = getattr(ctx, "contracts", None)
+    contracts = ctx.contracts
     if contracts is None or not ctx.contract_available:
         return []
     try:

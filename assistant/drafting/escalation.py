@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 
 from assistant.drafting.context import (
+    DraftSources,
     long_date, RUNBOOK_TYPES, DraftContext, add_business_days, deadline_basis, gather, rca_contents,
     rca_deadline,
 )
@@ -39,16 +40,16 @@ class Addressing:
     notice: list[str] = field(default_factory=list)
 
 
-def build_escalation(service, contracts, incident, caller, metrics=None, findings=None) -> Draft:
+def build_escalation(sources: DraftSources, incident, caller, metrics=None, findings=None) -> Draft:
     """`findings`: (sentence, citation) pairs the position section states first, such as a
     persistent failure read from the metrics history and the right the contract gives for it."""
-    ctx = gather(service, contracts, incident, caller, metrics)
+    ctx = gather(sources, incident, caller, metrics)
     template = load_template("escalation")
     addressing = address(ctx)
     due_text, rca_lines = _rca_request(ctx)
     position = _position(ctx, findings or [])
     mode = "template"
-    prose = write_section(service, template, ctx.evidence, "Service level and contract position", _facts(ctx),
+    prose = write_section(sources.answerer, template, ctx.evidence, "Service level and contract position", _facts(ctx),
                           position, ctx.warnings)
     if prose:
         position, mode = prose + "\n\n" + position, "llm"

@@ -1,15 +1,19 @@
-"""Retrieved evidence for one draft: searches through the service (so access rules apply) and a
+"""Retrieved evidence for one draft: searches through the shared read path (so access rules apply) and a
 numbered citation list whose quotes are verbatim slices of the cited chunks."""
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from assistant.answering import normalise, split_sentences
-from assistant.citation_label import quote_place, require_verbatim, verbatim_quote
+from assistant.answering.pipeline import normalise, split_sentences
+from assistant.answering.citations import quote_place, require_verbatim, verbatim_quote
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult
+
+if TYPE_CHECKING:
+    from assistant.reading import Reader
 
 _MARKERS = re.compile(r"^\s*(?:#{1,6}\s+|>\s*|[-*•]\s+|\d{1,2}[.)]\s+|\([a-z0-9]{1,3}\)\s+)+")
 _EMPHASIS = re.compile(r"\*\*|__|`")
@@ -32,7 +36,7 @@ def from_model_numbers(text: str) -> str:
 
 @dataclass
 class Evidence:
-    service: object
+    reader: Reader | None  # None: citing only, no searching (tests of the citation list)
     caller: Caller
     citations: list[Citation] = field(default_factory=list)
     retrieved: dict[str, SearchResult] = field(default_factory=dict)
@@ -46,7 +50,7 @@ class Evidence:
         key = (query, k, tuple(doc_types or ()), tuple(sources or ()))
         if key not in self._memo:  # each search embeds the query: the slow part of a draft
             filters = SearchFilters(doc_type=doc_types or None, source=sources or None) if (doc_types or sources) else None
-            results = self.service.search(query[:1000], self.caller, k=k, filters=filters).results
+            results = self.reader.search(query[:1000], self.caller, k=k, filters=filters).results
             for r in results:
                 self.retrieved.setdefault(r.chunk_id, r)
             self._memo[key] = results

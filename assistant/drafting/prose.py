@@ -8,23 +8,23 @@ become warnings. A provider failure never fails the draft: the template text is 
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from assistant.drafting.evidence import Evidence, from_model_numbers
 from assistant.drafting.render import DraftTemplate
 from assistant.errors import UpstreamError
 
+if TYPE_CHECKING:
+    from assistant.answering.pipeline import Answerer
 
-def llm_enabled(service) -> bool:
-    return getattr(getattr(service, "answerer", None), "chat_model", None) is not None
 
-
-def write_section(service, template: DraftTemplate, ev: Evidence, section: str, facts: str, draft: str,
+def write_section(answerer: Answerer, template: DraftTemplate, ev: Evidence, section: str, facts: str, draft: str,
                   warnings: list[str]) -> str | None:
     """Verified model prose for `section`, or None (no model, no evidence, nothing verifiable)."""
-    if not llm_enabled(service) or not ev.citations:
+    if answerer.chat_model is None or not ev.citations:
         return None
     from assistant.llm import invoke_text
 
-    answerer = service.answerer
     results = ev.as_results()  # index n-1 is citation [n], so the model's numbers are the draft's numbers
     system, user = template.prompt.render(evidence=answerer.evidence_block(results), facts=facts,
                                           section=section, draft=draft)

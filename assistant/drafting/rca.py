@@ -11,6 +11,7 @@ import re
 from datetime import datetime, timezone
 
 from assistant.drafting.context import (
+    DraftSources,
     long_date, DraftContext, add_business_days, deadline_basis, gather, rca_contents,
     rca_deadline,
 )
@@ -36,11 +37,11 @@ FACTOR_WORDS = {
 }
 
 
-def build_rca(service, contracts, incident, caller, metrics=None) -> Draft:
-    ctx = gather(service, contracts, incident, caller, metrics)
+def build_rca(sources: DraftSources, incident, caller, metrics=None) -> Draft:
+    ctx = gather(sources, incident, caller, metrics)
     template = load_template("rca")
     steps = runbook_steps(ctx)
-    match_steps(steps, incident.factual_statements(), getattr(service, "embedder", None))
+    match_steps(steps, incident.factual_statements(), sources.embedder)
     values = {"title": incident.title, "status_line": _status_line(template.version)}
     values["facts"] = _facts_table(ctx)
     values["summary"] = _summary(ctx)
@@ -52,7 +53,7 @@ def build_rca(service, contracts, incident, caller, metrics=None) -> Draft:
     values["actions"] = _actions(ctx, steps)
     values["followups"] = _followups(ctx)
     mode = "template"
-    prose = write_section(service, template, ctx.evidence, "What the runbook says should have happened, and what did",
+    prose = write_section(sources.answerer, template, ctx.evidence, "What the runbook says should have happened, and what did",
                           _facts_text(ctx), values["runbook"], ctx.warnings)
     if prose:
         values["runbook"] = prose + "\n\n" + values["runbook"]

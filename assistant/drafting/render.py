@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from string import Template
 
-from assistant.citation_label import clause_label
+from assistant.answering.citations import clause_label
 from assistant.drafting.models import Draft, DraftSection
 from assistant.models import Citation
 from assistant.prompts import PROMPTS_DIR, Prompt

@@ -71,7 +71,7 @@ class _State:
     def caller(self):
         """The --as roles as a Caller; an unknown role is an error naming the known ones."""
         if self._caller is None:
-            from assistant.access import AccessPolicy
+            from assistant.access.policy import AccessPolicy
             from assistant.config import ADMIN_ROLE
             from assistant.models import Caller
 
@@ -95,13 +95,13 @@ class _State:
                     raise NothingIndexed(where)
                 err.print(f"data home: {settings.home} (new; {settings.home_origin})", markup=False, highlight=False,
                           soft_wrap=True)
-            from assistant.embedding import Embedder
-            from assistant.service import AssistantService
+            from assistant.retrieval.embedding import Embedder
+            from assistant import wiring
 
             embedder = Embedder.from_settings(settings.embedding, cache_dir=settings.home / "models")
             if self.command in _EMBEDS:
                 embedder.load_in_background()
-            service = AssistantService.build(settings, embedder=embedder)
+            service = wiring.build(settings, embedder=embedder)
             if self.command in _ANSWERS:
                 service.require_indexed(where)
             self._service = service
@@ -237,7 +237,7 @@ def search(ctx: typer.Context, query: str = typer.Argument(..., metavar="QUERY",
 def _print_answer(answer) -> None:
     from rich.text import Text
 
-    from assistant.citation_label import clause_label
+    from assistant.answering.citations import clause_label
 
     out.print(answer.answer, markup=False)
     if not answer.grounded:
@@ -466,16 +466,18 @@ def _sync_schedule(service):
 
 
 def _register_command_modules() -> None:
-    """Commands of other features live in their own modules and register on `app` when imported."""
-    import importlib
-
-    for name in ("cli_eval", "cli_eval_contracts", "cli_contracts", "cli_drafts", "cli_scorecard", "cli_slack", "cli_adapt",
-                 "cli_sync", "cli_conflicts"):
-        try:
-            importlib.import_module(f"assistant.surfaces.{name}")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"assistant.surfaces.{name}":
-                raise
+    """Each area's commands live in their own module and add themselves to `app` as it imports
+    them (they import `app` from here, so they are imported after it exists)."""
+    # In this order: it is the order of `--help`.
+    import assistant.surfaces.cli_eval  # noqa: F401
+    import assistant.surfaces.cli_eval_contracts  # noqa: F401
+    import assistant.surfaces.cli_contracts  # noqa: F401
+    import assistant.surfaces.cli_drafts  # noqa: F401
+    import assistant.surfaces.cli_scorecard  # noqa: F401
+    import assistant.surfaces.cli_slack  # noqa: F401
+    import assistant.surfaces.cli_adapt  # noqa: F401
+    import assistant.surfaces.cli_sync  # noqa: F401
+    import assistant.surfaces.cli_conflicts  # noqa: F401
 
 
 if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them

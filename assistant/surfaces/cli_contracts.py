@@ -32,7 +32,7 @@ def clauses(ctx: typer.Context,
     "All of them" means every contract you can read."""
     from rich.markup import escape
 
-    from assistant.citation_label import clause_label
+    from assistant.answering.citations import clause_label
 
     state = _state(ctx)
     result = state.service.contracts.lookup(type_, state.caller, source=contract, k=k)

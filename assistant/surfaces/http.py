@@ -7,7 +7,6 @@ the per-request log line, error mapping, routers, and Slack when configured.
 
 from __future__ import annotations
 
-import importlib
 import json
 import logging
 import os
@@ -16,7 +15,6 @@ import sys
 import time
 import uuid
 from contextlib import asynccontextmanager
-from types import ModuleType
 
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
@@ -29,13 +27,12 @@ from assistant.service import AssistantService
 from assistant.surfaces.http_deps import (
     HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
 )
-from assistant.surfaces.http_routes import ask, audit, documents, health, search
+from assistant.surfaces.http_routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
 from assistant.surfaces.web import mount_web
 
 log = logging.getLogger("assistant.http")
 
 V1 = "/v1"
-OPTIONAL_ROUTERS = ("contracts", "drafts", "scorecard", "conflicts")
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
 _HTTP_CODES = {401: "unauthorized", 403: "forbidden", 404: "not_found",
                405: "method_not_allowed", 406: "not_acceptable", 413: "payload_too_large",
@@ -106,36 +103,16 @@ def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
 def _include_routers(app: FastAPI) -> None:
     app.include_router(health.router)
     auth = [Depends(get_caller)]  # every /v1 route needs a key even if its module forgets CallerDep
-    for module in (search, ask, documents, audit):
+    for module in (search, ask, documents, audit, contracts, drafts, scorecard, conflicts):
         app.include_router(module.router, dependencies=auth)
-    for name in OPTIONAL_ROUTERS:
-        module = _optional_module(f"assistant.surfaces.http_routes.{name}")
-        if module is not None and hasattr(module, "router"):
-            app.include_router(module.router, prefix=_v1_prefix(module.router), dependencies=auth)
-
-
-def _v1_prefix(router) -> str:
-    paths = [getattr(r, "path", "") for r in router.routes]
-    return "" if paths and all(p == V1 or p.startswith(V1 + "/") for p in paths) else V1
 
 
 def _mount_slack(app: FastAPI, service: AssistantService) -> None:
     if not os.environ.get("SLACK_SIGNING_SECRET"):
         return
-    module = _optional_module("assistant.surfaces.slack")
-    mount = getattr(module, "mount_slack", None)
-    if mount is not None:
-        mount(app, service)
+    from assistant.surfaces.slack import mount_slack  # slack-bolt loads only when Slack is configured
 
-
-def _optional_module(name: str) -> ModuleType | None:
-    """The module, or None when it does not exist; a broken import inside it still raises."""
-    try:
-        return importlib.import_module(name)
-    except ModuleNotFoundError as exc:
-        if exc.name != name:
-            raise
-        return None
+    mount_slack(app, service)
 
 
 # -- errors ---------------------------------------------------------------------------------
@@ -331,6 +308,7 @@ def _ensure_request_log_visible() -> None:
 def create_app_from_env() -> FastAPI:
     """One service per worker process (`uvicorn ... --factory --workers N`); config from
     BPO_ASSISTANT_CONFIG / BPO_ASSISTANT_HOME."""
+    from assistant import wiring
     from assistant.config import load_settings
 
-    return create_app(AssistantService.build(load_settings()))
+    return create_app(wiring.build(load_settings()))

@@ -23,7 +23,7 @@ from assistant import errors
 from assistant.config import ConfigError
 from assistant.errors import AssistantError
 from assistant.locks import HomeInUse, IngestBusy
-from assistant.store import StoreOutOfDate
+from assistant.retrieval.store import StoreOutOfDate
 from assistant.models import Caller, IngestSummary
 from assistant.service import AssistantService
 

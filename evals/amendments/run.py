@@ -80,7 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--json", type=Path, default=None)
     args = parser.parse_args(argv)
 
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from evals.harness import load_eval_settings, open_run
 
     settings = load_eval_settings(None)

@@ -130,8 +130,8 @@ def audiences(settings) -> dict[str, str]:
 
 
 def build_store(home: Path, settings, n_total: int, rebuild: bool) -> tuple[object, object, dict[str, Corpus]]:
-    from assistant.retrieval import LexicalIndexes
-    from assistant.store import VectorStore, make_client
+    from assistant.retrieval.indexes import LexicalIndexes
+    from assistant.retrieval.store import VectorStore, make_client
 
     corpora, _ = generate(n_total)
     info_path = home / "bench-info.json"
@@ -188,10 +188,10 @@ def summary(samples: list[float]) -> dict[str, float]:
 
 
 def run(args) -> dict:
-    from assistant.access import AccessPolicy
+    from assistant.access.policy import AccessPolicy
     from assistant.config import load_settings
     from assistant.models import Caller
-    from assistant.retrieval import Retriever
+    from assistant.retrieval.hybrid import Retriever
 
     home = args.home or REPO / "evals" / "out" / f"acl-bench-{args.chunks // 1000}k"
     settings = load_settings(REPO / "config.yaml", home=str(home))
@@ -261,7 +261,7 @@ def run(args) -> dict:
 
 def measure_encode(settings, n: int) -> dict[str, dict]:
     """The real model's query encode: the configured backend and threads, and the same with one thread."""
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
 
     cfg = settings.embedding
     backend = cfg.backend

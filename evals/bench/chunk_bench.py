@@ -20,7 +20,7 @@ REPO = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(REPO))
 
 from assistant.config import load_settings  # noqa: E402
-from assistant.embedding import Embedder  # noqa: E402
+from assistant.retrieval.embedding import Embedder  # noqa: E402
 from ingest.chunking import Chunker  # noqa: E402
 from ingest.document import Block, BlockKind, ParsedDocument  # noqa: E402
 

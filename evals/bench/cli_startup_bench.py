@@ -37,8 +37,8 @@ WARM = """
 import json, sys, time
 from assistant.config import load_settings
 from assistant.models import Caller
-from assistant.service import AssistantService
-service = AssistantService.build(load_settings(sys.argv[1]))
+from assistant import wiring
+service = wiring.build(load_settings(sys.argv[1]))
 caller = Caller(id="bench", roles=frozenset({"admin"}), surface="cli")
 service.ask(sys.argv[2], caller)
 times = []

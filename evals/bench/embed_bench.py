@@ -88,7 +88,7 @@ def main() -> int:
     import numpy as np
     import torch
 
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
 
     base = Embedder(batch_size=args.batch)
     texts = chunk_texts(args.corpus, args.texts, base)

@@ -73,7 +73,7 @@ def free_port() -> int:
 
 def default_home(corpus: Path, config: Path) -> Path:
     from assistant.config import load_settings
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
 
     settings = load_settings(config)
     return HOMES / home_key(corpus, settings, Embedder.from_settings(settings.embedding).fingerprint)

@@ -31,13 +31,13 @@ def main() -> int:
 
     from assistant.config import load_settings
     from assistant.models import Caller
-    from assistant.service import AssistantService
+    from assistant import wiring
 
     # A temp home is removed when the script exits (TemporaryDirectory's finalizer); --home is kept.
     scratch = None if args.home else tempfile.TemporaryDirectory(prefix="bpo-bench-", ignore_cleanup_errors=True)
     home = args.home or Path(scratch.name)
     settings = load_settings(REPO / "config.yaml", home=str(home))
-    service = AssistantService.build(settings)
+    service = wiring.build(settings)
     service.embedder.load()
     service.embedder.embed(["warm-up"])
     admin = Caller(id="bench", roles=frozenset({"admin"}), surface="internal")

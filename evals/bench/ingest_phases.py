@@ -26,7 +26,7 @@ def main() -> int:
     from assistant.config import load_settings
     from assistant.contracts.classify import ClauseClassifier
     from assistant.models import CONTRACT_DOC_TYPES
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from ingest import metadata as meta
     from ingest.chunking import Chunker
     from ingest.document import LoaderError

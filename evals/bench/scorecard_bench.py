@@ -96,7 +96,7 @@ def run(args, work: Path) -> None:
     from assistant.drafting.metrics import MetricsText
     from assistant.drafting.scorecard_files import write_scorecard
     from assistant.models import Caller
-    from assistant.service import AssistantService
+    from assistant import wiring
 
     docs = work / "docs" / "contracts"
     docs.mkdir(parents=True)
@@ -105,7 +105,7 @@ def run(args, work: Path) -> None:
     csv_path = work / "requests.csv"
     csv_path.write_text(requests_csv(args.rows, args.months), encoding="utf-8")
     caller = Caller(id="bench", roles=frozenset({"admin"}), surface="cli")
-    service = AssistantService.build(load_settings(REPO / "config.yaml", home=str(work / "home")))
+    service = wiring.build(load_settings(REPO / "config.yaml", home=str(work / "home")))
     service.ingest(work / "docs", caller)
     mapping = {"id": "ref", "metric": "category", "created_at": "logged", "resolved_at": "done"}
     text = MetricsText(csv_path.read_text(encoding="utf-8"))

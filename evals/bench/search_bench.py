@@ -37,7 +37,7 @@ def bench_queries(corpus: Path) -> list[str]:
 
 def bench_embedder(threads: int | None):
     """The configured model, with `threads` overriding config embedding.threads when given."""
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from evals.harness import load_eval_settings
 
     from evals.harness import HOMES

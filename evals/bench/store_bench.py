@@ -77,8 +77,8 @@ def settings_for(home: Path, store: dict | None = None):
 
 def build(home: Path, size: int, batch: int = 5000) -> None:
     """Write `size` synthetic chunks into an embedded store under `home` (resumable)."""
-    from assistant.retrieval import LexicalIndexes
-    from assistant.store import VectorStore, make_client
+    from assistant.retrieval.indexes import LexicalIndexes
+    from assistant.retrieval.store import VectorStore, make_client
 
     done_file = home / "BUILT"
     if done_file.exists():
@@ -154,8 +154,9 @@ class ChromaServer:
 
 
 def measure(home: Path, mode: str, port: int | None, queries: int) -> list[dict]:
-    from assistant.retrieval import LexicalIndexes, Retriever
-    from assistant.store import VectorStore, make_client
+    from assistant.retrieval.indexes import LexicalIndexes
+    from assistant.retrieval.hybrid import Retriever
+    from assistant.retrieval.store import VectorStore, make_client
 
     store_cfg = {"mode": "server", "host": "127.0.0.1", "port": port} if mode == "server" else None
     settings = settings_for(home, store_cfg)
@@ -199,7 +200,7 @@ def measure(home: Path, mode: str, port: int | None, queries: int) -> list[dict]
 
 
 def query_encode_p50(backend: str, cache: Path, n: int = 50) -> float:
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
 
     emb = Embedder(backend=backend, cache_dir=cache)
     emb.embed_query("warm up")

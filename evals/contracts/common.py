@@ -49,12 +49,12 @@ def contract_files(corpus: Path, limit: int = 0) -> list[Path]:
 def open_service(corpus: Path, home: Path, limit: int = 0, log=print):
     """The eval service over the CUAD contracts, with the clause classifier annotating at ingest."""
     from assistant.config import load_settings
-    from assistant.service import AssistantService
+    from assistant import wiring
 
     if not (corpus / "contracts").is_dir():
         sys.exit(f"corpus not found: {corpus} (pass --corpus ../shared/corpus)")
     settings = load_settings(REPO / "config.yaml", home=str(home.resolve()))
-    service = AssistantService.build(settings)  # wires the ClauseClassifier annotator
+    service = wiring.build(settings)  # wires the ClauseClassifier annotator
     files = contract_files(corpus, limit)
     started = time.perf_counter()
     summary = service.ingestor.ingest_files(corpus, files)

@@ -59,7 +59,7 @@ def fold_calibrations(service, corpus, taxonomy):
 
 
 def main() -> None:
-    from assistant.contracts.api import ContractService
+    from assistant import wiring
     from assistant.contracts.classify import ClauseClassifier
     from assistant.contracts.taxonomy import Taxonomy
 
@@ -76,8 +76,7 @@ def main() -> None:
     started = time.perf_counter()
     lookups = 0
     for f in range(FOLDS):
-        contracts = ContractService(service, taxonomy)
-        contracts.classifier = ClauseClassifier(taxonomy, calibration=calibrations[f])
+        contracts = wiring.contract_service(service, ClauseClassifier(taxonomy, calibration=calibrations[f]))
         for i, source in enumerate(sources):
             if i % FOLDS != f:
                 continue

@@ -44,9 +44,7 @@ DEV_HISTORY = (
 
 
 def extract_all(service, corpus, limit: int):
-    from assistant.contracts.api import ContractService
-
-    contracts = ContractService(service)
+    contracts = service.contracts
     caller = eval_caller()
     register = {}
     for path in contract_files(corpus, limit):
@@ -117,14 +115,13 @@ def load_judged(path: Path, registers: dict) -> tuple[list[dict], list[dict], li
 def held_out_registers(corpus: Path) -> tuple[dict, dict]:
     """Registers of every contract (text and PDF) in the shared corpus's cached eval home, and the
     subset whose file is in the key-terms eval's held-out half."""
-    from assistant.contracts.api import ContractService
     from evals.harness import open_run
     from evals.key_terms import split_of
     from assistant.models import CONTRACT_DOC_TYPES
 
     run = open_run(corpus)
     try:
-        contracts = ContractService(run.service)
+        contracts = run.service.contracts
         sources = sorted(d.source for d in run.documents() if d.doc_type in CONTRACT_DOC_TYPES
                          and d.source.startswith("contracts/"))
         registers = {s: contracts.obligations(run.caller, source=s) for s in sources}

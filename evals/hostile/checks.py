@@ -43,7 +43,7 @@ class Row:
 
 def warm_model_cache(config: Path) -> None:
     """Make the ONNX export (once per cache) before anything is measured."""
-    code = ("from assistant.config import load_settings; from assistant.embedding import Embedder\n"
+    code = ("from assistant.config import load_settings; from assistant.retrieval.embedding import Embedder\n"
             "Embedder.from_settings(load_settings().embedding).embed(['warm up'])")
     subprocess.run([sys.executable, "-c", code], cwd=REPO, env=env_for(config.parent / "home-warm", config),
                    capture_output=True, timeout=1800, check=True)
@@ -98,8 +98,8 @@ import json, sys
 from pathlib import Path
 from assistant.config import load_settings
 from assistant.models import Caller
-from assistant.service import AssistantService
-svc = AssistantService.build(load_settings(sys.argv[1]))
+from assistant import wiring
+svc = wiring.build(load_settings(sys.argv[1]))
 svc.ingestor.batch_chunks = 16  # commit often, so kills land between commits
 def progress(event, n):
     print(json.dumps([event, n]), flush=True)
@@ -155,8 +155,8 @@ import json, sys
 from collections import Counter
 from assistant.config import load_settings
 from assistant.models import Caller
-from assistant.service import AssistantService
-svc = AssistantService.build(load_settings(sys.argv[1]))
+from assistant import wiring
+svc = wiring.build(load_settings(sys.argv[1]))
 ids, pairs, by_doc = [], Counter(), Counter()
 for name in svc.store.collection_names():
     for c in svc.store.iter_all(name, include_text=False):

@@ -12,7 +12,7 @@ from typer.testing import CliRunner
 from assistant.adaptation import AdaptOptions
 from assistant.adaptation.trainer import INFO_FILE
 from assistant.config import ConfigError, load_settings
-from assistant.embedding import Embedder, EmbeddingModelError
+from assistant.retrieval.embedding import Embedder, EmbeddingModelError
 from assistant.errors import Forbidden, InvalidInput
 from tests.conftest import REPO, SAMPLE, admin, as_role, build_service
 from tests.store.conftest import copy_files

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from assistant.adaptation.batches import MIN_BATCH, document_batches
 from assistant.adaptation.pairs import TrainingPair, training_pairs
-from assistant.store import StoredChunk
+from assistant.retrieval.store import StoredChunk
 
 BODY = ("Page the incident commander within five minutes of a SEV-1 declaration. "
         "The scribe records every decision in the incident channel with a timestamp. "

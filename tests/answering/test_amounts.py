@@ -1,4 +1,4 @@
-"""Amounts of money (assistant/amounts.py): a question about one figure ("who signs off on a $3,500
+"""Amounts of money (assistant/text/amounts.py): a question about one figure ("who signs off on a $3,500
 credit?") is answered by the threshold-table row whose range holds it, a row that shares no word
 with the question."""
 
@@ -8,7 +8,7 @@ import math
 
 import pytest
 
-from assistant.amounts import asked_amount, placement, ranges
+from assistant.text.amounts import asked_amount, placement, ranges
 from tests.conftest import admin, as_role
 
 

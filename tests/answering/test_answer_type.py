@@ -1,4 +1,4 @@
-"""The expected kind of answer (assistant/answertype.py): a question that asks for a figure gets a
+"""The expected kind of answer (assistant/answering/answertype.py): a question that asks for a figure gets a
 sentence that states one, or a refusal that says the passages don't; requests that are not
 questions about documents are refused whatever retrieval finds."""
 
@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.answertype import Kind, expected, gives, not_a_document_question
+from assistant.answering.answertype import Kind, expected, gives, not_a_document_question
 from tests.conftest import admin, as_role
 
 # A small runbook written for these tests: breaks are covered without a figure; the update cadence

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import JudgeSettings
-from assistant.judge import MAX_SEQUENCE, JudgeUnavailable, PassageJudge, packaged_model_dir
+from assistant.retrieval.judge import MAX_SEQUENCE, JudgeUnavailable, PassageJudge, packaged_model_dir
 from assistant.models import SearchResult
-from assistant.rerank import judge_text, rerank
+from assistant.retrieval.rerank import judge_text, rerank
 from tests.conftest import admin
 
 QUESTION = "how often should the incident commander post status updates during a major incident?"

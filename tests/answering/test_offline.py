@@ -10,7 +10,7 @@ import shutil
 
 import pytest
 
-from assistant.extractive import units
+from assistant.answering.extractive import units
 from assistant.models import Turn
 from tests.answering.conftest import assert_well_cited, markers
 from tests.conftest import SHARED, admin, as_role, build_service
@@ -160,7 +160,7 @@ def test_an_answer_from_a_continued_table_names_the_columns(sample_service):
     ("is it in 1 day?", "| 1 | Escalate |", False),  # no letters: a figure names no row
 ])
 def test_a_question_names_a_row_by_its_first_cell(question, row, named):
-    from assistant.answering import _names_the_row
+    from assistant.answering.pipeline import _names_the_row
 
     assert _names_the_row(question, row) is named
 
@@ -189,7 +189,7 @@ def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is
 
 
 def _offline_answer(tmp_path, embedder, question: str, text: str, **meta):
-    from assistant.answering import Answerer
+    from assistant.answering.pipeline import Answerer
     from assistant.models import SearchResult
     from tests.conftest import make_settings
 
@@ -241,7 +241,7 @@ def test_a_lead_in_whose_items_are_in_another_chunk_is_left_out(tmp_path, embedd
 
 
 def test_a_chosen_lead_in_without_its_items_is_dropped():
-    from assistant.answering import _Candidate, _without_dangling_lead_ins
+    from assistant.answering.pipeline import _Candidate, _without_dangling_lead_ins
 
     def unit(i, start, display):
         return _Candidate(i, start, start + len(display), display, display=display)

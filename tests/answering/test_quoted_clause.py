@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.citation_label import quote_offset, quoted_clause
+from assistant.answering.citations import quote_offset, quoted_clause
 from assistant.models import SearchResult
 
 

@@ -1,9 +1,9 @@
-"""assistant/refusal.py: every decline rule, through the service where a rule needs real retrieval."""
+"""assistant/answering/refusal.py: every decline rule, through the service where a rule needs real retrieval."""
 
 from __future__ import annotations
 
-from assistant import refusal
-from assistant.answertype import Kind
+from assistant.answering import refusal
+from assistant.answering.answertype import Kind
 from assistant.models import SearchResult
 from tests.conftest import admin, as_role, make_settings
 

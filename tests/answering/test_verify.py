@@ -6,7 +6,7 @@ import re
 
 import pytest
 
-from assistant.answering import Answerer
+from assistant.answering.pipeline import Answerer
 from assistant.models import SearchResult
 from tests.conftest import make_settings
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from assistant.embedding import Embedder
-from assistant.service import AssistantService
+from assistant.retrieval.embedding import Embedder
+from assistant import wiring
 from assistant.surfaces.cli_progress import STEPS
 from ingest.pipeline import STEP_EVENTS
 from tests.cli.conftest import run_cli
@@ -21,7 +21,7 @@ def test_every_pipeline_step_has_words_for_a_person():
 
 def test_an_ingest_reports_its_steps_in_order_with_the_model_load_before_embedding(tmp_path):
     fresh = Embedder.from_settings(make_settings(tmp_path / "home").embedding)  # not loaded yet
-    service = AssistantService.build(make_settings(tmp_path / "home"), embedder=fresh)
+    service = wiring.build(make_settings(tmp_path / "home"), embedder=fresh)
     events: list[tuple[str, int]] = []
     try:
         service.ingest(write_files(tmp_path / "docs", DOCS), admin(), progress=lambda e, n: events.append((e, n)))

@@ -54,7 +54,7 @@ def test_listing_documents_loads_no_model_and_none_of_the_unused_service_parts(s
     result = probe("documents", "--json", env={"BPO_ASSISTANT_HOME": str(sample_home)})
     assert result.code == 0, result.stderr
     assert json.loads(result.stdout)["documents"]
-    for unused in ("onnxruntime", "torch", "assistant.answering", "assistant.contracts.classify", "ingest.pipeline",
+    for unused in ("onnxruntime", "torch", "assistant.answering.pipeline", "assistant.contracts.classify", "ingest.pipeline",
                    "assistant.drafting.api", "fastapi", "evals"):
         assert unused not in result.modules, unused
 

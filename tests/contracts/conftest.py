@@ -60,7 +60,7 @@ def doc_from_text(text: str, name: str = "contract.txt", doc_type: str = "contra
 def doc_from_file(path: Path, doc_type: str = "contract"):
     """A ContractDoc from a file (.txt/.md/.docx/.pdf) through the real loader and chunker."""
     from assistant.contracts.document import ContractDoc, StoredPiece
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from ingest.chunking import Chunker
     from ingest.loaders import load_document
 

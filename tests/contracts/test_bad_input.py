@@ -157,12 +157,10 @@ def bad_service(tmp_path_factory, embedder):
 
 
 def test_bad_documents_through_the_service(bad_service):
-    from assistant.contracts.api import ContractService
-
     svc, summary = bad_service
     status = {f.source: f.status for f in summary.files}
     assert status["contracts/empty.txt"] == "failed"  # reported, not crashed
-    contracts = ContractService(svc)
+    contracts = svc.contracts
     for source in ("contracts/unnumbered.txt", "contracts/garbled-services-agreement.txt", "contracts/two-in-one.txt"):
         lookup = contracts.lookup("Termination for Convenience", admin(), source=source)
         text = "\n".join(c.text for c in svc.store.get_where("contracts", {"source": source}))

@@ -69,7 +69,7 @@ def test_register_across_readable_contracts(contracts):
 
 
 def test_clause_marks_accept_any_space_after_the_number():
-    from assistant.contracts.text import clause_marks
+    from assistant.text.clauses import clause_marks
 
     text = "14.\xa0\xa0[Deleted]\n15.\xa0\xa0FUNDAMENTAL\xa0BREACH\n\xa0\xa0\xa0\xa0\xa015.1.\xa0Except as provided\u2009in 15.2, a breach"
     assert [m.number for m in clause_marks(text)] == ["14", "15", "15.1"]

@@ -1,11 +1,11 @@
-"""Refusal when the question names something the caller's documents never mention (assistant/coverage.py)."""
+"""Refusal when the question names something the caller's documents never mention (assistant/answering/coverage.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.coverage import acronyms, specific_terms, spelled_out, unknown_terms
-from assistant.lexical import Tokenizer
+from assistant.answering.coverage import acronyms, specific_terms, spelled_out, unknown_terms
+from assistant.retrieval.lexical import Tokenizer
 from tests.conftest import admin, as_role
 
 
@@ -103,7 +103,7 @@ def test_a_year_no_retrieved_passage_mentions_is_unknown():
     ("we already have a 24x7 NOC, and the 2nd update?", []),  # starting with a digit: everyday words
 ])
 def test_a_code_no_retrieved_passage_writes_is_unknown(question, unmatched):
-    from assistant.coverage import unmatched_codes
+    from assistant.answering.coverage import unmatched_codes
 
     evidence = ["Severity levels SEV-1 to SEV-5; a SEV-2 pages the owner. Grade GS14 staff may approve."]
     assert unmatched_codes(question, evidence) == unmatched
@@ -112,7 +112,7 @@ def test_a_code_no_retrieved_passage_writes_is_unknown(question, unmatched):
 def test_an_identifier_stays_unknown_when_only_its_words_are_indexed(tmp_path):
     """BM25 indexes `NodeDiskPressure` by its words too ("node", "disk", "pressure"); a different
     identifier made of known words is still a name no document mentions."""
-    from assistant.lexical import LexicalIndex
+    from assistant.retrieval.lexical import LexicalIndex
 
     tok = Tokenizer()
     index = LexicalIndex(tmp_path / "bm25", tok)

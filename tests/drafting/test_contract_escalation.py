@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import pytest
 
-from assistant.drafting.api import DraftingService
 from assistant.drafting.incident import Incident, SlaWindow
 from tests.conftest import SHARED, admin, as_role, build_service, needs_shared
 from tests.drafting.helpers import quote_in_chunk, tickets_csv
@@ -70,7 +69,7 @@ def incident() -> Incident:
 
 
 def test_sla_reads_the_credit_written_as_a_clause(clause_service, missed):
-    report = DraftingService(clause_service).sla(SOW, missed, as_role("coordinator"))
+    report = clause_service.drafts.sla(SOW, missed, as_role("coordinator"))
     (r,) = report.results
     assert (r.metric, r.status, r.actual) == ("Email Response Time", "missed", 90.0)
     assert (r.credit.percent_of_fees, r.credit.fee_basis) == (5.0, "monthly service fees")
@@ -78,7 +77,7 @@ def test_sla_reads_the_credit_written_as_a_clause(clause_service, missed):
 
 
 def test_escalation_is_addressed_from_the_contracts_escalation_clause(clause_service, missed):
-    draft = DraftingService(clause_service).escalation(incident(), as_role("coordinator"), metrics=missed)
+    draft = clause_service.drafts.escalation(incident(), as_role("coordinator"), metrics=missed)
     assert draft.email.to[0].startswith("Dana Reyes <dana.reyes@brightdesk.example> (Supplier Service Delivery Manager")
     assert draft.email.cc[0].startswith("Omar Haddad <omar.haddad@brightdesk.example>")
     assert "service credit: 5% of monthly service fees" in draft.markdown
@@ -99,7 +98,7 @@ def test_without_an_escalation_clause_the_recipient_stays_to_confirm(clause_serv
     svc = build_service(tmp_path / "home", embedder)
     try:
         assert not svc.ingest(corpus, admin()).partial
-        draft = DraftingService(svc).escalation(incident(), as_role("coordinator"), metrics=missed)
+        draft = svc.drafts.escalation(incident(), as_role("coordinator"), metrics=missed)
         assert draft.email.to == [] and "names no escalation contact" in draft.markdown
         assert "no notices clause found" in draft.markdown and "no RCA clause found" in draft.markdown
     finally:
@@ -119,7 +118,7 @@ def test_a_real_agreement_without_a_matrix_cites_its_notices_clause(tmp_path, em
         assert not svc.ingest(tmp_path / "c", admin()).partial
         inc = Incident(title="Late shipments of recording units", vendor="Flextronics Israel", client="NICE",
                        severity="SEV-2", contract=f"contracts/{name}")
-        draft = DraftingService(svc).escalation(inc, as_role("coordinator"))
+        draft = svc.drafts.escalation(inc, as_role("coordinator"))
         assert "no notices clause found" not in draft.markdown
         notice = [c for c in draft.citations if "Notices shall be deemed delivered" in " ".join(c.quote.split())]  # quotes are verbatim
         assert notice and notice[0].page_start == 26

@@ -6,7 +6,6 @@ from types import SimpleNamespace
 
 import pytest
 
-from assistant.drafting.api import DraftingService
 from assistant.drafting.context import CONTRACT_UNAVAILABLE
 from assistant.drafting.incident import load_incident
 from assistant.drafting.metrics import MetricsError, MetricsText
@@ -21,7 +20,7 @@ COORDINATOR = as_role("coordinator")
 
 @pytest.fixture(scope="module")
 def drafts(drafting_service):
-    return DraftingService(drafting_service)  # uses the contract service the build wired
+    return drafting_service.drafts
 
 
 @pytest.fixture(scope="module")

@@ -82,7 +82,8 @@ def test_cli_uses_the_wired_drafting_service(run, drafting_service, monkeypatch,
             calls.append(caller.roles)
             return super().escalation(incident, caller, metrics)
 
-    monkeypatch.setattr(drafting_service, "drafts", Recording(drafting_service), raising=False)
+    wired = drafting_service.drafts
+    monkeypatch.setattr(drafting_service, "drafts", Recording(wired.sources, wired.trail, wired.history_path))
     result = run("draft", "escalation", "--incident", str(INCIDENT_FILE), role="bpo_agent")
     assert result.exit_code == 0 and calls == [frozenset({"bpo_agent"})]
     assert "Contract terms (SLA targets" in result.stdout

@@ -26,7 +26,7 @@ SLICE_LEGALBENCH_QUERIES = 12
 def reuse_embedder(embedder):
     """The eval commands build their own Embedder; in tests they get the session's loaded one."""
     with pytest.MonkeyPatch.context() as mp:
-        mp.setattr("assistant.embedding.Embedder.from_settings", classmethod(lambda cls, *args, **kwargs: embedder))
+        mp.setattr("assistant.retrieval.embedding.Embedder.from_settings", classmethod(lambda cls, *args, **kwargs: embedder))
         yield
 
 

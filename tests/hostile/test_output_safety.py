@@ -11,7 +11,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from assistant.citation_label import QuoteNotInChunk, require_verbatim, verbatim_quote
+from assistant.answering.citations import QuoteNotInChunk, require_verbatim, verbatim_quote
 from assistant.safe_text import safe_markdown, safe_quote_markdown
 from ingest.instructions import reads_as_instructions
 from tests.conftest import admin, write_files

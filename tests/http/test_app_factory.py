@@ -1,4 +1,4 @@
-"""create_app wiring: keys read at creation, optional routers and Slack, readiness when not warm."""
+"""create_app wiring: keys read at creation, every area's router, Slack, readiness when not warm."""
 
 from __future__ import annotations
 
@@ -8,7 +8,6 @@ from types import SimpleNamespace
 
 import httpx
 import pytest
-from fastapi import APIRouter
 
 from assistant.config import ConfigError
 from assistant.surfaces import http
@@ -33,20 +32,10 @@ def test_two_apps_in_one_process_keep_separate_metrics():
     assert a.state.metrics.registry is not b.state.metrics.registry
 
 
-def test_a_missing_optional_module_is_skipped_but_a_broken_one_raises(tmp_path, monkeypatch):
-    assert http._optional_module("assistant.surfaces.http_routes.no_such_feature") is None
-    (tmp_path / "broken_feature_mod.py").write_text("import a_dependency_that_is_not_installed\n")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    with pytest.raises(ModuleNotFoundError):
-        http._optional_module("broken_feature_mod")
-
-
-def test_feature_routers_land_under_v1_whichever_way_they_spell_paths():
-    spelled_full, spelled_short = APIRouter(), APIRouter()
-    spelled_full.add_api_route("/v1/clauses", lambda: None)
-    spelled_short.add_api_route("/clauses", lambda: None)
-    assert http._v1_prefix(spelled_full) == ""
-    assert http._v1_prefix(spelled_short) == "/v1"
+def test_every_area_is_served_under_v1_behind_the_key():
+    paths = set(http.create_app(SimpleNamespace()).openapi()["paths"])
+    assert {"/v1/search", "/v1/ask", "/v1/documents", "/v1/audit", "/v1/clauses", "/v1/obligations", "/v1/key-terms",
+            "/v1/sla-schedule", "/v1/drafts/rca", "/v1/drafts/escalation", "/v1/sla", "/healthz"} <= paths
 
 
 def _fake_slack(monkeypatch) -> list:
@@ -68,7 +57,7 @@ def test_slack_is_mounted_only_when_its_signing_secret_is_set(monkeypatch):
 
 
 def test_readyz_is_503_until_the_model_is_loaded(tmp_path):
-    from assistant.embedding import Embedder
+    from assistant.retrieval.embedding import Embedder
     from tests.conftest import build_service
 
     cold = build_service(tmp_path / "home", Embedder())  # never loaded

@@ -8,7 +8,7 @@ import httpx
 import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 
-from assistant.answering import Answerer
+from assistant.answering.pipeline import Answerer
 from tests.http.conftest import auth, live_app
 from tests.http.test_routes import parse_sse
 

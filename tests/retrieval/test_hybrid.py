@@ -1,14 +1,14 @@
-"""Hybrid retrieval (assistant/retrieval.py, lexical.py, docrouting.py) on real small indexes:
+"""Hybrid retrieval (assistant/retrieval/: hybrid.py, lexical.py, routing.py) on real small indexes:
 real Chroma in temp dirs, the session's real embedding model, real BM25 (corpora: conftest.py)."""
 
 from __future__ import annotations
 
 import pytest
 
-from assistant.docrouting import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_SPREAD_FACTOR, name_tokens, residual_query
-from assistant.lexical import LexicalIndex, Tokenizer
+from assistant.retrieval.routing import MIN_PROFILES_FOR_NAMING, NAMING_MAX_DF, NAMING_SPREAD_FACTOR, name_tokens, residual_query
+from assistant.retrieval.lexical import LexicalIndex, Tokenizer
 from assistant.models import SearchFilters, shown_section_path
-from assistant.retrieval import Retriever, _where
+from assistant.retrieval.hybrid import Retriever, _where
 from tests.conftest import admin, as_role, write_files
 from tests.retrieval.conftest import (
     AGREEMENTS, EVERYDAY_OPENING_DOC, EVERYDAY_TEXT_DOCS, FUSION_RETRIEVAL, LOWERCASE_TOPIC_DOC, agreement_source,
@@ -412,7 +412,7 @@ def test_document_counts_on_the_routing_corpus(agreements):
     ("the 2023 pricing annex", False), ("who picks the scribe", False),
 ])
 def test_what_counts_as_an_exact_reference(query, exact):
-    from assistant.retrieval import cites_exact_reference
+    from assistant.retrieval.hybrid import cites_exact_reference
 
     assert cites_exact_reference(query) is exact
 
@@ -420,7 +420,7 @@ def test_what_counts_as_an_exact_reference(query, exact):
 def test_an_exact_rrf_tie_goes_to_the_list_that_preferred_its_pick_by_more(mixed):
     """Dense rank 1 + BM25 rank 2 ties BM25 rank 1 + dense rank 2 in plain RRF; the raw scores
     break the tie (a tiny term that never reorders distinct RRF sums)."""
-    from assistant.retrieval import _Hit
+    from assistant.retrieval.hybrid import _Hit
 
     r = mixed.retriever
     rrf_k = r.settings.retrieval.rrf_k

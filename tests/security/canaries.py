@@ -45,7 +45,7 @@ def role_label(roles: frozenset[str]) -> str:
 
 
 def readable(roles: frozenset[str]) -> set[str]:
-    """The collections a role set may read, computed independently of assistant.access."""
+    """The collections a role set may read, computed independently of assistant.access.policy."""
     roles = {r for r in roles if r}
     if ADMIN in roles:
         return set(COLLECTION_ROLES) | {RESTRICTED}
@@ -87,7 +87,7 @@ def _alnum(seed: str, n: int) -> str:
 
 
 def _secret(kind: int, seed: str) -> tuple[str, str]:
-    """(line, secret value) for one of the credential shapes ingest.redaction knows."""
+    """(line, secret value) for one of the credential shapes assistant.text.redaction knows."""
     if kind == 0:
         value = "sk-live-" + _alnum(seed, 28)
         return f"api_key = {value}", value

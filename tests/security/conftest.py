@@ -1,7 +1,7 @@
 """The canary corpus, ingested once for every security test (service, HTTP and Slack alike).
 
 The service is built the production way: a config.yaml on disk read by `load_settings`, then
-`AssistantService.build`. The embedder is the session's real model behind a per-text memo, so the
+`assistant.wiring.build`. The embedder is the session's real model behind a per-text memo, so the
 same question asked by a dozen role sets is encoded once.
 """
 
@@ -61,13 +61,13 @@ def admin_caller() -> Caller:
 @pytest.fixture(scope="package")
 def canary(tmp_path_factory, embedder) -> CanaryEnv:
     from assistant.config import load_settings
-    from assistant.service import AssistantService
+    from assistant import wiring
 
     root = tmp_path_factory.mktemp("acl")
     corpus = write_corpus(root / "corpus")
     config = write_config(root / "config.yaml", slack=SLACK_SETTINGS)
     settings = load_settings(config, home=str(root / "home"))
-    service = AssistantService.build(settings, embedder=MemoEmbedder(embedder), judge=shared_judge())
+    service = wiring.build(settings, embedder=MemoEmbedder(embedder), judge=shared_judge())
 
     # Everything logged during ingest (any logger, DEBUG) is kept: secrets must not be in it.
     records = _Records()

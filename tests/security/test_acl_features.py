@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from tests.conftest import shared_judge
 
-import dataclasses
 import json
 import logging
 
@@ -20,7 +19,7 @@ from assistant.audit import AuditLog
 from assistant.config import ConfigError, RedactionSettings, load_settings
 from assistant.errors import NotFound
 from assistant.models import Caller
-from ingest.redaction import redact
+from assistant.text.redaction import redact
 from tests.security.canaries import BY_SOURCE, CANARIES, ROLE_SETS, assert_clean, readable, role_label, secrets_in
 
 ISSUE_CONFIG = {"sources": [
@@ -47,9 +46,7 @@ def chunk_collections(env, citations) -> set[str]:
 
 @pytest.fixture(scope="module")
 def drafts(canary):
-    from assistant.drafting.api import DraftingService
-
-    return DraftingService(canary.service)
+    return canary.service.drafts
 
 
 @pytest.mark.parametrize("roles", [("bpo_agent",), ("internal",), ("hr_partner",), ("unknown_role",), ()],
@@ -83,9 +80,7 @@ def test_a_draft_naming_a_contract_the_role_cannot_read_says_so_without_quoting_
 
 @pytest.fixture(scope="module")
 def contracts(canary):
-    from assistant.contracts.api import ContractService
-
-    return ContractService(canary.service)
+    return canary.service.contracts
 
 
 @pytest.mark.parametrize("roles", ROLE_SETS, ids=role_label)
@@ -137,7 +132,7 @@ def _cli(args: list[str], monkeypatch, canary) -> str:
     from assistant.surfaces import cli
 
     # The CLI builds its own service; it gets the session's (memoised) model instead of loading a second.
-    monkeypatch.setattr("assistant.embedding.Embedder.from_settings", classmethod(lambda cls, *a, **k: canary.service.embedder))
+    monkeypatch.setattr("assistant.retrieval.embedding.Embedder.from_settings", classmethod(lambda cls, *a, **k: canary.service.embedder))
     monkeypatch.setenv("BPO_ASSISTANT_HOME", str(canary.service.settings.home))
     result = CliRunner().invoke(cli.app, args, catch_exceptions=False)
     assert result.exit_code == 0, result.output
@@ -192,7 +187,7 @@ def test_cli_audit_prints_recent_events_without_secrets(canary, monkeypatch):
 # -- config ------------------------------------------------------------------------------------
 
 def test_the_minimal_config_from_the_issue_works_and_denies_by_default(tmp_path, monkeypatch):
-    from assistant.access import AccessPolicy
+    from assistant.access.policy import AccessPolicy
 
     path = tmp_path / "config.yaml"
     path.write_text(yaml.safe_dump(ISSUE_CONFIG), encoding="utf-8")
@@ -242,7 +237,7 @@ def test_emails_and_phones_are_masked_only_when_configured():
 
 
 def _tiny_service(tmp_path, embedder, files: dict[str, str], **overrides):
-    from assistant.service import AssistantService
+    from assistant import wiring
     from tests.security.canaries import MemoEmbedder, write_config
 
     corpus = tmp_path / "corpus"
@@ -250,7 +245,7 @@ def _tiny_service(tmp_path, embedder, files: dict[str, str], **overrides):
         (corpus / rel).parent.mkdir(parents=True, exist_ok=True)
         (corpus / rel).write_text(text, encoding="utf-8")
     config = write_config(tmp_path / "config.yaml")
-    service = AssistantService.build(load_settings(config, home=str(tmp_path / "home"), **overrides),
+    service = wiring.build(load_settings(config, home=str(tmp_path / "home"), **overrides),
                                      embedder=MemoEmbedder(embedder), judge=shared_judge())
     summary = service.ingest(corpus, as_roles("admin"))
     assert summary.count("indexed") == len(files), summary
@@ -281,8 +276,16 @@ def test_a_secret_in_a_document_title_is_masked_too(tmp_path, embedder):
 
 # -- the audit log (gap a) ---------------------------------------------------------------------
 
-def test_audit_events_carry_caller_role_surface_question_and_chunk_ids(canary, tmp_path):
-    service = dataclasses.replace(canary.service, audit=AuditLog(tmp_path / "audit.jsonl"))
+def _audited_into(service, path, monkeypatch):
+    """The same service, its one audit trail (search, ask and every feature) writing to `path`."""
+    log = AuditLog(path)
+    monkeypatch.setattr(service.trail, "log", log)
+    monkeypatch.setattr(service, "audit", log)
+    return service
+
+
+def test_audit_events_carry_caller_role_surface_question_and_chunk_ids(canary, tmp_path, monkeypatch):
+    service = _audited_into(canary.service, tmp_path / "audit.jsonl", monkeypatch)
     c = BY_SOURCE["runbooks/chargeback-dispute-sop.md"]
     got = service.search(c.question, as_roles("bpo_agent", surface="http"))
     answer = service.ask(c.question, as_roles("bpo_agent", surface="slack"))
@@ -295,9 +298,9 @@ def test_audit_events_carry_caller_role_surface_question_and_chunk_ids(canary, t
     assert c.body[:60] not in text  # ids, never the document text
 
 
-def test_a_secret_pasted_into_a_question_never_reaches_the_audit_log(canary, tmp_path, caplog):
+def test_a_secret_pasted_into_a_question_never_reaches_the_audit_log(canary, tmp_path, caplog, monkeypatch):
     caplog.set_level(logging.DEBUG)
-    service = dataclasses.replace(canary.service, audit=AuditLog(tmp_path / "audit.jsonl"))
+    service = _audited_into(canary.service, tmp_path / "audit.jsonl", monkeypatch)
     pasted = "sk-live-" + "Zq8Xw2" * 5
     service.search(f"the chargeback connector rejects api_key = {pasted}, why?", as_roles("bpo_agent"))
     service.ask(f"why does password: Hunter2Hunter2 fail with {pasted}?", as_roles("bpo_agent"))

@@ -2,7 +2,7 @@
 
 A leak is any returned chunk, citation, document row or piece of text that belongs to a collection
 the caller's roles may not read. The expected collections are computed here from the test's own
-config (tests/security/canaries.py), not from assistant.access, so a bug there can't hide itself.
+config (tests/security/canaries.py), not from assistant.access.policy, so a bug there can't hide itself.
 """
 
 from __future__ import annotations
@@ -191,12 +191,12 @@ def test_an_upload_lands_in_the_partition_its_name_chooses(canary, tmp_path, emb
     import shutil
 
     from assistant.config import load_settings
-    from assistant.service import AssistantService
+    from assistant import wiring
     from tests.security.canaries import MemoEmbedder
 
     home = tmp_path / "home"
     shutil.copytree(canary.service.settings.home, home)
-    service = AssistantService.build(load_settings(canary.config, home=str(home)), embedder=MemoEmbedder(embedder), judge=shared_judge())
+    service = wiring.build(load_settings(canary.config, home=str(home)), embedder=MemoEmbedder(embedder), judge=shared_judge())
     try:
         admin = caller_for(frozenset({"admin"}))
         token = "CANARY-UPLOAD1"

@@ -21,7 +21,7 @@ from tests.conftest import env_vars
 from tests.security.canaries import BY_SOURCE, CANARIES, ROLE_SETS, assert_clean, readable, role_label, secrets_in
 from tests.security.conftest import SLACK_CHANNELS, SLACK_USERS
 from tests.slack.conftest import SECRET as SLACK_SECRET
-from tests.slack.conftest import LiveServer, SlackClient, all_text, button_value, variant
+from tests.slack.conftest import LiveServer, SlackClient, all_text, button_value
 from tests.slack.fake_slack import BOT_USER, FakeSlack
 
 COUNTS: dict[str, int] = {}
@@ -72,14 +72,10 @@ def fake_slack() -> Iterator[FakeSlack]:
 @pytest.fixture(scope="module")
 def server(canary, fake_slack) -> Iterator[tuple[LiveServer, object]]:
     """One real app serving both surfaces over the canary index, with the contracts and drafting
-    features wired the way the lead wires them (service.contracts / service.drafts)."""
-    from assistant.contracts.api import ContractService
-    from assistant.drafting.api import DraftingService
+    features wired by assistant.wiring (service.contracts / service.drafts)."""
     from assistant.surfaces.http import create_app
 
-    service = variant(canary.service)
-    service.contracts = ContractService(service)
-    service.drafts = DraftingService(service, contracts=service.contracts)
+    service = canary.service
     env = {"BPO_API_KEYS": API_KEYS, "SLACK_BOT_TOKEN": "xoxb-acl-test-0000", "SLACK_SIGNING_SECRET": SLACK_SECRET,
            "SLACK_API_URL": fake_slack.api_url}
     with env_vars(env):
@@ -322,7 +318,7 @@ def test_slack_ask_command_in_a_mixed_channel_never_shows_contracts(slack):
     _check_all_calls(slack.fake)
 
 
-REFUSAL = "The documents don"  # the start of every refusal (assistant.answering.REFUSAL)
+REFUSAL = "The documents don"  # the start of every refusal (assistant.answering.pipeline.REFUSAL)
 
 
 def test_slack_hr_answers_in_the_hr_channel_are_never_posted_publicly(slack):

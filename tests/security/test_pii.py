@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import RedactionSettings
-from ingest.redaction import credential_name, iban_ok, luhn_ok, redact
+from assistant.text.redaction import credential_name, iban_ok, luhn_ok, redact
 from tests.conftest import admin, write_files
 
 DEFAULT = RedactionSettings()

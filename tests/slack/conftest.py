@@ -87,8 +87,8 @@ def serve_slack(service, fake: FakeSlack) -> Iterator[LiveServer]:
 
 def variant(service, **attrs):
     """The same service (same store, same index) with some attributes replaced: a subclass instance,
-    so the real code path runs; used for missing/present contracts and drafts, slow or failing asks."""
-    cls = attrs.pop("cls", None) or type("ServiceVariant", (type(service),), {"contracts": None, "drafts": None})
+    so the real code path runs; used for slow or failing asks."""
+    cls = attrs.pop("cls", None) or type(service)
     copy = cls(**{f.name: getattr(service, f.name) for f in dataclasses.fields(service) if f.init})
     for name, value in attrs.items():
         setattr(copy, name, value)

@@ -1,118 +1,55 @@
-"""Slash commands, DM text commands, the incident modal, and failures reported to the user.
-
-`contracts` and `drafts` are other features of the service: here they are small stand-ins with
-the agreed call shapes (the clause stand-in uses the real retrieval, access control included).
-"""
+"""Slash commands, DM text commands, the incident modal, and failures reported to the user, through
+the service's real contracts and drafting features (access control included)."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
 
 import pytest
 
-from assistant.models import SearchFilters
 from assistant.service import AssistantService
 from tests.slack.conftest import (
     AGENT, C_OPS, COORD, DM_LEGAL, INTERNAL, LEGAL, SlackClient, all_text, serve_slack, variant,
 )
 
 
-class RetrievalClauses:
-    """`service.contracts` stand-in: contract passages through the real search (so access applies)."""
-
-    def __init__(self, service):
-        self.service = service
-        self.calls = []
-
-    def lookup(self, *, type: str, source: str | None, k: int, caller):  # noqa: A002 - the agreed keyword
-        self.calls.append({"type": type, "source": source, "k": k, "caller": caller})
-        filters = SearchFilters(doc_type=["msa", "sow", "dpa", "contract"])
-        return self.service.search(type, caller, k=k, filters=filters).results
-
-
-@dataclass
-class Draft:
-    markdown: str
-
-
-class TemplateDrafts:
-    """`service.drafts` stand-in: records the Incident it was given and returns a Markdown draft."""
-
-    def __init__(self):
-        self.calls = []
-
-    def rca(self, incident, caller):
-        self.calls.append(("rca", incident, caller))
-        return Draft(f"# RCA: {incident.title}\n\n**Summary.** {incident.description}\n\n- Started: {incident.started_at}\n"
-                     "- Notice: <!here> stays escaped\n")
-
-    def escalation(self, incident, caller):
-        self.calls.append(("escalation", incident, caller))
-        return Draft(f"# Escalation: {incident.title}\n\nVendor: {incident.vendor}\n")
-
-
 class FailingService(AssistantService):
-    contracts = None
-    drafts = None
-
     def ask(self, *args, **kwargs):
         raise RuntimeError("boom at /srv/secret/path")
 
 
-@pytest.fixture(scope="module")
-def featured(slack_service, fake_slack):
-    service = variant(slack_service, contracts=RetrievalClauses(slack_service), drafts=TemplateDrafts())
-    with serve_slack(service, fake_slack) as server:
-        yield server, service
-
-
 @pytest.fixture
-def with_features(featured, fake_slack):
+def with_features(slack_server, slack_service, fake_slack):
+    """The real service's contracts and drafting features, as wired by assistant.wiring."""
     fake_slack.reset()
-    with SlackClient(featured[0].url, fake_slack) as client:
-        yield client, featured[1]
+    with SlackClient(slack_server.url, fake_slack) as client:
+        yield client, slack_service
 
 
-@pytest.fixture(scope="module")
-def bare_url(slack_service, fake_slack):
-    with serve_slack(variant(slack_service, contracts=None, drafts=None), fake_slack) as server:
-        yield server.url
-
-
-@pytest.fixture
-def bare(bare_url, fake_slack):
-    fake_slack.reset()
-    with SlackClient(bare_url, fake_slack) as client:
-        yield client
+def _events(service, action: str) -> list:
+    return [e for e in service.audit.read() if e.action == action]
 
 
 # -- /clause ----------------------------------------------------------------------------------
 
-def test_clause_command_without_the_contracts_feature_says_so_privately(bare):
-    assert bare.command("/clause", "termination for convenience", LEGAL, C_OPS).status_code == 200
-    [notice] = bare.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
-    assert "Clause lookup isn't available" in all_text([notice])
-
-
 def test_clause_command_returns_clauses_privately(with_features):
     slack, service = with_features
+    before = len(_events(service, "clauses"))
     slack.command("/clause", "termination for convenience", LEGAL, C_OPS)
     [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
-    call = service.contracts.calls[-1]
-    assert (call["type"], call["source"], call["k"]) == ("termination for convenience", None, 5)
-    assert call["caller"].id == LEGAL and call["caller"].surface == "slack"
+    [lookup] = _events(service, "clauses")[before:]  # the real contract service, as the asker
+    assert (lookup.caller, lookup.surface, lookup.question) == (LEGAL, "slack", "Termination for Convenience")
     assert "northbeam-lumen-msa.pdf" in reply.dump and reply.block("clause_1")
     assert not slack.fake.calls_to("chat.postMessage", channel=C_OPS)
 
 
 def test_clause_command_for_a_role_without_contracts_is_denied_explicitly(with_features):
     slack, service = with_features
-    before = len(service.contracts.calls)
+    before = len(_events(service, "clauses"))
     slack.command("/clause", "limitation of liability", AGENT, C_OPS)
     [notice] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=AGENT)
     assert "You don't have access to contracts" in all_text([notice])
-    assert len(service.contracts.calls) == before
+    assert len(_events(service, "clauses")) == before  # denied before any lookup
 
 
 def test_clause_as_text_in_a_dm(with_features):
@@ -123,12 +60,6 @@ def test_clause_as_text_in_a_dm(with_features):
 
 
 # -- /rca and /escalate -----------------------------------------------------------------------
-
-def test_rca_without_the_drafting_feature_says_so_in_the_ack(bare):
-    r = bare.command("/rca", "chat backlog", COORD, C_OPS)
-    assert r.status_code == 200 and "Drafting isn't available" in r.text
-    assert not bare.fake.calls_to("views.open")
-
 
 def _submission(view: dict, user: str, values: dict) -> dict:
     state = {name: {name: value} for name, value in values.items()}
@@ -160,13 +91,13 @@ def test_rca_opens_the_incident_form_and_the_submission_posts_the_draft_privatel
     r = slack.interaction(_submission(view, COORD, _form("Chat backlog", "Queue over 400 <!channel>", started, started + 5400)))
     assert r.status_code == 200 and r.text in ("", "null")
     [draft] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=COORD)
-    kind, incident, caller = service.drafts.calls[-1]
-    assert kind == "rca" and type(incident).__name__ == "Incident" and incident.vendor == "Lumen BPO Services"
-    assert incident.started_at.isoformat() == "2025-10-14T08:00:00+00:00" and caller.id == COORD
+    [written] = [e for e in service.audit.read() if e.action == "draft_rca" and e.question == "Chat backlog"][-1:]
+    assert (written.caller, written.surface) == (COORD, "slack")  # the real drafting service, as the asker
     text = all_text([draft])
-    assert "*RCA: Chat backlog*" in text and "&lt;!here&gt;" in text and "&lt;!channel&gt;" in text
+    assert "Chat backlog" in text and "Lumen BPO Services" in text and "&lt;!channel&gt;" in text
+    assert "<!channel>" not in text
     upload = slack.fake.wait_for("file_upload")[0]
-    assert "# RCA: Chat backlog" in upload.args["content"]
+    assert "Chat backlog" in upload.args["content"] and "2025-10-14" in upload.args["content"]
     assert slack.fake.calls_to("files.completeUploadExternal")
     assert not slack.fake.calls_to("chat.postMessage", channel=C_OPS)
 

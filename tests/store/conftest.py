@@ -17,7 +17,7 @@ import httpx
 import numpy as np
 import pytest
 
-from assistant.embedding import Embedder
+from assistant.retrieval.embedding import Embedder
 
 CHROMA = Path(sys.executable).parent / "chroma"
 # What a test's server process gets: no telemetry, no proxies, nothing but loopback.

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from assistant.embedding import Embedder, EmbeddingModelError
+from assistant.retrieval.embedding import Embedder, EmbeddingModelError
 from tests.conftest import SAMPLE, admin, build_service
 from tests.store.conftest import copy_files
 

@@ -11,10 +11,10 @@ import uuid
 import numpy as np
 import pytest
 
-from assistant import store as store_module
+from assistant.retrieval import store as store_module
 from assistant.config import load_settings
 from assistant.locks import ChromaLease
-from assistant.store import GENERATION_KEY, VectorStore, make_client
+from assistant.retrieval.store import GENERATION_KEY, VectorStore, make_client
 from tests.conftest import REPO, SAMPLE, admin, as_role, build_service
 from tests.store.conftest import remote_peers
 

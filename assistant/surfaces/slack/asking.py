@@ -22,19 +22,6 @@ NARROWED_NOTE = ("Answered only from documents everyone in this channel may read
                  "Ask me in a DM for an answer from all the documents you can read.")
 
 
-def citation_collections(bot: SlackBot, answer: Answer, caller) -> list[frozenset[str]]:
-    """The collection(s) each citation comes from (its source's catalog rows)."""
-    by_source: dict[str, set[str]] = {}
-    if any(getattr(c, "collection", None) is None for c in answer.citations):
-        for doc in bot.service.documents(caller):
-            by_source.setdefault(doc.source, set()).add(doc.collection)
-    out = []
-    for c in answer.citations:
-        own = getattr(c, "collection", None)
-        out.append(frozenset({own}) if own else frozenset(by_source.get(c.source, ())))
-    return out
-
-
 def names_restricted_documents(bot: SlackBot, answer: Answer, caller) -> bool:
     """A refusal names its closest documents: naming a contract is as sensitive as citing it."""
     if answer.grounded or not answer.closest_sources:
@@ -63,12 +50,12 @@ def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_u
 def publish_answer(bot: SlackBot, poster: Poster, where: Where, question: str, answer: Answer, scope: Scope,
                    ephemeral: bool) -> None:
     """Publicly in the thread, or privately when it cites restricted documents or came from a slash command."""
-    per_citation = citation_collections(bot, answer, scope.caller)
-    restricted = any(bot.audience.is_restricted(c, cols) for c, cols in zip(answer.citations, per_citation))
+    # A citation without a collection can't be placed: is_restricted treats it as restricted.
+    restricted = any(bot.audience.is_restricted(c, {c.collection} - {""}) for c in answer.citations)
     restricted = restricted or names_restricted_documents(bot, answer, scope.caller)
     private = (restricted or ephemeral) and not where.is_dm
     record = AnswerRecord(question=question, answer=answer, asker=where.user, channel=where.channel,
-                          thread_ts=where.thread_ts, collections=frozenset().union(*per_citation), restricted=restricted)
+                          thread_ts=where.thread_ts, collections=frozenset(c.collection for c in answer.citations if c.collection), restricted=restricted)
     answer_id = bot.answers.put(record)
     notes = []
     if restricted and not where.is_dm:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from urllib.parse import quote
 
-from assistant.citation_label import clause_label
+from assistant.answering.citations import clause_label
 from assistant.surfaces.slack.security import escape
 
 SECTION_LIMIT = 2900

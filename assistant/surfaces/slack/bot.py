@@ -17,12 +17,15 @@ from typing import Any, Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from assistant.access.audience import Audience
+from assistant.config import Settings
 from assistant.errors import AssistantError, Forbidden, InvalidInput, NotFound, UpstreamError
+from assistant.service import AssistantService
 from assistant.surfaces.slack.answers import AnswerStore
 from assistant.surfaces.slack.blocks import error_text, notice_blocks
 from assistant.surfaces.slack.cache import TTLCache
 from assistant.surfaces.slack.feedback import FeedbackLog
-from assistant.surfaces.slack.roles import Audience, Scope
+from assistant.surfaces.slack.roles import ChannelAudience, Scope
 from assistant.surfaces.slack.security import EventDeduper, escape
 
 log = logging.getLogger("assistant.slack")
@@ -113,12 +116,13 @@ def report_failure(client, where: Where | None, exc: Exception) -> None:
 class SlackBot:
     """Everything the listeners need, built once per bolt App (no module globals)."""
 
-    service: Any
-    settings: Any
+    service: AssistantService
+    settings: Settings
     signing_secret: str
     workers: int = 4
     app: Any = None  # the bolt App, set by build_slack_app
-    audience: Audience = field(init=False)
+    audience: Audience = field(init=False)  # the core's rules: roles, scopes, restricted citations
+    channels: ChannelAudience = field(init=False)  # who is in a channel, as Slack lists them
     answers: AnswerStore = field(default_factory=AnswerStore)
     deduper: EventDeduper = field(default_factory=EventDeduper)
     threads: TTLCache = field(default_factory=lambda: TTLCache(7 * 24 * 3600, 20_000))  # (channel, thread_ts) we answered in
@@ -126,7 +130,8 @@ class SlackBot:
     executor: ThreadPoolExecutor = field(init=False)
 
     def __post_init__(self) -> None:
-        self.audience = Audience(self.settings, self.service.access)
+        self.audience = self.service.audience
+        self.channels = ChannelAudience(self.audience)
         self.feedback = FeedbackLog(self.settings.home / "feedback.jsonl")
         self.executor = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="slack-work")
 
@@ -138,7 +143,7 @@ class SlackBot:
                   bot_user_id: str | None = None) -> Scope | None:
         """Who a reply at `where` may draw on; None once the denial is posted (explicit, never silent).
         `channel_wide`: the reply may be seen by the channel, so narrow to what all its members may read."""
-        scope = self.audience.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
+        scope = self.channels.scope(client, user=where.user, channel=where.channel, is_dm=where.is_dm,
                                     bot_user_id=bot_user_id, channel_wide=channel_wide, external=where.external)
         if scope.denial:
             poster.notice(where, f":no_entry: {scope.denial}")

@@ -1,5 +1,5 @@
 """RCA and escalation drafts from Slack: a modal collects the incident facts, the service writes the
-draft, and the user gets it privately (plus a Markdown file in their DM). Needs `service.drafts`."""
+draft, and the user gets it privately (plus a Markdown file in their DM)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,7 @@ from assistant.surfaces.slack.bot import Poster, SlackBot, Where
 
 log = logging.getLogger("assistant.slack")
 
-UNAVAILABLE = ":construction: Drafting isn't available on this server yet."
 FIELDS = ("title", "description", "process", "vendor", "started_at", "ended_at")
-
-
-def drafting_available(bot: SlackBot) -> bool:
-    return getattr(bot.service, "drafts", None) is not None
 
 
 def _guess_start(text: str) -> int | None:
@@ -82,18 +77,15 @@ def incident_from_form(values: dict):
 
 def write_draft(bot: SlackBot, client, where: Where, kind: str, values: dict) -> None:
     poster = Poster(client)
-    drafts = getattr(bot.service, "drafts", None)
-    if drafts is None:
-        poster.notice(where, UNAVAILABLE)
-        return
     # Drafts go only to the asker (ephemeral / DM, never shared): their own roles decide.
     scope = bot.scope_for(client, poster, where, channel_wide=False)
     if scope is None:
         return
     incident = incident_from_form(values)
+    drafts = bot.service.drafts
     result = drafts.rca(incident, scope.caller) if kind == "rca" else drafts.escalation(incident, scope.caller)
-    markdown = getattr(result, "markdown", None)
-    if not isinstance(markdown, str) or not markdown.strip():
+    markdown = result.markdown
+    if not markdown.strip():
         raise InvalidInput("the draft came back empty")
     uploaded = _upload(client, where.user, kind, values.get("title") or kind, markdown)
     poster.private(where, draft_blocks(kind, values.get("title") or "", markdown, uploaded), f"{kind.upper()} draft")

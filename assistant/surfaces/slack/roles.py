@@ -1,27 +1,20 @@
-"""Who is asking and who else will read the reply: Slack users and channels -> roles -> collections.
-
-- A user's roles come from `slack.users[user_id]`, else `slack.default_roles`.
-- A channel's *scope* is what every member may read: the configured audience
-  (`slack.channels[channel_id]`, each role counted as a separate reader) or, when not configured,
-  the intersection over the channel's members (`conversations.members`, cached briefly).
-  A direct message has no scope beyond the asker's own roles.
-- A citation is *restricted* (never posted publicly) when it is a contract (msa/sow/dpa/contract),
-  lives in the `contracts` collection, or in a collection not every default role may read.
+"""Who is asking and who else will read the reply, in Slack: a channel's scope is its configured
+audience or, when not configured, what every member (`conversations.members`, cached briefly) may
+read. A direct message has no scope beyond the asker's own roles. The rules (roles of a person,
+least privilege, restricted citations) are assistant.access.audience's.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 
+from assistant.access.audience import Audience
 from assistant.models import Caller
 from assistant.surfaces.slack.cache import TTLCache
 
-RESTRICTED_DOC_TYPES = frozenset({"msa", "sow", "dpa", "contract"})
-RESTRICTED_COLLECTIONS = frozenset({"contracts"})
 MEMBER_PAGES = 50  # 50 x 1000 members; a bigger channel is treated as unknown (fail closed)
 
 log = logging.getLogger("assistant.slack")
@@ -36,42 +29,25 @@ class Scope:
     narrowed: frozenset[str] = frozenset()  # collections the asker may read but the channel may not
 
 
-class Audience:
-    def __init__(self, settings, access, member_ttl_seconds: float = 60):
-        self.slack = settings.slack
-        self.access = access
+class ChannelAudience:
+    """A channel's members as Slack lists them (cached briefly), and the scope of one request;
+    the rules themselves are assistant.access.audience's."""
+
+    def __init__(self, rules: Audience, member_ttl_seconds: float = 60):
+        self.rules = rules
         self._members = TTLCache(member_ttl_seconds, max_items=2_000)
-
-    # -- roles ------------------------------------------------------------------------------
-    def user_roles(self, user_id: str, external: bool = False) -> frozenset[str]:
-        """Mapped roles, else the default roles - which are for our own workspace's people only."""
-        roles = self.slack.users.get(user_id)
-        if roles is None:
-            roles = [] if external else self.slack.default_roles
-        return frozenset(r for r in roles if r)
-
-    def readable(self, roles: Iterable[str]) -> frozenset[str]:
-        return frozenset(self.access.readable_by_roles(set(roles)))
-
-    def common_to_each_role(self, roles: Iterable[str]) -> frozenset[str]:
-        """Collections every one of `roles` may read on its own (least privilege over an audience)."""
-        sets = [self.readable({r}) for r in roles if r]
-        return frozenset.intersection(*sets) if sets else frozenset()
-
-    def public_collections(self) -> frozenset[str]:
-        return self.common_to_each_role(self.slack.default_roles)
 
     # -- channels ---------------------------------------------------------------------------
     def channel_scope(self, client, channel: str, asker: str, bot_user_id: str | None, fresh: bool = False) -> frozenset[str] | None:
         """What every member of `channel` may read; None when the members can't be known."""
-        configured = self.slack.channels.get(channel)
+        configured = self.rules.configured_scope(channel)
         if configured is not None:
-            return self.common_to_each_role(configured)
+            return configured
         members = self.members(client, channel, fresh)
         if members is None:
             return None
         people = {m for m in members if m and m != bot_user_id} | {asker}
-        return frozenset.intersection(*(self.readable(self.user_roles(m)) for m in people))
+        return self.rules.shared_by(people)
 
     def members(self, client, channel: str, fresh: bool = False) -> tuple[str, ...] | None:
         cached = None if fresh else self._members.get(channel)
@@ -100,8 +76,8 @@ class Audience:
     def scope(self, client, *, user: str, channel: str, is_dm: bool, bot_user_id: str | None,
               channel_wide: bool, fresh: bool = False, external: bool = False) -> Scope:
         """`channel_wide`: the reply may be seen by (or shared with) the channel, so narrow to it."""
-        roles = self.user_roles(user, external)
-        own = self.readable(roles)
+        roles = self.rules.user_roles(user, external)
+        own = self.rules.readable(roles)
         if not own:
             return Scope(None, "You don't have access to any documents yet. Ask an admin to map your Slack account to a role.")
         if is_dm or not channel_wide:
@@ -113,14 +89,6 @@ class Audience:
             return Scope(None, "Not everyone in this channel may read the documents you can. Ask me in a DM instead.")
         caller = Caller(id=user, roles=roles, surface="slack", restrict_to=frozenset(shared))
         return Scope(caller, narrowed=own - shared)
-
-    # -- citations --------------------------------------------------------------------------
-    def is_restricted(self, citation, collections: Iterable[str]) -> bool:
-        collections = set(collections)
-        if citation.doc_type in RESTRICTED_DOC_TYPES or not collections:
-            return True  # a citation we can't place is treated as restricted (fail closed)
-        public = self.public_collections()
-        return any(c in RESTRICTED_COLLECTIONS or c not in public for c in collections)
 
 
 def is_external(event: dict, home_team: str | None) -> bool:

@@ -1,6 +1,6 @@
 """The vendor scorecard from Slack (`/scorecard <contract>`): computed from the contract's stored
 metrics history, posted only to the asker (it is contract content: targets, credits, rights), with
-the trend charts uploaded to their DM. Needs `service.drafts` (the drafting feature)."""
+the trend charts uploaded to their DM."""
 
 from __future__ import annotations
 
@@ -19,10 +19,6 @@ MAX_CHARTS = 4  # the charts of missed metrics first; the rest are in the review
 
 def post_scorecard(bot: SlackBot, client, where: Where, contract: str) -> None:
     poster = Poster(client)
-    drafts = getattr(bot.service, "drafts", None)
-    if drafts is None:
-        poster.notice(where, ":construction: The scorecard isn't available on this server yet.")
-        return
     contract = " ".join((contract or "").split())
     if not contract:
         poster.notice(where, USAGE)
@@ -30,7 +26,7 @@ def post_scorecard(bot: SlackBot, client, where: Where, contract: str) -> None:
     scope = contract_reader_scope(bot, client, poster, where)
     if scope is None:
         return
-    card = drafts.scorecard(contract, scope.caller)
+    card = bot.service.drafts.scorecard(contract, scope.caller)
     uploaded = _upload_charts(client, where.user, card)
     poster.private(where, scorecard_blocks(card, uploaded), f"Scorecard: {escape(card.contract)[:200]}")
     log.info("slack_scorecard user=%s months=%d charts=%d", where.user, len(card.months), uploaded)

@@ -139,9 +139,7 @@ async def set_status(request: Request, session: SessionDep) -> Response:
     if found is None:
         raise NotFound("no such obligation among the contracts you can read")
     status_book(request).set(found, status, session.label)
-    audit = getattr(request.app.state.service, "_audit", None)
-    if callable(audit):
-        audit("obligation_status", session.caller(), detail=f"id={ident} status={status or 'unset'}")
+    request.app.state.service.trail.record("obligation_status", session.caller(), detail=f"id={ident} status={status or 'unset'}")
     return RedirectResponse(safe_next(field(form, "back", 2000)) + f"#ob-{ident}", status_code=303)
 
 

@@ -5,16 +5,13 @@ from __future__ import annotations
 import re
 
 from assistant.surfaces.slack.bot import SlackBot, report_failure
-from assistant.surfaces.slack.drafting import UNAVAILABLE, drafting_available, open_incident_form
+from assistant.surfaces.slack.drafting import open_incident_form
 from assistant.surfaces.slack.listeners.ask_command import command_where
 
 
 def register(app, bot: SlackBot) -> None:
     @app.command(re.compile(r"^/(rca|escalate)$"))
     def on_incident_command(ack, command: dict, client) -> None:
-        if not drafting_available(bot):
-            ack(text=UNAVAILABLE)
-            return
         ack()
         kind = command["command"].lstrip("/")
         where = command_where(command)

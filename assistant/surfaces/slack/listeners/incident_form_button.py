@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
-from assistant.surfaces.slack.bot import Poster, SlackBot, report_failure
-from assistant.surfaces.slack.drafting import UNAVAILABLE, drafting_available, open_incident_form
+from assistant.surfaces.slack.bot import SlackBot, report_failure
+from assistant.surfaces.slack.drafting import open_incident_form
 from assistant.surfaces.slack.listeners.vote_action import action_where
 
 
@@ -17,9 +17,6 @@ def register(app, bot: SlackBot) -> None:
         try:
             value = json.loads(action.get("value") or "{}")
             kind = value.get("kind") if value.get("kind") in ("rca", "escalate") else "rca"
-            if not drafting_available(bot):
-                Poster(client).notice(where, UNAVAILABLE)
-                return
             open_incident_form(client, body.get("trigger_id", ""), kind, where, str(value.get("title") or ""))
         except Exception as exc:  # noqa: BLE001 - reported to the user, logged with a reference
             report_failure(client, where, exc)

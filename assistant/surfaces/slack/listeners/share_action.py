@@ -28,7 +28,7 @@ def _share(bot: SlackBot, client, where: Where, answer_id: str, bot_user_id) -> 
         poster.notice(where, ":no_entry: This answer cites contracts, so it can't be shared in a channel.")
         return
     # Recheck now (fresh member list): people may have joined since the answer was written.
-    shared = bot.audience.channel_scope(client, record.channel, where.user, bot_user_id, fresh=True)
+    shared = bot.channels.channel_scope(client, record.channel, where.user, bot_user_id, fresh=True)
     if shared is None or not record.collections <= shared:
         poster.notice(where, ":no_entry: Not everyone in this channel may read the documents this answer cites, so I won't share it.")
         return

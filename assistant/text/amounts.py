@@ -13,8 +13,8 @@ from __future__ import annotations
 import math
 import re
 
-from assistant.contracts.quantities import AMOUNT_NUMBER as _NUMBER
-from assistant.contracts.quantities import MULTIPLIERS
+from assistant.text.quantities import AMOUNT_NUMBER as _NUMBER
+from assistant.text.quantities import MULTIPLIERS
 
 _CODES = "usd|eur|gbp|cad|aud"
 _CODE = rf"(?:{_CODES})"

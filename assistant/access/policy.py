@@ -21,7 +21,7 @@ class AccessPolicy:
         if not roles:
             return []
         if ADMIN_ROLE in roles:
-            allowed = set(self.settings.collections) | set(self._known())
+            allowed = set(self.every_collection())
         else:
             allowed = {c for c, readers in self.settings.collections.items() if roles & set(readers)}
         if caller.restrict_to is not None:
@@ -34,7 +34,11 @@ class AccessPolicy:
     def limited(self, caller: Caller) -> bool:
         """Whether some collection is closed to the caller (a refusal then says the answer may be
         in documents outside their access)."""
-        return bool((set(self.settings.collections) | set(self._known())) - set(self.readable(caller)))
+        return bool(set(self.every_collection()) - set(self.readable(caller)))
+
+    def every_collection(self) -> list[str]:
+        """The configured collections and those that exist in the store (admin reads them all)."""
+        return sorted(set(self.settings.collections) | set(self._known()))
 
     def can_read(self, caller: Caller, collection: str) -> bool:
         return collection in self.readable(caller)

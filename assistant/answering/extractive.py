@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from assistant.contracts.text import is_abbreviation
+from assistant.text.clauses import is_abbreviation
 
 _SENT_SPLIT = re.compile(r"(?<=[.!?])[\"')\]]*\s+(?=[\"'(\[]?[A-Z0-9])")
 _SENT_OR_LINE_SPLIT = re.compile(_SENT_SPLIT.pattern + r"|\n+")

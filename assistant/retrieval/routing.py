@@ -16,7 +16,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.lexical import Tokenizer
+from assistant.retrieval.lexical import Tokenizer
 
 PROFILE_CHUNKS = 2  # opening chunks per document that go into its profile
 

@@ -17,14 +17,15 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant import amounts, answertype, extractive, followup, refusal
-from assistant.citation_label import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
+from assistant.answering import answertype, extractive, followup, refusal
+from assistant.text import amounts
+from assistant.answering.citations import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
 from assistant.config import Settings
 from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
-log = logging.getLogger("assistant.answering")
+log = logging.getLogger("assistant.answering.pipeline")
 
 REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -128,7 +129,7 @@ class Answerer:
         self.settings = settings
         self.chat_model = chat_model
         self.embedder = embedder
-        self.judge = judge  # assistant.judge.PassageJudge: picks the answering unit when set
+        self.judge = judge  # assistant.retrieval.judge.PassageJudge: picks the answering unit when set
 
     @property
     def mode(self) -> str:
@@ -153,7 +154,7 @@ class Answerer:
     # -- answers ----------------------------------------------------------------------------
     def answer(self, question: str, results: list[SearchResult], missing: list[str] = (),
                limited_access: bool = False) -> Answer:
-        """The verified answer, or a refusal (assistant/refusal.py decides which)."""
+        """The verified answer, or a refusal (assistant/answering/refusal.py decides which)."""
         answer = None
         for kind, payload in self.respond(question, results, missing, limited_access):
             if kind == "answer":
@@ -451,7 +452,7 @@ class _SentenceChecks:
         judge = self.answerer.judge
         if judge is None:
             return True
-        from assistant.rerank import judge_text
+        from assistant.retrieval.rerank import judge_text
 
         claim = _CITE.sub(" ", sentence).strip()
         scores = judge.score(claim, [judge_text(self.results[n - 1]) for n in valid],

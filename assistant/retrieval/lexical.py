@@ -5,7 +5,7 @@ texts stored in Chroma, written to a fresh folder and switched in atomically, so
 sees a half-written index and a crash leaves the previous one in place. Readers notice a newer
 generation by a cheap read of the CURRENT pointer and reload, which keeps several processes that
 share one data directory consistent. Each generation also records the Chroma *content marker*
-it was built from (see retrieval.LexicalIndexes), which is how processes with their own data
+it was built from (see assistant.retrieval.indexes), which is how processes with their own data
 directory notice that Chroma changed. Builds in one folder are serialised by a file lock.
 """
 

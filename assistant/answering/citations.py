@@ -13,7 +13,7 @@ from __future__ import annotations
 import re
 
 from assistant.models import CONTRACT_DOC_TYPES, page_of_offset
-from assistant.contracts.text import clause_marks
+from assistant.text.clauses import clause_marks
 
 # Documents whose numbered lines are procedure steps, not clauses.
 PROCESS_DOC_TYPES = ("runbook", "sop")

@@ -6,7 +6,7 @@ holds. The rules, in the order the answer pipeline meets them:
 1. the request is not a question about documents (write a poem, translate, live prices), or is
    a follow-up fragment ("and for SEV-2?") with no earlier question to follow;
 2. nothing was retrieved;
-3. the question names something no readable document mentions (assistant/coverage.py), or
+3. the question names something no readable document mentions (assistant/answering/coverage.py), or
    names a document none of whose passages was retrieved (the answer may come only from it);
 4. the evidence is weak: the best dense similarity is below `answering.min_dense_score`, or
    the passage judge's best score over the top passages is below `answering.min_judge_score`
@@ -28,7 +28,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from assistant import answertype
+from assistant.answering import answertype
 from assistant.config import Settings
 from assistant.models import Answer, SearchResult
 

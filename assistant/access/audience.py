@@ -1,0 +1,72 @@
+"""Who else reads a reply, and what it may show them.
+
+- A person's roles come from `slack.users[id]`, else `slack.default_roles` (our own workspace's
+  people only: someone from another workspace gets none).
+- An audience's *scope* is what every reader may read: each configured role counted as a separate
+  reader (least privilege), or the intersection over the people who will see the reply.
+- A citation is *restricted* (never shown to a wider audience) when it is a contract, lives in a
+  collection that holds contracts, or in a collection not every default role may read. Which
+  collections hold contracts is read from the index, so no collection name is special.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+
+from assistant.access.policy import AccessPolicy
+from assistant.config import Settings
+from assistant.models import CONTRACT_DOC_TYPES
+
+
+class Audience:
+    def __init__(self, settings: Settings, policy: AccessPolicy,
+                 contract_collections: Callable[[], Iterable[str]] = frozenset):
+        self.people = settings.slack  # the roles of people, defaults and configured channel audiences
+        self.policy = policy
+        self._contract_collections = contract_collections
+
+    # -- roles ------------------------------------------------------------------------------
+    def user_roles(self, user_id: str, external: bool = False) -> frozenset[str]:
+        """Mapped roles, else the default roles - which are for our own workspace's people only."""
+        roles = self.people.users.get(user_id)
+        if roles is None:
+            roles = [] if external else self.people.default_roles
+        return frozenset(r for r in roles if r)
+
+    def readable(self, roles: Iterable[str]) -> frozenset[str]:
+        return frozenset(self.policy.readable_by_roles(set(roles)))
+
+    def common_to_each_role(self, roles: Iterable[str]) -> frozenset[str]:
+        """Collections every one of `roles` may read on its own (least privilege over an audience)."""
+        sets = [self.readable({r}) for r in roles if r]
+        return frozenset.intersection(*sets) if sets else frozenset()
+
+    def public_collections(self) -> frozenset[str]:
+        return self.common_to_each_role(self.people.default_roles)
+
+    # -- audiences --------------------------------------------------------------------------
+    def configured_scope(self, channel: str) -> frozenset[str] | None:
+        """The scope of a channel whose audience is configured; None when it is not."""
+        configured = self.people.channels.get(channel)
+        return None if configured is None else self.common_to_each_role(configured)
+
+    def shared_by(self, people: Iterable[str]) -> frozenset[str]:
+        """What every one of `people` may read (at least one person)."""
+        return frozenset.intersection(*(self.readable(self.user_roles(p)) for p in people))
+
+    # -- citations --------------------------------------------------------------------------
+    def contract_collections(self) -> frozenset[str]:
+        return frozenset(self._contract_collections())
+
+    def reads_no_contracts(self, roles: Iterable[str]) -> bool:
+        """Contracts are indexed and `roles` may read none of the collections holding them."""
+        holding = self.contract_collections()
+        return bool(holding) and not self.readable(roles) & holding
+
+    def is_restricted(self, citation, collections: Iterable[str]) -> bool:
+        collections = set(collections)
+        if citation.doc_type in CONTRACT_DOC_TYPES or not collections:
+            return True  # a citation we can't place is treated as restricted (fail closed)
+        public = self.public_collections()
+        holding = self.contract_collections()
+        return any(c in holding or c not in public for c in collections)
