@@ -134,7 +134,7 @@ class JudgeSettings(_Strict):
     # hybrid order put r times higher by prior_weight * ln(r) logits (1.5: ~1 logit per doubling).
     prior_weight: float = Field(default=1.5, ge=0, le=20)
     rerank_search: bool = False  # search reranks by default (off: search stays under 60 ms)
-    threads: int | None = Field(default=None, ge=1, le=64)  # ONNX Runtime intra-op threads
+    threads: int | None = Field(default=None, ge=1, le=64)  # pairs scored at once, one ONNX thread each (None: one per core)
 
 
 class AnsweringSettings(_Strict):

@@ -11,6 +11,11 @@ Scores are logits (higher = more relevant; about -11 for unrelated text, above 0
 that answers). Each pair is run on its own: the int8 graph quantizes activations with one scale
 per batch, so a pair's score would shift with its batch mates (measured: up to 0.5) and the same
 question could rank differently from one call to the next.
+
+Pairs run side by side instead, one per thread (`threads` workers, each ONNX run single-threaded):
+measured on 2 cores, 12 passages of 192 word pieces took 425 ms one after another with the
+runtime's own 2 intra-op threads and 236 ms as two one-thread runs at a time, with bit-identical
+scores (a pair's result never depends on what runs beside it).
 """
 
 from __future__ import annotations
@@ -19,8 +24,10 @@ import hashlib
 import importlib.util
 import json
 import logging
+import os
 import threading
 from collections import OrderedDict
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -60,6 +67,9 @@ class PassageJudge:
     def __init__(self, model_dir: Path | None = None, threads: int | None = None, cache_size: int = 8192):
         self.model_dir = Path(model_dir) if model_dir else None
         self.threads = threads
+        # How many pairs run at once (default: one per core); the pool starts with the model.
+        self.workers = max(1, threads or os.cpu_count() or 1)
+        self._pool: ThreadPoolExecutor | None = None
         self.cache_size = cache_size
         self._session = None
         self._tokenizer = None
@@ -98,8 +108,9 @@ class PassageJudge:
             try:
                 tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
                 options = ort.SessionOptions()
-                if self.threads:
-                    options.intra_op_num_threads = self.threads
+                # One thread per run: parallelism comes from running pairs side by side (faster
+                # for short sequences than splitting one run's matrices over the cores).
+                options.intra_op_num_threads = 1
                 options.inter_op_num_threads = 1
                 # Spinning threads burn the other core between the many small runs of one query.
                 options.add_session_config_entry("session.intra_op.allow_spinning", "0")
@@ -111,6 +122,14 @@ class PassageJudge:
             tokenizer.enable_truncation(max_length=MAX_SEQUENCE, strategy="longest_first")
             self._cls_sep = (tokenizer.token_to_id("[CLS]"), tokenizer.token_to_id("[SEP]"))
             self._tokenizer, self._session = tokenizer, session
+            if self.workers > 1:
+                self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="judge")
+
+    def close(self) -> None:
+        """Stop the worker threads (a judge used again afterwards runs its pairs one by one)."""
+        pool, self._pool = self._pool, None
+        if pool is not None:
+            pool.shutdown(wait=True)
 
     def score(self, question: str, passages: list[str], max_tokens: int = MAX_SEQUENCE) -> np.ndarray:
         """One logit per passage. `max_tokens` caps question + passage (word pieces): the cost of
@@ -128,8 +147,12 @@ class PassageJudge:
                     out[i] = hit
         if todo:
             self.load()
-            for i in todo:
-                out[i] = self._run(question, passages[i], max_tokens)
+            pool = self._pool
+            if pool is not None and len(todo) > 1:
+                scores = list(pool.map(lambda i: self._run(question, passages[i], max_tokens), todo))
+            else:
+                scores = [self._run(question, passages[i], max_tokens) for i in todo]
+            out[todo] = scores
             with self._lock:
                 for i in todo:
                     self._cache[(question, passages[i], max_tokens)] = float(out[i])
