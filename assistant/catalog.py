@@ -104,6 +104,17 @@ class Catalog:
         marks = ",".join("?" * len(collections))
         return self._rows(f"SELECT * FROM documents WHERE collection IN ({marks}) ORDER BY source", tuple(collections))
 
+    def amendment_links(self, collections: list[str]) -> list[CatalogRow]:
+        """Rows in `collections` that amend another document, and the rows they amend (a query's
+        terms-in-force check reads these, not the whole catalog)."""
+        if not collections:
+            return []
+        marks = ",".join("?" * len(collections))
+        return self._rows(
+            f"SELECT * FROM documents WHERE collection IN ({marks}) AND ("
+            f"COALESCE(amends, '') != '' OR doc_id IN (SELECT amends FROM documents WHERE COALESCE(amends, '') != '')"
+            f") ORDER BY source", tuple(collections))
+
     def upsert(self, row: CatalogRow) -> None:
         data = row.model_dump()
         cols = ",".join(data)

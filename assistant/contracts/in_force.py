@@ -81,7 +81,7 @@ class InForce:
     # -- building ---------------------------------------------------------------------------
     def supersessions(self, collections: list[str]) -> list[Supersession]:
         """Every change whose amendment and amended document lie in `collections` (any date)."""
-        rows = [r for r in self.catalog.all(collections)]
+        rows = self.catalog.amendment_links(collections)
         linked = [r for r in rows if r.amends and r.profile]
         if not linked:
             return []

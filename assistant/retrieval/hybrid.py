@@ -143,7 +143,9 @@ class Retriever:
         hidden = self.duplicates.hidden(collections, sources) if self.duplicates is not None else {}
         if hidden:
             # One copy of each passage: the other copies' chunks leave before the ranking.
-            hits = {cid: h for cid, h in hits.items() if (h.collection, self._source_of(h, cid)) not in hidden}
+            generations: dict[str, str | None] = {}  # the index's generation file read once per collection, not per hit
+            hits = {cid: h for cid, h in hits.items()
+                    if (h.collection, self._source_of(h, cid, generations)) not in hidden}
         routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
         # A copy routed next to its preferred copy is the same document, not a runner-up.
         routed = _first_of_each([_preferred(d, hidden) for d in routed])
@@ -157,8 +159,9 @@ class Retriever:
             if cfg.in_doc_candidates:
                 judge_query = self._search_inside(hits, top, query, doc_types)
             boost = {(d.collection, d.source): cfg.doc_weight / (cfg.rrf_k + rank + 1) for rank, d in enumerate(routed[: cfg.route_docs])}
+            generations = {}
             for cid, hit in hits.items():
-                hit.score += boost.get((hit.collection, self._source_of(hit, cid)), 0.0)
+                hit.score += boost.get((hit.collection, self._source_of(hit, cid, generations)), 0.0)
 
         amount = amounts.asked_amount(query)
         if amount is not None:
@@ -179,8 +182,9 @@ class Retriever:
         question = residual_query(query, doc.name_tokens, self.lexical.tokenizer)
         vector = self.embedder.embed_query(question)
         where = {"source": doc.source} if not doc_types else {"$and": [{"source": doc.source}, {"doc_type": {"$in": doc_types}}]}
+        generations: dict[str, str | None] = {}
         for cid, hit in hits.items():
-            if hit.collection == doc.collection and self._source_of(hit, cid) == doc.source:
+            if hit.collection == doc.collection and self._source_of(hit, cid, generations) == doc.source:
                 hit.score = 0.0
         inside = [(c, doc.collection) for c in self.store.query(doc.collection, vector, cfg.in_doc_candidates, where,
                                                                  include_text=False)]
@@ -243,12 +247,14 @@ class Retriever:
             if top > 0:
                 hit.score += TIE_BREAK * weight * max(raw, 0.0) / top
 
-    def _source_of(self, hit: _Hit, cid: str) -> str:
+    def _source_of(self, hit: _Hit, cid: str, generations: dict[str, str | None]) -> str:
         if hit.chunk is not None and hit.chunk.meta:
             return hit.chunk.meta.get("source", "")
         # Not fetched yet (a BM25-only or text-less dense candidate): the lexical index maps every id.
         index = self.lexical.get(hit.collection)
-        generation = index.current_generation()
+        if hit.collection not in generations:
+            generations[hit.collection] = index.current_generation()
+        generation = generations[hit.collection]
         cached = self._id_sources.get(hit.collection)
         if cached is None or cached[0] != generation:
             index.search("", 0)  # make sure the current generation is loaded
