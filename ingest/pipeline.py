@@ -40,7 +40,7 @@ from ingest.walk import Walk, refusal, walk_root
 
 log = logging.getLogger("bpo.ingest")
 
-CHUNKER_VERSION = "10"  # bump when chunking output changes for the same input
+CHUNKER_VERSION = "11"  # bump when chunking output changes for the same input (loaders included: v11 keeps "12.4." lines)
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks", or one of STEP_EVENTS
 # The step under way, so a surface can say what a long wait is (the first model export takes ~30 s):
 # parsing files, exporting or loading the model, embedding n chunks, writing n chunks, updating the

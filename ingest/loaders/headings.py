@@ -38,7 +38,7 @@ _PAGE_FURNITURE_RE = re.compile(
       | [-–—]\s*\d+\s*[-–—]                       # - 3 -
       | \d{1,4}                                   # 3
       | [ivxlc]{1,6}                              # iii (front-matter page numbers)
-      | [\d.\s]+                                  # "1." / "1.2." / "1 2"
+      | \d{1,4}\.                                 # "1." (a multi-level "12.4." is a clause number, kept)
     )$""",
     re.IGNORECASE | re.VERBOSE,
 )

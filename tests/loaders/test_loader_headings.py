@@ -53,3 +53,22 @@ def test_page_furniture():
     assert is_page_furniture("  12  ")
     assert is_page_furniture("Page 2 of 9")
     assert not is_page_furniture("12. TERM")
+
+
+def test_a_multi_level_clause_number_alone_on_a_line_is_not_page_furniture():
+    # PDFs and their text conversions put "12.4." on a line of its own (a sentence wrapped before
+    # its cross-reference, or an item number laid out above its text): a page is never numbered so.
+    assert is_page_furniture("7.")
+    for number in ("12.4.", "2.15.1", "1.2", " 3.1 "):
+        assert not is_page_furniture(number), number
+
+
+def test_a_wrapped_cross_reference_keeps_its_clause_number():
+    from ingest.loaders._plain import plain_blocks
+
+    text = ("A Chronic Failure entitles Customer to terminate under Clause\n12.4.\n"
+            "6. Fees\n\nThe Supplier will\n\n2.15.1\n\nprovide a help desk;\n\n14\n\nnext page text.\n")
+    kept = "".join(text[b.start:b.end] + "|" for b in plain_blocks(text, 0, len(text), page=1, split_wrapped=True))
+    assert "Clause\n12.4." in kept
+    assert "2.15.1|" in kept and "provide a help desk;" in kept
+    assert "14|" not in kept  # a bare page number between paragraphs still goes
