@@ -137,7 +137,7 @@ def _plausible(name: str, defined: bool = False) -> bool:
     words = name.split()
     if not (2 <= len(name) <= 100) or not words or len(words) > 12:
         return False
-    if re.search(r"(?i)\b(?:whereas|hereby|agreement|shall|party|parties|following|respective)\b", name):
+    if re.search(r"(?i)\b(?:whereas|hereby|agreement|addendum|shall|party|parties|following|respective)\b|^this\s", name):
         return False
     if _ADDRESS.search(name):
         return False  # "Gate Commercial Bldg 136 Austin Road": an address, not a name
@@ -186,6 +186,9 @@ _DEFINED = re.compile(r"\(\s*(?:each\s+|individually\s+|collectively\s*,?\s+|tog
                       r"(?:the\s+)?[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]", re.I)
 
 
+# The document naming itself ("This Data Processing Addendum (the "DPA")"), not a party.
+_DOCUMENT_NAME = re.compile(r"(?i)^(?:dpa|msa|sow|sla|baa|nda|psa|mou|addendum|amendment|order(?:\s+form)?|schedule|exhibit|annex|"
+                            r"appendix|contract|statement\s+of\s+work|work\s+order|change\s+order|purchase\s+order|policy)$")
 _SEGMENT_LEAD = re.compile(r"\n\s*\n|-\s*and\s*-|\b(?:between|among|and|retain|engage|by|with)\s+(?=[A-Z0-9\[_])|[:;]\s+|\.\s+(?=[A-Z])|\)\s*,?\s+")
 
 
@@ -196,7 +199,7 @@ def _from_defined_terms(doc: ContractDoc) -> list[Party]:
     parties: list[Party] = []
     for m in _DEFINED.finditer(text):
         alias = re.sub(r"(?i)^the\s+", "", m.group("a1").strip())
-        if alias.lower() in _NOT_ALIAS or re.search(r"(?i)date|agreement|services?\b|term\b", alias):
+        if alias.lower() in _NOT_ALIAS or re.search(r"(?i)date|agreement|services?\b|term\b", alias) or _DOCUMENT_NAME.search(alias):
             continue
         window = max(0, m.start() - 300)
         leads = [x.end() for x in _SEGMENT_LEAD.finditer(text, window, m.start()) if x.end() < m.start() - 1]

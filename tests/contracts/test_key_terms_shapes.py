@@ -194,3 +194,19 @@ def test_four_parties_listed_with_commas(tmp_path):
 def test_a_governing_law_left_blank_is_not_read_as_a_place(tmp_path):
     t = terms_of("Key Terms\n\nGoverning Law | The laws of {governing_law}\n", tmp_path)
     assert t.governing_law is None and "no governing law found in the text" in t.notes
+
+
+@pytest.mark.parametrize("title, alias", [
+    ("Data Processing Addendum", "DPA"), ("Statement of Work No. 4", "SOW"), ("Master Services Agreement", "MSA"),
+    ("Amendment No. 2", "Amendment"), ("Order Form", "Order Form"), ("Business Associate Addendum", "BAA"),
+])
+def test_the_document_naming_itself_is_not_a_party(tmp_path, title, alias):
+    # Wrapped as a PDF's text is: the line break after "Ltd." ends the "between" list early, so the
+    # parties come from their defined terms, and the document's own defined term is one of those.
+    t = terms_of(
+        f"{title}\n\nThis {title} (the \"{alias}\") is effective as of May 4, 2024 and forms part of the Framework "
+        f"Agreement of the same date (the \"Agreement\") between Corvel Freight Ltd.\n(\"Client\") and Ardent Contact "
+        f"Services LLC (\"Vendor\"). It applies whenever Vendor handles Client's calls.\n\n1. Scope. Vendor shall "
+        f"handle Client's inbound calls.\n", tmp_path)
+    assert [(p.name, p.defined_as) for p in t.parties] == [("Corvel Freight Ltd.", ["Client"]),
+                                                          ("Ardent Contact Services LLC", ["Vendor"])]
