@@ -71,10 +71,15 @@ class ContractService:
             raise InvalidInput("k must be between 1 and 50")
         day = as_of_date(as_of)  # a bad date is the caller's mistake, said before any work
         exact = resolve_source(self.reader.listing, caller, source) if source else None
-        ranked = self._in_force(self._rank(category, caller, exact), caller, day)
+        raw = self._rank(category, caller, exact)
+        ranked = self._in_force(raw, caller, day)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
-        results = ranked[:k] if found else []
+        # The k best in force, then (labelled) the superseded or not-yet-effective ones that ranked in
+        # the k best before: shown after them, never as current, and never dropped for them (issue 26).
+        shown = {h.chunk_id for h in raw[:k]}
+        current = [h for h in ranked if not (h.superseded_by or h.in_force_from)]
+        results = current[:k] + [h for h in ranked if (h.superseded_by or h.in_force_from) and h.chunk_id in shown] if found else []
         for hit in results:
             hit.quote, number, heading = self._best_clause(category, hit)
             hit.clause_no = number or _verified_clause_no(hit)

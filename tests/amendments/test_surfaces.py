@@ -161,7 +161,9 @@ def test_cli_clauses_as_of_puts_the_clause_in_force_first(monkeypatch, capsys, h
     assert later["as_of"] == "2026-06-01" and later["results"][0]["source"] == AMENDMENT_1
     assert "thirty (30) days" in later["results"][0]["text"]
     old = [r for r in later["results"] if "ninety (90) days" in r["text"]]
-    assert old and old[0]["superseded_by"].startswith("clause 12.2 replaced by Amendment No. 1") and later["results"][-1] == old[-1]
+    assert old and old[0]["superseded_by"].startswith("clause 12.2 replaced by Amendment No. 1")
+    labelled = [i for i, r in enumerate(later["results"]) if r["superseded_by"] or r["in_force_from"]]
+    assert labelled == list(range(len(later["results"]) - len(labelled), len(later["results"])))  # after everything in force
     code, out, _ = run_cli(monkeypatch, capsys, "clauses", "--type", TFC, "--contract", MSA, "--as-of", "2025-06-01", "--json")
     earlier = json.loads(out)
     assert earlier["results"][0]["source"] == "contracts/" + MSA and not earlier["results"][0]["superseded_by"]
@@ -255,22 +257,25 @@ def test_the_manifest_declares_every_slash_command_the_app_handles():
 
 # -- an upload runs the conflict check ------------------------------------------------------------
 
-DATA_RETURN_SOP = """# Offboarding SOP - Harbor Freight account
+# A new SOP for the Calloway account: its email time contradicts the agreement's 24 hours (a pair the
+# conflict check already reads in the planted SOP; from this document it is a new conflict).
+NIGHT_SHIFT_SOP = """# Night Shift SOP - Calloway Account
 
-## Returning data
+Standard operating procedure for the Tessellate night shift on the Calloway account.
 
-1. On termination of the Harbor Freight agreement, return all Customer Data to Harbor Freight within twenty (20) business days.
+## 1. Email
+
+Reply to every customer email within 36 hours of receipt.
 """
 
 
 def test_http_upload_lists_the_conflicts_it_brought(api):
-    r = api.post("/v1/documents", files={"file": ("runbooks/harbor-offboarding-sop.md", DATA_RETURN_SOP.encode(), "text/markdown")},
-                 headers=auth("admin"))
+    upload = {"file": ("runbooks/calloway-night-shift-sop.md", NIGHT_SHIFT_SOP.encode(), "text/markdown")}
+    r = api.post("/v1/documents", files=upload, headers=auth("admin"))
     assert r.status_code == 201, r.text
     new = r.json()["new_conflicts"]
-    assert len(new) == 1 and new[0]["kind"] == "sop_looser"
-    values = [i["value"] for i in new[0]["items"]]
-    assert "twenty (20) business days" in values and "ten (10) business days" in values
-    again = api.post("/v1/documents", files={"file": ("runbooks/harbor-offboarding-sop.md", DATA_RETURN_SOP.encode(), "text/markdown")},
-                     headers=auth("admin"))
+    assert len(new) == 1 and new[0]["kind"] == "sop_looser", new
+    assert [i["value"] for i in new[0]["items"]] == ["36 hours", "24 hours"]
+    assert new[0]["items"][0]["source"].endswith("calloway-night-shift-sop.md")
+    again = api.post("/v1/documents", files=upload, headers=auth("admin"))
     assert again.status_code == 201 and again.json()["new_conflicts"] == []  # unchanged: nothing new
