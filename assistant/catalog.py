@@ -65,6 +65,11 @@ def sources_named(sources: Iterable[str], name: str) -> list[str]:
             or PurePosixPath(s).name.lower() == lowered or PurePosixPath(s).stem.lower() == lowered]
 
 
+# DocumentInfo fields computed when documents are listed, never stored (issue 26: an amendment's
+# changes not applied, read from the documents as they are now).
+_NOT_STORED = {"unapplied"}
+
+
 class CatalogRow(DocumentInfo):
     file_sha256: str
     pipeline_key: str
@@ -116,7 +121,7 @@ class Catalog:
             f") ORDER BY source", tuple(collections))
 
     def upsert(self, row: CatalogRow) -> None:
-        data = row.model_dump()
+        data = row.model_dump(exclude=_NOT_STORED)
         cols = ",".join(data)
         marks = ",".join("?" * len(data))
         with self._lock:

@@ -204,6 +204,9 @@ class DocumentInfo(BaseModel):
     relation: str = ""
     amends: str = ""
     link_basis: str = ""
+    # Changes it makes that could not be tied to one clause of the document it amends (no clause
+    # number and no single clearly matching clause): not applied, each with why (issue 26).
+    unapplied: list[str] = Field(default_factory=list)
     # Where it lives, for documents a connector synced (and url for folder rules with url_base).
     url: str = ""
     location: str = ""  # space / site / folder path in the source system

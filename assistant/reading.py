@@ -75,7 +75,8 @@ class Reader:
         in_force_answers.label(results, now, pending)
         if not for_answer:
             return None
-        evidence, applied = in_force_answers.evidence(results, now, pending)
+        unlinked = [u for u in self.in_force.unlinked(self.access.readable(caller)) if u.in_force(day)] if results else []
+        evidence, applied = in_force_answers.evidence(results, now, pending, unlinked)
         return day, evidence, applied
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:

@@ -127,7 +127,12 @@ class AssistantService:
             self.trail.record("ask", caller, question, [c.chunk_id for c in answer.citations], grounded=answer.grounded)
 
     def documents(self, caller: Caller) -> list[DocumentInfo]:
-        return self.listing.documents(caller)
+        docs = self.listing.documents(caller)
+        # An amendment's changes that were not applied say so beside its link (issue 26).
+        unlinked: dict[str, list[str]] = {}
+        for u in self.in_force.unlinked(self.access.readable(caller)) if any(d.amends for d in docs) else []:
+            unlinked.setdefault(u.amendment.doc_id, []).append(u.what())
+        return [d.model_copy(update={"unapplied": unlinked[d.doc_id]}) if d.doc_id in unlinked else d for d in docs]
 
     def audit_events(self, caller: Caller, since=None) -> list[AuditEvent]:
         """The audit log as this caller may read it (assistant.audit.events_for)."""
@@ -163,6 +168,8 @@ class AssistantService:
         if unknown:
             raise InvalidInput(f"no connector source named {unknown[0]!r} (configured: {', '.join(configured)})")
         report = sync_sources(self.settings, self.ingestor, names or None, progress, time.sleep if sleep is None else sleep)
+        if any(s.count("indexed") or s.count("removed") for s in report.sources):  # like ingest: only when something changed
+            report.new_conflicts = self._new_conflicts(caller)
         for source in report.sources:
             self.trail.record("sync", caller, detail=f"source={source.name} status={source.status} indexed={source.count('indexed')} "
                                                f"removed={source.count('removed')} failed={source.count('failed')}")
@@ -201,6 +208,8 @@ class AssistantService:
             raise
         if summary.partial:
             self._restore_upload(target, previous)  # a file we could not index is not kept around
+        elif summary.count("indexed"):  # like ingest: the conflicts this file brought, within the caller's access
+            summary.new_conflicts = self._new_conflicts(caller)
         self.trail.record("upload", caller, detail=f"source={rel} status={summary.files[0].status if summary.files else '?'}")
         return summary
 

@@ -31,6 +31,11 @@ class Change(BaseModel):
     new_start: int = 0  # the new wording in the amendment's text (new_end == new_start: none)
     new_end: int = 0
     effective: str = ""  # ISO date when this change states its own
+    # A change that names no clause number says what it is about instead: a topic ("notice period
+    # for termination for convenience"), a quoted heading (topic_is_heading) or a schedule's title.
+    # contracts.topic_link decides which clause that is, and only one that clearly matches is changed.
+    topic: str = ""
+    topic_is_heading: bool = False
 
 
 class Relation(BaseModel):
@@ -77,6 +82,7 @@ _REF = _REF_BODY.format("num")
 def _ref(i: int) -> str:
     """A clause reference whose number group is unique in its pattern (num1, num2, ...)."""
     return _REF_BODY.format(f"num{i}")
+_REF_ANY = re.compile(r"\b(?:clause|section|article|paragraph|sub-?clause|\u00a7)\s*\d", re.I)
 _OF_AGREEMENT = r"(?:\s+of\s+the\s+(?:[A-Z]?\w+\s+){0,4}?(?:agreement|msa|contract|sow|statement\s+of\s+work))?(?:\s*\([^)]{0,80}\))?"
 _SCHED = r"(?P<sched>(?:schedule|exhibit|annex|appendix|attachment)\s+(?:\d{1,2}|[A-Z]|[IVX]{1,4})\b)"
 _BE = r"(?:is|are|shall\s+be|will\s+be|be)\s+(?:hereby\s+)?"
@@ -98,13 +104,35 @@ _ADD = re.compile(
     rf"\b(?:a\s+)?new\s+{_ref(1)}(?:\s*\([^)]{{0,60}}\))?[^:\n.]{{0,80}}?\s+{_BE}(?:added|inserted)[^:\n]{{0,80}}?(?::|\n)"
     rf"|\bthe\s+following\s+(?:new\s+)?{_ref(2)}\s+{_BE}(?:added|inserted)[^:\n]{{0,80}}?(?::|\n)"
     rf"|\b(?:the\s+following\s+{_BE}|insert\s+the\s+following\s+)(?:added|inserted\s+)?(?:as\s+(?:a\s+)?new\s+){_ref(3)}[^:\n]{{0,60}}?(?::|\n)", re.I)
-_SCHEDULE = re.compile(rf"\b{_SCHED}(?:\s*\([^)]{{0,60}}\))?(?:\s+(?:to|of)\s+the\s+(?:\w+\s+){{0,4}}?\w+)?\s+{_BE}"
+_SCHEDULE = re.compile(rf"\b{_SCHED}(?:\s*\((?P<stitle>[^)]{{0,60}})\))?(?:\s+(?:to|of)\s+the\s+(?:\w+\s+){{0,4}}?\w+)?\s+{_BE}"
                        rf"(?:deleted\s+(?:in\s+its\s+entirety\s+)?and\s+)?(?:replaced|superseded|amended\s+and\s+restated)"
                        rf"(?:\s+in\s+its\s+entirety)?\s+(?:with|by)[^.\n]{{0,160}}", re.I)
 _EXTEND = re.compile(
     rf"\b(?:(?:the\s+)?(?:initial\s+)?term(?:\s+of\s+(?:this|the)\s+(?:\w+\s+){{0,3}}?(?:agreement|contract|sow|statement\s+of\s+work))?"
     rf"(?:\s+(?:set\s+out|stated)\s+in\s+{_REF})?|(?:the\s+)?(?:expiration|expiry|end)\s+date)\s+{_BE}"
     rf"(?:extended|renewed|changed|amended)\s+(?:until|to|through|by|for(?:\s+an?\s+(?:additional|further))?)\s+(?P<what>[^.;\n]{{3,120}})", re.I)
+# PDF text wraps a sentence over lines: a line break is part of it unless a blank line or a list
+# marker ("2.", "(b)") follows.
+_WRAP = r"\n(?![^\S\n]*(?:\n|\(?[a-z0-9]{1,3}[.)]\s))"
+# -- changes that name no clause number (contracts.topic_link finds the clause) --------------------
+_HEADED = (rf"(?:the\s+)?(?:(?P<noun>section|clause|article|paragraph|provision|schedule|exhibit|annex|appendix)\s+"
+           rf"(?:titled|entitled|headed|captioned|called|named)\s+{_QUOTE_OPEN}(?P<heading>[^\"\u201c\u201d\n]{{2,80}}?){_QUOTE_CLOSE}(?!\w)"
+           rf"|{_QUOTE_OPEN}(?P<heading2>[^\"\u201c\u201d\n]{{2,80}}?){_QUOTE_CLOSE}\s+(?P<noun2>section|clause|article|provision|schedule))"
+           rf"{_OF_AGREEMENT}\s+{_BE}")
+_HEADED_CHANGE = re.compile(
+    _HEADED + r"(?:(?P<replace>deleted\s+(?:in\s+its\s+entirety\s+)?and\s+replaced|replaced|amended\s+and\s+restated|"
+    r"amended\s+(?:so\s+as\s+)?to\s+read|restated)(?:\s+in\s+its\s+entirety)?[^:\n]{0,80}?(?::|\n)"
+    r"|(?P<so>amended\s+(?:so\s+that|such\s+that|to\s+provide\s+that)\s+(?P<rest>(?:[^.;\n]|" + _WRAP + r"|\.(?=\d)){3,200}))"
+    r"|(?P<delete>deleted|removed|struck)(?:\s+in\s+(?:its|their)\s+entirety)?(?!\s+and\s+(?:replaced|substituted)))", re.I)
+_FIGURE_VERBS = (r"(?:changed|amended|increased|reduced|decreased|extended|shortened|lengthened|lowered|raised|revised|"
+                 r"adjusted|updated|varied)")
+_TOPIC_FIGURE = re.compile(
+    r"(?:^|(?<=[.;:]\s)|(?<=[.;:]\s\s))[^\S\n]*(?:\(?[a-z0-9]{1,3}[.)][^\S\n]+)?(?:with\s+effect\s+from\s+[^,\n]{3,40},\s*)?"
+    r"(?:the\s+parties\s+agree\s+that\s+)?(?P<topic>(?:the|each|any|all|[A-Z]\w+['\u2019]s)\s+(?:[^.;:\n\"\u201c\u201d]|" + _WRAP + r"){3,140}?)\s+"
+    r"(?:is|are|(?:shall|will)\s+(?P<now1>now\s+|henceforth\s+)?be)\s+(?:hereby\s+)?(?P<now>now\s+|henceforth\s+)?(?P<verb>" + _FIGURE_VERBS + r"\s+)?"
+    r"(?:from\s+(?P<old>(?:[^.;\n]|" + _WRAP + r"|\.(?=\d)){1,60}?)\s+to\s+|to\s+)?(?P<rest>(?:[^;\n]|" + _WRAP + r"){1,160}?)"
+    r"(?=\.(?:\s|\Z)|;|\n[^\S\n]*(?:\n|\(?[a-z0-9]{1,3}[.)]\s)|\n?\Z)", re.I | re.M)
+
 _BLOCK_END = re.compile(r"\n[^\S\n]*(?:\d{1,2}\.[^\S\n]+)?(?:except\s+as|save\s+as|all\s+other|other\s+than\s+as|this\s+amendment|"
                         r"this\s+addendum|this\s+change\s+order|counterparts|in\s+witness|signed\s+by|signatures?\b|governing\s+law|"
                         r"ratification|no\s+other\s+changes|(?:the\s+)?(?:remaining|other)\s+(?:terms|provisions))", re.I)
@@ -180,7 +208,9 @@ def read_changes(text: str) -> list[Change]:
         for m in pattern.finditer(text):
             found.append(Change(action=action, target=_num(m), start=_line_start(text, m.start()), end=m.end()))
     for m in _SCHEDULE.finditer(text):
-        found.append(Change(action="replace_schedule", target=_title_case(m.group("sched")), start=_line_start(text, m.start()), end=m.end()))
+        found.append(Change(action="replace_schedule", target=_title_case(m.group("sched")), start=_line_start(text, m.start()), end=m.end(),
+                            topic=" ".join((m.group("stitle") or "").split()), topic_is_heading=bool(m.group("stitle"))))
+    found += _headed_changes(text)
     for m in _DELETE.finditer(text):
         found.append(Change(action="delete_clause", target=_num(m), start=_line_start(text, m.start()), end=m.end(),
                             new_start=m.start(), new_end=m.end()))
@@ -194,10 +224,90 @@ def read_changes(text: str) -> list[Change]:
             change.new_start, change.new_end = _block(text, change.end, nxt)
             change.new_text = _short(text[change.new_start : change.new_end])
         elif change.action == "replace_schedule":
-            change.new_start, change.new_end = _schedule_block(text, change.target, change.end)
+            change.new_start, change.new_end = (_schedule_block(text, change.target, change.end) if change.target
+                                                else _block(text, change.end, nxt))
             change.new_text = _short(text[change.new_start : change.new_end])
         change.effective = _own_effective(text, change.start, change.end)
-    return [c for c in changes if c.target or c.action == "extend_term"]
+    changes = _with_topic_figures(text, changes)
+    for change in changes:
+        if change.action == "replace_figure" and not change.target and not change.topic:
+            change.topic, change.topic_is_heading = _heading_before(text, change.start, change.new_start)
+    return [c for c in changes if c.target or c.topic or c.action == "extend_term"]
+
+
+def _headed_changes(text: str) -> list[Change]:
+    """ "The Section titled 'Service Credits' is deleted / replaced with the following: / amended so
+    that the credit is 10%": the clause is known by its heading only."""
+    out = []
+    for m in _HEADED_CHANGE.finditer(text):
+        heading = " ".join((m.group("heading") or m.group("heading2") or "").split())
+        noun = (m.group("noun") or m.group("noun2") or "").lower()
+        start = _line_start(text, m.start())
+        if m.group("so"):
+            new = _figure_at(m.group("rest"), m.start("rest"))
+            if new is None:
+                continue
+            rest = m.group("rest")
+            moved = re.search(r"\bfrom\s+(?P<old>[^;\n]{1,60}?)\s+to\s+", rest, re.I)  # "... from 5% to 10%"
+            if moved:
+                new = _figure_at(rest[moved.end():], m.start("rest") + moved.end()) or new
+            out.append(Change(action="replace_figure", topic=heading, topic_is_heading=True, new_text=text[new[0]:new[1]],
+                              old_text=_old_figure(moved.group("old")) if moved else "", start=start, end=m.end(),
+                              new_start=new[0], new_end=new[1]))
+        elif m.group("delete"):
+            out.append(Change(action="delete_clause", topic=heading, topic_is_heading=True, start=start, end=m.end(),
+                              new_start=m.start(), new_end=m.end()))
+        else:
+            action = "replace_schedule" if noun in ("schedule", "exhibit", "annex", "appendix") else "replace_clause"
+            out.append(Change(action=action, topic=heading, topic_is_heading=True, start=start, end=m.end()))
+    return out
+
+
+def _with_topic_figures(text: str, changes: list[Change]) -> list[Change]:
+    """ "The notice period for termination for convenience is now thirty (30) days", "the payment
+    term is increased from 45 days to 60 days": a new figure for a topic. Read only outside the
+    other changes and their new wording (a replacement clause states figures too), and only when
+    the sentence says it changes something ("now", "increased to", "from ... to ...")."""
+    taken = [(c.start, c.end) for c in changes] + [(c.new_start, c.new_end) for c in changes if c.new_end > c.new_start]
+    out = list(changes)
+    for m in _TOPIC_FIGURE.finditer(text):
+        if not (m.group("now") or m.group("now1") or m.group("verb") or m.group("old")):
+            continue
+        if any(a < m.end() and m.start() < b for a, b in taken):
+            continue
+        topic = m.group("topic")
+        if _REF_ANY.search(topic) or re.search(r"\b(?:term|expir\w*|end\s+date)\b", topic, re.I) and not _figure_at(m.group("rest"), 0):
+            continue  # a numbered clause is read above; an end date is a term extension
+        new = _figure_at(m.group("rest"), m.start("rest"))
+        if new is None:
+            continue
+        out.append(Change(action="replace_figure", topic=" ".join(re.sub(r"^(?:the|each|any|all)\s+", "", topic, flags=re.I).split()),
+                          old_text=_old_figure(m.group("old") or ""), new_text=text[new[0]:new[1]], start=_line_start(text, m.start()),
+                          end=m.end(), new_start=new[0], new_end=new[1], effective=_own_effective(text, m.start(), m.end())))
+    return sorted(out, key=lambda c: (c.start, c.end))
+
+
+def _figure_at(text: str, offset: int) -> tuple[int, int] | None:
+    """The first figure (a duration, percentage or amount) in `text`, as offsets shifted by `offset`."""
+    from assistant.contracts.topic_link import figures
+
+    found = figures(text)
+    return (offset + found[0].start, offset + found[0].end) if found else None
+
+
+def _old_figure(text: str) -> str:
+    from assistant.contracts.topic_link import figures
+
+    found = figures(text)
+    return text[found[0].start : found[0].end] if found else ""
+
+
+def _heading_before(text: str, start: int, pos: int) -> tuple[str, bool]:
+    """A figure instruction with no clause number may name its clause by heading ("In the section
+    headed 'Fees', ...")."""
+    m = re.search(r"(?:section|clause|article|paragraph|provision)\s+(?:titled|entitled|headed|captioned|called|named)\s+"
+                  rf"{_QUOTE_OPEN}([^\"\u201c\u201d\n]{{2,80}}?){_QUOTE_CLOSE}(?!\w)", text[start:pos], re.I)
+    return (" ".join(m.group(1).split()), True) if m else ("", False)
 
 
 def _without_overlaps(changes: list[Change]) -> list[Change]:

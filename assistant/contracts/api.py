@@ -44,6 +44,7 @@ class ClauseHit(SearchResult):
 class ClauseLookup(BaseModel):
     type: str
     source: str | None = None
+    as_of: str = ""  # the date whose terms in force ranked the clauses (ISO; today by default)
     found: bool
     message: str = ""
     results: list[ClauseHit] = Field(default_factory=list)
@@ -63,14 +64,22 @@ class ContractService:
     # -- clause lookup ------------------------------------------------------------------------
     def lookup(self, type: str, caller: Caller, source: str | None = None, k: int = 5,  # noqa: A002
                as_of: str | None = None) -> ClauseLookup:
+        from assistant.contracts.in_force import as_of_date
+
         category = self.taxonomy.resolve(type)
         if not 1 <= int(k) <= 50:
             raise InvalidInput("k must be between 1 and 50")
+        day = as_of_date(as_of)  # a bad date is the caller's mistake, said before any work
         exact = resolve_source(self.reader.listing, caller, source) if source else None
-        ranked = self._in_force(self._rank(category, caller, exact), caller, as_of)
+        raw = self._rank(category, caller, exact)
+        ranked = self._in_force(raw, caller, day)
         # "Found" is decided on the best score; once found, the next best are shown with their scores.
         found = bool(ranked) and ranked[0].score >= self.classifier.calibration.found_threshold
-        results = ranked[:k] if found else []
+        # The k best in force, then (labelled) the superseded or not-yet-effective ones that ranked in
+        # the k best before: shown after them, never as current, and never dropped for them (issue 26).
+        shown = {h.chunk_id for h in raw[:k]}
+        current = [h for h in ranked if not (h.superseded_by or h.in_force_from)]
+        results = current[:k] + [h for h in ranked if (h.superseded_by or h.in_force_from) and h.chunk_id in shown] if found else []
         for hit in results:
             hit.quote, number, heading = self._best_clause(category, hit)
             hit.clause_no = number or _verified_clause_no(hit)
@@ -78,8 +87,8 @@ class ContractService:
         self._audit("clauses", caller, category.name, [h.chunk_id for h in results], exact)
         if not found:
             where = "in this contract" if exact else "in the contracts you can read"
-            return ClauseLookup(type=category.name, source=exact, found=False, message=f"{category.name}: not found {where}")
-        return ClauseLookup(type=category.name, source=exact, found=True, results=results)
+            return ClauseLookup(type=category.name, source=exact, as_of=day, found=False, message=f"{category.name}: not found {where}")
+        return ClauseLookup(type=category.name, source=exact, as_of=day, found=True, results=results)
 
     def _rank(self, category: Category, caller: Caller, source: str | None) -> list[ClauseHit]:
         collections = self.reader.access.readable(caller)

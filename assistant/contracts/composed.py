@@ -43,11 +43,13 @@ class AppliedChange(BaseModel):
 class KeyTermsInForce(KeyTerms):
     as_of: str = ""
     amendments: list[AppliedChange] = Field(default_factory=list)
+    may_change: list[str] = Field(default_factory=list)  # changes in force not tied to one clause: not applied, and why
 
 
 class SlaScheduleInForce(SlaSchedule):
     as_of: str = ""
     amendments: list[AppliedChange] = Field(default_factory=list)
+    may_change: list[str] = Field(default_factory=list)  # changes in force not tied to one clause: not applied, and why
 
 
 def compose(base: ContractDoc, now: list[Supersession]) -> ContractDoc:
@@ -127,6 +129,10 @@ def _in_force_for(service, caller, base: ContractDoc, as_of: str | None) -> tupl
     return day, [s for s in now if s.base.doc_id == base.doc_id]
 
 
+def _may_change(service, caller, base: ContractDoc, day: str) -> list[str]:
+    return [u.what() for u in service.in_force.unlinked(service.access.readable(caller)) if u.base.doc_id == base.doc_id and u.in_force(day)]
+
+
 def key_terms_in_force(service, caller, base: ContractDoc, as_of: str | None) -> KeyTermsInForce:
     """Key terms of `base` as amended on `as_of` (today by default)."""
     from assistant.contracts.key_terms import extract_key_terms
@@ -134,7 +140,8 @@ def key_terms_in_force(service, caller, base: ContractDoc, as_of: str | None) ->
     day, now = _in_force_for(service, caller, base, as_of)
     terms = extract_key_terms(compose(base, now))
     extend_term(terms, base, now)
-    out = KeyTermsInForce(**terms.model_dump(), as_of=day, amendments=applied_changes(base, now))
+    out = KeyTermsInForce(**terms.model_dump(), as_of=day, amendments=applied_changes(base, now),
+                          may_change=_may_change(service, caller, base, day))
     out.notes += [f"superseded as a whole: {c.summary}" for c in out.amendments if c.action == "restate"]
     return out
 
@@ -145,4 +152,5 @@ def sla_schedule_in_force(service, caller, base: ContractDoc, as_of: str | None)
 
     day, now = _in_force_for(service, caller, base, as_of)
     schedule = extract_sla_schedule(compose(base, now))
-    return SlaScheduleInForce(**schedule.model_dump(), as_of=day, amendments=applied_changes(base, now))
+    return SlaScheduleInForce(**schedule.model_dump(), as_of=day, amendments=applied_changes(base, now),
+                              may_change=_may_change(service, caller, base, day))

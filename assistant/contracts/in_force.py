@@ -66,10 +66,39 @@ class Supersession:
         return f"{subject} {verb} by {self.label} ({self.amendment.source}{_effective_words(self.effective)})"
 
 
+@dataclass(eq=False)
+class Unlinked:
+    """A change that could not be tied to one place in the amended document: not applied, and said
+    so ("may change ...") wherever the amendment or the document it amends is shown."""
+
+    base: ContractDoc
+    amendment: ContractDoc
+    label: str
+    effective: str
+    change: Change
+    reason: str  # "2 clauses could be meant (clause 12.1, clause 14.2)"
+
+    def in_force(self, as_of: str) -> bool:
+        return not self.effective or self.effective <= as_of
+
+    def what(self) -> str:
+        """ "Amendment No. 2 (effective 1 Jan 2026) may change the notice period ... of Master Services
+        Agreement; not applied: 2 clauses could be meant (...)" """
+        c = self.change
+        if c.topic:
+            about = f"the section headed \u201c{c.topic}\u201d" if c.topic_is_heading else f"\u201c{c.topic}\u201d"
+        else:
+            about = c.target if c.target[:1].isalpha() else (f"clause {c.target}" if c.target else "the term")
+        figure = f" (to {c.new_text})" if c.action == "replace_figure" and c.new_text else ""
+        since = f" (effective {human_date(self.effective)})" if self.effective else ""
+        return f"{self.label}{since} may change {about}{figure} of {self.base.title or self.base.source}; not applied: {self.reason}"
+
+
 @dataclass
 class _Snapshot:
     key: tuple
     supersessions: list[Supersession] = field(default_factory=list)
+    unlinked: list[Unlinked] = field(default_factory=list)
 
 
 class InForce:
@@ -89,10 +118,21 @@ class InForce:
         key = tuple(sorted((r.doc_id, r.ingested_at, r.amends) for r in linked)) + tuple(
             sorted((r.amends, by_id[r.amends].ingested_at) for r in linked if r.amends in by_id))
         if self._snapshot is None or self._snapshot.key != key:
-            self._snapshot = _Snapshot(key, self._build(linked, by_id))
+            snapshot = _Snapshot(key)
+            snapshot.supersessions = self._build(linked, by_id, snapshot.unlinked)
+            self._snapshot = snapshot
         return self._snapshot.supersessions
 
-    def _build(self, linked: list, by_id: dict) -> list[Supersession]:
+    def unlinked(self, collections: list[str]) -> list[Unlinked]:
+        """The changes of amendments in `collections` not tied to one place of the document they amend."""
+        self.supersessions(collections)
+        if self._snapshot is None:
+            return []
+        readable = {r.doc_id for r in self.catalog.all(collections)}
+        return [u for u in (self._snapshot.unlinked if self._snapshot else [])
+                if u.base.doc_id in readable and u.amendment.doc_id in readable]
+
+    def _build(self, linked: list, by_id: dict, unlinked: list[Unlinked]) -> list[Supersession]:
         docs: dict[str, ContractDoc] = {}
         out: list[Supersession] = []
         for row in linked:
@@ -108,11 +148,14 @@ class InForce:
                 continue
             effective = relation.effective or DocProfile.model_validate_json(row.profile).dated
             for change in relation.changes:
-                span = locate(base, change)
-                if span is not None:
-                    hidden = _sentence_around(base, span) if change.action == "replace_figure" else None
-                    out.append(Supersession(base, span[0], span[1], amendment, _label(relation, amendment), change.effective or effective,
-                                            change, old_text=_short(base.text[slice(*(hidden or span))]), hidden=hidden))
+                found = resolve(base, change)
+                if isinstance(found, str):
+                    unlinked.append(Unlinked(base, amendment, _label(relation, amendment), change.effective or effective, change, found))
+                    continue
+                span, change = found
+                hidden = _sentence_around(base, span) if change.action == "replace_figure" else None
+                out.append(Supersession(base, span[0], span[1], amendment, _label(relation, amendment), change.effective or effective,
+                                        change, old_text=_short(base.text[slice(*(hidden or span))]), hidden=hidden))
         return _chained(out)
 
     def _load(self, row) -> ContractDoc | None:
@@ -137,6 +180,29 @@ def as_of_date(value: str | None) -> str:
         return date.fromisoformat(str(value).strip()).isoformat()
     except ValueError:
         raise InvalidInput(f"as_of must be a date as YYYY-MM-DD, not {str(value)[:40]!r}") from None
+
+
+def resolve(base: ContractDoc, change: Change) -> tuple[tuple[int, int], Change] | str:
+    """(the span a change supersedes, the change with the clause it was tied to), or why it can't
+    be tied to one place. A change that names no clause number (or a schedule not found by its
+    number) is tied by its topic, only when exactly one clause clearly matches (contracts.topic_link)."""
+    from assistant.contracts.topic_link import Miss, find_target
+
+    by_number = change.target and not (change.action == "replace_figure" and change.topic)
+    span = locate(base, change) if by_number or change.action in ("extend_term", "restate") else None
+    if span is not None:
+        return span, change
+    if change.topic and change.action not in ("extend_term", "restate", "add_clause"):
+        hit = find_target(base, change)
+        if isinstance(hit, Miss):
+            return hit.reason
+        where = hit.unit.number or hit.unit.heading
+        target = hit.unit.heading if change.action == "replace_schedule" and hit.unit.heading else where
+        return (hit.start, hit.end), change.model_copy(update={"target": target, "old_text": hit.old_text or change.old_text})
+    if change.action == "extend_term" and not change.target:
+        return f"no clause of {base.title or base.source} is headed as its term"
+    where = change.target if change.target[:1].isalpha() else f"clause {change.target}"
+    return f"{where} is not in {base.title or base.source}" if change.target else "it names no clause"
 
 
 def locate(base: ContractDoc, change: Change) -> tuple[int, int] | None:

@@ -11,7 +11,7 @@
 from __future__ import annotations
 
 from assistant.contracts.document import StoredPiece
-from assistant.contracts.in_force import Supersession, human_date
+from assistant.contracts.in_force import Supersession, Unlinked, human_date
 from assistant.text.quantities import durations, money, percents
 from assistant.models import Answer, Citation, SearchResult
 
@@ -44,10 +44,11 @@ def _whole(s: Supersession) -> tuple[int, int]:
     return min(a, s.change.start), max(b, s.change.end)
 
 
-def evidence(results: list[SearchResult], now: list[Supersession],
-             pending: list[Supersession]) -> tuple[list[SearchResult], list[tuple[Supersession, int]]]:
+def evidence(results: list[SearchResult], now: list[Supersession], pending: list[Supersession],
+             unlinked: list[Unlinked] = ()) -> tuple[list[SearchResult], list[tuple[Supersession | Unlinked, int]]]:
     """(the passages answering may use, the supersessions they were adjusted for with the best
-    rank of a passage each one superseded)."""
+    rank of a passage each one superseded, and the changes not applied (`unlinked`, in force) whose
+    amendment or amended document was retrieved, with the best rank of such a passage)."""
     out: list[SearchResult] = []
     applied: dict[Supersession, int] = {}
     seen = {r.chunk_id for r in results}
@@ -67,6 +68,10 @@ def evidence(results: list[SearchResult], now: list[Supersession],
         covered = sum(b - a for a, b in _merged(spans))
         if covered < _MOSTLY * max(1, r.char_end - r.char_start):
             out.append(r.model_copy(update={"text": _blanked(r, spans)}))
+    for rank, r in enumerate(results):
+        for u in unlinked:
+            if r.doc_id in (u.base.doc_id, u.amendment.doc_id):
+                applied.setdefault(u, rank)
     return out, list(applied.items())
 
 
@@ -155,6 +160,8 @@ def explain(answer: Answer, evidence_used: list[SearchResult], applied: list[tup
         return answer
     cited = {c.chunk_id for c in answer.citations}
     by_id = {r.chunk_id: r for r in evidence_used}
+    answer = _may_change(answer, by_id, [(u, rank) for u, rank in applied if isinstance(u, Unlinked)], question)
+    applied = [(s, rank) for s, rank in applied if isinstance(s, Supersession)]
     # A change is worth saying when the answer quotes its amending passage, or when the text it
     # superseded ranked near the top and the answer relies on that document (or it ranked first).
     quoted = [s for s, _ in applied if any(p.id in cited for p in _amending_pieces(s))]
@@ -177,6 +184,39 @@ def explain(answer: Answer, evidence_used: list[SearchResult], applied: list[tup
         return answer
     lead = f"In force on {human_date(as_of)}: " + " ".join(notes)
     return answer.model_copy(update={"answer": lead + "\n\n" + answer.answer, "citations": citations})
+
+
+def _may_change(answer: Answer, by_id: dict[str, SearchResult], found: list[tuple[Unlinked, int]], question: str) -> Answer:
+    """A change that was not applied (it names no clause, and no single clause clearly matches) is
+    said, cited to the amendment, when the answer relies on the document it amends and the change
+    is about what was asked: the answer may not be the terms in force, and the reader decides."""
+    from assistant.contracts.topic_link import stems
+
+    asked = stems(question)
+    bases = {by_id[c.chunk_id].doc_id for c in answer.citations if c.chunk_id in by_id}
+    citations = list(answer.citations)
+    notes = []
+    for u, _ in sorted(found, key=lambda t: t[1]):
+        about = stems(u.change.topic or u.change.new_text)
+        if not (u.base.doc_id in bases or u.amendment.doc_id in bases) or not (about & asked):
+            continue
+        piece = u.amendment.chunk_for(u.change.start, max(u.change.start + 1, u.change.end))
+        if piece is None:
+            continue
+        n = next((c.n for c in citations if c.chunk_id == piece.id), None)
+        if n is None:
+            n = max((c.n for c in citations), default=0) + 1
+            quote = piece.text[max(0, u.change.start - piece.start) : max(0, u.change.end - piece.start)].strip() or piece.text.strip()
+            m = piece.meta
+            citations.append(Citation(n=n, chunk_id=piece.id, source=m.get("source", ""), quote=quote,
+                                      section_path=m.get("section_path", ""), page_start=m.get("page_start"), title=m.get("title", ""),
+                                      clause_no="", doc_type=m.get("doc_type"), collection=m.get("collection", "")))
+        notes.append(f"Note: {u.what()} [{n}].")
+        if len(notes) >= _MAX_NOTES:
+            break
+    if not notes:
+        return answer
+    return answer.model_copy(update={"answer": answer.answer + "\n\n" + " ".join(notes), "citations": citations})
 
 
 def _citation(n: int, piece: StoredPiece, s: Supersession, result: SearchResult | None) -> Citation:

@@ -26,16 +26,18 @@ class ExportFormat(str, Enum):
 def clauses(ctx: typer.Context,
             type_: str = typer.Option(..., "--type", metavar="TYPE", help='clause type, e.g. "Termination for Convenience"'),
             contract: Optional[str] = typer.Option(None, "--contract", metavar="CONTRACT", help=f"only {CONTRACT_HELP}"),
-            k: int = typer.Option(5, "--k", min=1, max=50, metavar="K", help="how many clauses"), as_json: bool = json_option()):
+            k: int = typer.Option(5, "--k", min=1, max=50, metavar="K", help="how many clauses"), as_json: bool = json_option(),
+            as_of: Optional[str] = as_of_option()):
     """Find a clause type in one contract or in all of them.
 
-    "All of them" means every contract you can read."""
+    "All of them" means every contract you can read. A clause an amendment in force replaced comes
+    after the amending one, labelled superseded."""
     from rich.markup import escape
 
     from assistant.answering.citations import clause_label
 
     state = _state(ctx)
-    result = state.service.contracts.lookup(type_, state.caller, source=contract, k=k)
+    result = state.service.contracts.lookup(type_, state.caller, source=contract, k=k, as_of=as_of)
     if as_json:
         _print_json(result)
         return
@@ -46,6 +48,9 @@ def clauses(ctx: typer.Context,
         where = " ".join(x for x in (clause_label(hit.clause_no, hit.clause_heading), hit.clause_heading,
                                      f"p.{hit.page_start}" if hit.page_start else "") if x)
         out.print(f"[bold]{i}. {escape(hit.source)}[/bold] [dim]{escape(where)} score {hit.score:.2f}[/dim]", highlight=False)
+        if hit.superseded_by or hit.in_force_from:  # never shown as if current (issue 26)
+            out.print("   " + (f"superseded: {hit.superseded_by}" if hit.superseded_by else f"not in force until {hit.in_force_from}"),
+                      markup=False, highlight=False)
         out.print("   " + " ".join(hit.quote.split())[:500], markup=False)
 
 
@@ -193,6 +198,8 @@ def _print_amendments(result) -> None:
         out.print(f"In force on {result.as_of}:", markup=False)
     for c in changes:
         out.print(f"  {c.summary} ({c.amendment})", markup=False, highlight=False)
+    for text in getattr(result, "may_change", []):  # not applied: no single clause clearly meant
+        out.print(f"  {text}", markup=False, highlight=False)
 
 
 def _q(citation) -> str:

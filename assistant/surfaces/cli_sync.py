@@ -57,6 +57,11 @@ def _summary(report) -> None:
                 _line(f"failed: {i.source}: {i.reason} (what was indexed from it before is kept; tried again next sync)")
         for i in s.restricted:
             _line(f"restricted at the source, indexed for admins only: {i.source}: {i.restricted}")
+    if report.new_conflicts:  # issue 26: SOP/contract conflicts this sync brought, as after an ingest
+        from assistant.surfaces.cli_conflicts import print_conflicts
+
+        _line(f"New SOP/contract conflicts: {len(report.new_conflicts)} (all: bpo-assistant conflicts)")
+        print_conflicts(report.new_conflicts)
 
 
 def _line(text: str) -> None:

@@ -5,6 +5,8 @@
 1. The planted amendment corpus (evals/amendments/corpus.py): every case is asked on its date; it
    passes when the answer states the figure in force, cites the amending document, and no citation
    quotes the superseded text. Key terms and the SLA schedule of the amended MSA are checked too.
+   Amendments that name no clause number (topic_corpus.py): each tied to the one clause it is
+   about, or, when more than one could be meant or none matches, not applied and reported.
 2. The planted SOP/contract pairs (conflict_corpus.py): conflicts found, of the right kind, agreeing
    pairs reported (must be 0) and anything else reported.
 3. The shared corpus (read at run time, through the cached eval home) and the bundled sample: how
@@ -20,7 +22,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from evals.amendments import conflict_corpus, corpus
+from evals.amendments import conflict_corpus, corpus, topic_corpus
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -92,6 +94,9 @@ def main(argv: list[str] | None = None) -> int:
         out["amendments"] = amendment_cases(run.service)
         out["planted_conflicts"] = conflict_cases(run.service)
         run.close()
+        topics = open_run(topic_corpus.write_corpus(Path(tmp) / "topic-corpus"), home=Path(tmp) / "topic-home", embedder=embedder)
+        out["topic_changes"] = topic_corpus.score(topics.service, _admin())
+        topics.close()
         sample = open_run(REPO / "samples" / "corpus", home=Path(tmp) / "sample-home", embedder=embedder)
         out["sample"] = corpus_conflicts(sample.service, "samples/corpus")
         sample.close()

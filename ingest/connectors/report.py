@@ -6,6 +6,8 @@ from typing import Literal
 
 from pydantic import BaseModel, Field
 
+from assistant.models import Conflict
+
 
 class ItemOutcome(BaseModel):
     source: str
@@ -42,6 +44,7 @@ class SourceReport(BaseModel):
 
 class SyncReport(BaseModel):
     sources: list[SourceReport] = Field(default_factory=list)
+    new_conflicts: list[Conflict] = Field(default_factory=list)  # SOP/contract conflicts this sync brought (issue 26)
 
     @property
     def partial(self) -> bool:

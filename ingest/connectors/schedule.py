@@ -32,7 +32,8 @@ class SyncSchedule:
             try:
                 report = self._run()
                 partial = getattr(report, "partial", False)
-                log.info("event=scheduled_sync status=%s", "partial" if partial else "complete")
+                log.info("event=scheduled_sync status=%s new_conflicts=%d", "partial" if partial else "complete",
+                         len(getattr(report, "new_conflicts", [])))
             except Exception as exc:  # noqa: BLE001 - the schedule outlives one bad run
                 log.warning("event=scheduled_sync status=failed error=%s", type(exc).__name__)
             self.runs += 1

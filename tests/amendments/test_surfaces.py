@@ -145,3 +145,137 @@ def test_slack_ask_reads_as_of_from_the_question(slack):
                           "Agreement for convenience?", LEGAL, DM_LEGAL, channel_name="directmessage")
     [reply] = slack.fake.wait_for("chat.postMessage", channel=DM_LEGAL)
     assert "ninety (90) days" in reply.dump and "thirty (30) days" not in reply.dump
+
+
+# -- clause look-ups as of a date (CLI, HTTP, Slack) ----------------------------------------------
+
+AMENDMENT_1 = "contracts/harbor-quillon-amendment-1.docx"
+TFC = "Termination for Convenience"
+
+
+def test_cli_clauses_as_of_puts_the_clause_in_force_first(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, out, err = run_cli(monkeypatch, capsys, "clauses", "--type", TFC, "--contract", MSA, "--as-of", "2026-06-01", "--json")
+    assert code == 0, err
+    later = json.loads(out)
+    assert later["as_of"] == "2026-06-01" and later["results"][0]["source"] == AMENDMENT_1
+    assert "thirty (30) days" in later["results"][0]["text"]
+    old = [r for r in later["results"] if "ninety (90) days" in r["text"]]
+    assert old and old[0]["superseded_by"].startswith("clause 12.2 replaced by Amendment No. 1")
+    labelled = [i for i, r in enumerate(later["results"]) if r["superseded_by"] or r["in_force_from"]]
+    assert labelled == list(range(len(later["results"]) - len(labelled), len(later["results"])))  # after everything in force
+    code, out, _ = run_cli(monkeypatch, capsys, "clauses", "--type", TFC, "--contract", MSA, "--as-of", "2025-06-01", "--json")
+    earlier = json.loads(out)
+    assert earlier["results"][0]["source"] == "contracts/" + MSA and not earlier["results"][0]["superseded_by"]
+    assert not any(r["superseded_by"] for r in earlier["results"])
+    code, out, _ = run_cli(monkeypatch, capsys, "clauses", "--type", TFC, "--contract", MSA, "--as-of", "2026-06-01")
+    assert code == 0 and "superseded: clause 12.2 replaced by Amendment No. 1" in " ".join(out.split())
+
+
+def test_cli_clauses_a_bad_as_of_is_one_line(monkeypatch, capsys, home):
+    monkeypatch.setenv("BPO_ASSISTANT_HOME", str(home))
+    code, _, err = run_cli(monkeypatch, capsys, "clauses", "--type", TFC, "--as-of", "2026-02-30")
+    assert code == 1 and "as_of must be a date" in err and len(err.strip().splitlines()) == 1
+
+
+def test_http_clauses_take_as_of(api):
+    body = {"type": TFC, "source": MSA}
+    later = api.post("/v1/clauses", json={**body, "as_of": "2026-06-01"}, headers=auth("legal")).json()
+    assert later["results"][0]["source"] == AMENDMENT_1 and any(r["superseded_by"] for r in later["results"])
+    earlier = api.post("/v1/clauses", json={**body, "as_of": "2025-06-01"}, headers=auth("legal")).json()
+    assert earlier["as_of"] == "2025-06-01" and earlier["results"][0]["source"] == "contracts/" + MSA
+    for bad in ("1 June 2025", "2025-02-30", 20250601):
+        assert api.post("/v1/clauses", json={**body, "as_of": bad}, headers=auth("legal")).status_code == 422
+
+
+def test_slack_clause_reads_as_of_and_labels_superseded_text(slack):
+    slack.fake.reset()
+    slack.command("/clause", "as of 2025-06-01 termination for convenience", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "in force on 2025-06-01" in reply.block("clause_query")["text"]["text"] and "superseded" not in reply.dump
+    slack.fake.reset()
+    slack.command("/clause", "termination for convenience", LEGAL, C_OPS)  # today: Amendment No. 1 is in force
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "superseded: clause 12.2 replaced by Amendment No. 1" in reply.dump
+    assert not slack.fake.calls_to("chat.postMessage", channel=C_OPS)
+
+
+# -- Slack /key-terms and /sla-schedule ------------------------------------------------------------
+
+def test_slack_key_terms_privately_as_of_a_date(slack):
+    slack.fake.reset()
+    slack.command("/key-terms", f"{MSA} as of 2026-06-01", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    text = reply.dump
+    assert "in force on 2026-06-01" in text and "Amendments in force on 2026-06-01" in text
+    assert "Amendment No. 1 (effective 1 Oct 2025) replaced clause 12.2" in text and "31 December 2029" in text
+    assert not slack.fake.calls_to("chat.postMessage", channel=C_OPS)
+    slack.fake.reset()
+    slack.command("/key-terms", f"as of 2025-06-01 {MSA}", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "in force on 2025-06-01" in reply.dump and "Amendments in force" not in reply.dump and "1 February 2028" in reply.dump
+
+
+def test_slack_sla_schedule_privately_as_of_a_date(slack):
+    slack.fake.reset()
+    slack.command("/sla-schedule", f"{MSA} as of 2026-06-01", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert reply.block("sla_title") and "95%" in reply.dump and "Amendment No. 3" in reply.dump
+    slack.fake.reset()
+    slack.command("/sla-schedule", f"{MSA} as of 2025-06-01", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "90%" in reply.dump and "95%" not in reply.dump
+
+
+@pytest.mark.parametrize("command", ["/key-terms", "/sla-schedule"])
+def test_slack_contract_terms_for_a_bpo_agent_and_bad_input(slack, command):
+    slack.fake.reset()
+    slack.command(command, MSA, AGENT, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=AGENT)
+    assert f"no contract named '{MSA}' among the documents you can read" in all_text([reply]) and "Supplier" not in reply.dump
+    slack.fake.reset()
+    slack.command(command, "", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "Usage:" in all_text([reply])
+    slack.fake.reset()
+    slack.command(command, f"{MSA} as of 2025-02-30", LEGAL, C_OPS)
+    [reply] = slack.fake.wait_for("chat.postEphemeral", channel=C_OPS, user=LEGAL)
+    assert "as_of must be a date" in all_text([reply]) and "reference" not in all_text([reply])
+
+
+def test_the_manifest_declares_every_slash_command_the_app_handles():
+    from pathlib import Path
+
+    import yaml
+
+    import assistant.surfaces.slack as slack_package
+
+    manifest = yaml.safe_load((Path(slack_package.__file__).parent / "manifest.yaml").read_text(encoding="utf-8"))
+    declared = {c["command"] for c in manifest["features"]["slash_commands"]}
+    assert {"/key-terms", "/sla-schedule", "/clause", "/scorecard", "/conflicts"} <= declared
+
+
+# -- an upload runs the conflict check ------------------------------------------------------------
+
+# A new SOP for the Calloway account: its email time contradicts the agreement's 24 hours (a pair the
+# conflict check already reads in the planted SOP; from this document it is a new conflict).
+NIGHT_SHIFT_SOP = """# Night Shift SOP - Calloway Account
+
+Standard operating procedure for the Tessellate night shift on the Calloway account.
+
+## 1. Email
+
+Reply to every customer email within 36 hours of receipt.
+"""
+
+
+def test_http_upload_lists_the_conflicts_it_brought(api):
+    upload = {"file": ("runbooks/calloway-night-shift-sop.md", NIGHT_SHIFT_SOP.encode(), "text/markdown")}
+    r = api.post("/v1/documents", files=upload, headers=auth("admin"))
+    assert r.status_code == 201, r.text
+    new = r.json()["new_conflicts"]
+    assert len(new) == 1 and new[0]["kind"] == "sop_looser", new
+    assert [i["value"] for i in new[0]["items"]] == ["36 hours", "24 hours"]
+    assert new[0]["items"][0]["source"].endswith("calloway-night-shift-sop.md")
+    again = api.post("/v1/documents", files=upload, headers=auth("admin"))
+    assert again.status_code == 201 and again.json()["new_conflicts"] == []  # unchanged: nothing new

@@ -27,6 +27,8 @@ class ClauseRequest(ApiRequest):
     type: str = Field(min_length=1, max_length=200, description='a clause type, e.g. "Termination for Convenience"')
     source: str | None = Field(default=None, min_length=1, max_length=1000, description="one contract (path or file name)")
     k: StrictInt = Field(default=5, ge=1, le=50)
+    as_of: str | None = Field(default=None, pattern=r"^\d{4}-\d{2}-\d{2}$",
+                              description="YYYY-MM-DD: rank the clauses in force on that date (default: today)")
 
 
 @router.post("/clauses", response_model=ClauseLookup, summary="Find a clause type",
@@ -35,7 +37,7 @@ class ClauseRequest(ApiRequest):
              responses=error_responses(401, 404, 422))
 def clauses(body: ClauseRequest, service: ServiceDep, caller: CallerDep) -> ClauseLookup:
     # Sync on purpose: embedding and Chroma block, so FastAPI runs this in its threadpool.
-    return service.contracts.lookup(body.type, caller, source=body.source, k=body.k)
+    return service.contracts.lookup(body.type, caller, source=body.source, k=body.k, as_of=body.as_of)
 
 
 @router.get("/obligations", response_model=ObligationRegister, summary="The obligation register",

@@ -168,6 +168,7 @@ HELP_TEXT = (
     "*Ask me about runbooks, SOPs and contracts.*\n"
     "• Mention me in a channel, DM me, or use `/ask <question>` — I answer with sources.\n"
     "• `/clause <type>` (or `clause <type>` in a DM) — e.g. `clause termination for convenience`.\n"
+    "• `/key-terms <contract>` and `/sla-schedule <SOW>` — add `as of 2025-06-01` for the terms in force on a date.\n"
     "• `/rca <title>` and `/escalate <title>` (or `rca …` / `escalate …` in a DM) — draft an RCA or "
     "a vendor escalation from the incident facts.\n"
     "Answers that cite contracts are shown only to you."
@@ -184,8 +185,9 @@ def _field(item, *names: str, default=""):
     return default
 
 
-def clause_blocks(clause_type: str, items: list, base_url: str | None) -> list[dict]:
-    blocks = [section(f"*Clauses matching* “{escape(clause_type)[:200]}”", "clause_query")]
+def clause_blocks(clause_type: str, items: list, base_url: str | None, as_of: str | None = None) -> list[dict]:
+    when = f" in force on {escape(as_of)}" if as_of else ""
+    blocks = [section(f"*Clauses matching* “{escape(clause_type)[:200]}”{when}", "clause_query")]
     if not items:
         blocks.append(section(":warning: No matching clause was found in the contracts you can read.", "no_clauses"))
         return blocks
@@ -199,6 +201,12 @@ def clause_blocks(clause_type: str, items: list, base_url: str | None) -> list[d
         where = " · ".join(escape(p) for p in (clause_label(str(number), str(heading)), heading, f"p. {page}" if page else "") if p)
         link = document_link(base_url, str(source), str(title), str(_field(item, "url", default="")))
         head = f"*{i}.* {link}" + (f" — {where}" if where else "")
+        # Text an amendment replaced (or one not yet in force) is never shown as if current (issue 26).
+        superseded, pending = _field(item, "superseded_by"), _field(item, "in_force_from")
+        if superseded:
+            head += f"\n:warning: _superseded: {escape(str(superseded))[:400]}_"
+        elif pending:
+            head += f"\n:hourglass: _not in force until {escape(str(pending))}_"
         body = escape(" ".join(str(text).split()))[:1800]
         blocks.append(section(f"{head}\n>{body}" if body else head, f"clause_{i}"))
     return blocks[:MAX_BLOCKS]

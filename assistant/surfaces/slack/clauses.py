@@ -3,11 +3,13 @@ private: clauses are contract text."""
 
 from __future__ import annotations
 
+from assistant.surfaces.slack.as_of import split_as_of
 from assistant.surfaces.slack.blocks import clause_blocks
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
 from assistant.surfaces.slack.security import escape
 
-USAGE = "Usage: `/clause <clause type>`, e.g. `/clause termination for convenience`."
+USAGE = ("Usage: `/clause <clause type>`, e.g. `/clause termination for convenience`; "
+         "`/clause as of 2025-06-01 termination for convenience` for the terms in force on a date.")
 
 
 def contract_reader_scope(bot: SlackBot, client, poster: Poster, where: Where):
@@ -24,12 +26,13 @@ def contract_reader_scope(bot: SlackBot, client, poster: Poster, where: Where):
 
 def lookup_clauses(bot: SlackBot, client, where: Where, clause_type: str) -> None:
     poster = Poster(client)
-    clause_type = " ".join((clause_type or "").split())
+    as_of, clause_type = split_as_of(" ".join((clause_type or "").split()))  # "as of 2025-06-01 ..." (issue 26)
     if not clause_type:
         poster.notice(where, USAGE)
         return
     scope = contract_reader_scope(bot, client, poster, where)
     if scope is None:
         return
-    result = bot.service.contracts.lookup(type=clause_type, source=None, k=5, caller=scope.caller)
-    poster.private(where, clause_blocks(clause_type, result.results, bot.base_url), f"Clauses: {escape(clause_type)[:200]}")
+    result = bot.service.contracts.lookup(type=clause_type, source=None, k=5, caller=scope.caller, as_of=as_of)
+    poster.private(where, clause_blocks(clause_type, result.results, bot.base_url, as_of=as_of),
+                   f"Clauses: {escape(clause_type)[:200]}")
