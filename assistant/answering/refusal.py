@@ -14,7 +14,7 @@ holds. The rules, in the order the answer pipeline meets them:
 4b. every passage left reads as instructions to a model (ingest/instructions.py): such text is
    data, searchable, never an answer on its own;
 5. the question asks for a figure (a percentage, a duration...) or a facet that is just as
-   checkable (a person's name, contact details, a code, which organisation: answertype.FACETS)
+   checkable (a person's name, contact details, which organisation: answertype.FACETS)
    and the chosen units state none: the near miss "who is the finance controller, by name?"
    over a passage that names the role and no one;
 6. with an LLM, no sentence of the reply survived verification.
