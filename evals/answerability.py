@@ -9,10 +9,11 @@ questions answered today each rule would refuse, split answerable / unanswerable
 
     python evals/answerability.py collect ../shared/corpus --set dev --set users     # asks, writes evals/out/answerability/
     python evals/answerability.py collect samples/corpus --set sample --set users_sample
-    python evals/answerability.py sweep --set dev --set users --set sample --set users_sample
+    python evals/answerability.py features --set dev --set sample --set users_sample        # token matches (slow)
+    python evals/answerability.py sweep --set dev --set sample --set users_sample --feature top_min
+    python evals/answerability.py facet-flips samples/corpus --set users_sample             # what the facet kinds change
 
-Held-out sets are collected only with `--set heldout...` and `sweep --report-only` applies a
-fixed rule to them: never tune on them.
+Held-out sets (`--set heldout...`) are for a rule already fixed: never tune on them.
 """
 
 from __future__ import annotations
