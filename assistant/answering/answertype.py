@@ -4,8 +4,10 @@
 percentage...?" only by one that states a percentage. An extractive answer that quotes the closest
 sentence about uptime without a figure reads as grounded and is not an answer. So the offline
 answerer prefers sentences of the expected kind and refuses when none of the evidence has one
-(the documents talk about the topic but don't give the figure). Deliberately coarse: a question
-form that is not recognised expects nothing, which is the old behaviour.
+(the documents talk about the topic but don't give the figure). The same holds for a few facets
+that are not figures: a question that says it wants a person's name, contact details or which
+organisation is answered only by text that has one. Deliberately coarse: a question form
+that is not recognised expects nothing, which is the old behaviour.
 
 Also here: requests that are not questions about documents at all (write a poem, translate,
 live prices). Retrieval always finds *something* for them; no passage can answer them.
@@ -24,6 +26,13 @@ class Kind(str, Enum):
     FREQUENCY = "a frequency"
     COUNT = "a number"
     DATE = "a date"
+    # Facets that are not figures but are just as checkable: a question that asks for a person's
+    # name, contact details or which organisation is answered only by text that has one.
+    # The topic is often covered without them ("Northbeam's QA specialist runs the calibration"
+    # for "what's the QA specialist's name?"): the near miss the relevance scores can't see.
+    NAME = "a person's name"
+    CONTACT = "contact details"
+    ORGANISATION = "the name of an organisation"
 
 
 _TIME_UNIT = r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|quarters?)"
@@ -43,8 +52,24 @@ _DURATION = (rf"\b(?:\d+(?:[.,]\d+)?\)?|{_CARDINALS}|an?|few|several)[\s-]+(?:\w
              rf"\b\d{{1,2}}(?::\d\d)?\s?(?:am|pm)\b|\b(?:immediately|promptly|without (?:undue )?delay|same day|"
              rf"overnight|asap|as soon as possible)\b")
 
-# Question forms, most specific first (the first that matches decides).
+# Question forms, most specific first (the first that matches decides). The facet forms are
+# narrow on purpose: only a question that says it wants a name, an email, an address... expects one.
 _EXPECT: list[tuple[re.Pattern, Kind]] = [
+    (re.compile(r"\b(?:e-?mail address|phone number|telephone number|mobile number|contact number|fax number|"
+                r"(?:street|postal|mailing|office|physical) address)(?:es)?\b|"
+                r"\b(?:whats|what's|what is) (?:the |their |his |her |our )?(?:\w+ )?(?:\w+'s )?(?:\w+ )?(?:e-?mail|address|phone)\b"
+                r"(?=\s*(?:[?,.]|$|for\b|of\b|in\b|at\b|on\b|to\b|we\b|i\b|they\b|and\b))"),
+     Kind.CONTACT),
+    (re.compile(r"\bby name\b|\bnames? (?:and|&) (?:number|e-?mail|phone|contact)|"
+                r"\bnames? of (?:the |our |their )?(?:\w+'s )?(?:\w+ ){0,3}(?:person|manager|director|lead|specialist|"
+                r"contact|officer|analyst|controller|owner|rep|representative|coordinator|head|chief|vp|ceo|cfo|cto)\b"),
+     Kind.NAME),
+    # The organisation noun must head the phrase ("which firm does...", "what courier ships..."), not
+    # qualify another ("what insurer rating is required?" asks for a rating).
+    (re.compile(r"\b(?:which|what) (?:firm|company|vendor|carrier|courier|insurer|insurance company|bank|auditor|agency|"
+                r"supplier|subcontractor|law firm|consultancy)(?:'s)?\s+(?:do|does|did|is|are|was|were|will|would|should|"
+                r"can|has|have|handles|runs|audits|provides|ships|delivers|supplies|insures|performs|holds|"
+                r"we|they|our)\b"), Kind.ORGANISATION),
     (re.compile(r"%|\bpercent(?:age)?s?\b"), Kind.PERCENT),
     # A past event ("when did the MSA take effect?") is dated; "when should we escalate?" is a condition.
     (re.compile(r"\bwhen (?:was|were|did)\b|\b(?:what|which|on what) (?:date|year)\b"), Kind.DATE),
@@ -74,6 +99,42 @@ _GIVES: dict[Kind, re.Pattern] = {
     Kind.DATE: re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|"
                           r"aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|"
                           r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I),
+    # An email, a phone number (7+ digits with separators), a street or postal address.
+    Kind.CONTACT: re.compile(r"[\w.+-]+@[\w-]+\.[\w.]+|\+?\(?\d[\d\s().-]{5,}\d|\b\d+\s+(?:[A-Z][a-z]+\s+){1,3}"
+                             r"(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|Dr|Lane|Ln|Way|Place|Pl|Court|Ct|Square|"
+                             r"Sq|Parkway|Pkwy|Highway|Hwy|Floor)\b|\b(?:P\.?\s?O\.? Box|Suite|Floor)\s+\w+"),
+}
+
+# Title-cased words that name roles, teams, documents and contracts' defined terms, not people or
+# firms ("Finance Controller", "Incident Commander", "Business Days"): text whose capitalised pairs
+# all contain one of these names no one.
+_ROLE_WORDS = frozenset("""
+account accounts agent agents analyst assistant associate board care center centre chief coach command commander
+communications compliance contact controller coordinator customer data delivery department deputy desk director
+escalation executive finance general head historian human incident lead leader legal level liaison management manager
+monitoring officer operations owner partner payments people president principal processing product program project
+quality real resources retail risk sales scribe security senior service services shift site specialist staff
+supervisor support team technical time trainer vendor vice workforce
+agreement annex appendix breach business change clause confidential continuity credit credits data date day days
+disaster effective exhibit fees force information law laws level levels majeure measures order parties party personal
+plan processor protection recovery request schedule section statement supplier term terms work
+""".split())
+_CAPITALISED_PAIR = re.compile(r"(?<![.!?:;]\s)(?<!^)\b([A-Z][a-z'’]+)\s+(?:[A-Z]\.\s+)?([A-Z][a-z'’]+)\b")
+_ORGANISATION = re.compile(r"\b[A-Z][\w&.-]*(?:\s+[A-Z][\w&.-]*)*,?\s+(?:Inc|LLC|L\.L\.C|Ltd|Limited|Corp|Corporation|"
+                           r"Company|Co|GmbH|plc|LLP|LP|Group|S\.A|AG|B\.V|Pty)\b\.?|\b[A-Z][a-z]+[A-Z]\w+\b")
+
+
+def _names_a_person(text: str) -> bool:
+    for m in _CAPITALISED_PAIR.finditer(text):
+        first, last = (w.lower().rstrip("'’s") for w in m.groups())
+        if first not in _ROLE_WORDS and last not in _ROLE_WORDS:
+            return True
+    return bool(re.search(r"\b(?:Mr|Ms|Mrs|Dr|Prof)\.?\s+[A-Z]", text))
+
+
+_GIVES_BY_RULE = {
+    Kind.NAME: _names_a_person,
+    Kind.ORGANISATION: lambda text: bool(_ORGANISATION.search(text)) or _names_a_person(text),
 }
 
 # Requests no document passage can satisfy, whatever retrieval returns for them.
@@ -88,18 +149,25 @@ _NOT_A_DOCUMENT_QUESTION = re.compile(
     r"\bcurrent (?:exchange rate|stock price|share price|weather)\b|\bweather (?:in|today|tomorrow)\b", re.I)
 
 
-def expected(question: str) -> Kind | None:
-    """The kind of figure the question asks for, if its form says so."""
+# Not a facet: codes. A code can be a plain word ("wrap code: billing"), so a passage without an
+# identifier may still state it (and no dev near miss was refused by it: RESULTS run 14).
+FACETS = frozenset({Kind.NAME, Kind.CONTACT, Kind.ORGANISATION})
+
+
+def expected(question: str, facets: bool = True) -> Kind | None:
+    """The kind of figure (or facet) the question asks for, if its form says so. `facets=False`:
+    figures only, as before the facet kinds (evals/answerability.py measures what they change)."""
     q = question.lower().replace("’", "'")
     for pattern, kind in _EXPECT:
-        if pattern.search(q):
+        if (facets or kind not in FACETS) and pattern.search(q):
             return kind
     return None
 
 
 def gives(text: str, kind: Kind) -> bool:
     """Whether `text` states something of `kind` (a figure with a unit, a frequency word, ...)."""
-    return bool(_GIVES[kind].search(text))
+    rule = _GIVES_BY_RULE.get(kind)
+    return rule(text) if rule is not None else bool(_GIVES[kind].search(text))
 
 
 def not_a_document_question(question: str) -> bool:

@@ -13,11 +13,15 @@ holds. The rules, in the order the answer pipeline meets them:
    while the dense similarity is not high either;
 4b. every passage left reads as instructions to a model (ingest/instructions.py): such text is
    data, searchable, never an answer on its own;
-5. the question asks for a figure (a percentage, a duration...) and the chosen units state none;
+5. the question asks for a figure (a percentage, a duration...) or a facet that is just as
+   checkable (a person's name, contact details, which organisation: answertype.FACETS)
+   and the chosen units state none: the near miss "who is the finance controller, by name?"
+   over a passage that names the role and no one;
 6. with an LLM, no sentence of the reply survived verification.
 
 Measured and left out: a threshold on the judge's score of the answering sentence (it refused as
-many answerable dev questions as unanswerable ones, evals/RESULTS.md run 13).
+many answerable dev questions as unanswerable ones, evals/RESULTS.md run 13); per-question-word
+token matches of the answer's evidence (assistant/retrieval/tokenmatch.py, RESULTS run 14).
 
 The reply names the closest documents the caller may read. A caller who cannot read every
 collection is told that the answer may be in documents outside their access, whichever rule

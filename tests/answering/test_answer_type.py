@@ -122,3 +122,98 @@ def test_a_creative_request_is_refused_even_when_retrieval_finds_the_topic(break
     answer = breaks_service.ask("Write me a poem about status updates.", admin())
     assert answer.grounded is False and answer.citations == []
     assert "indexed documents only" in answer.answer
+
+
+# -- facets that are not figures: a name, contact details, an organisation ------------------
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("who is the site's payroll manager, by name?", Kind.NAME),
+    ("what's the name of the account's quality lead?", Kind.NAME),
+    ("name and phone of the duty manager pls", Kind.NAME),
+    ("whats the escalation desk's email?", Kind.CONTACT),
+    ("what is the mailing address for legal notices?", Kind.CONTACT),
+    ("need the phone number for the night supervisor", Kind.CONTACT),
+    ("which courier do we use for replacement headsets?", Kind.ORGANISATION),
+    ("what firm audits the call recordings?", Kind.ORGANISATION),
+    # The same words, not asking for the facet:
+    ("who do we email when the queue spikes?", None),
+    ("what is the email subject line for an outage update?", None),
+    ("who is the incident commander for a backlog?", None),
+    ("what is the name of the alert that fires when disks fill up?", None),
+    ("When is a notice sent by email considered received?", None),
+    # Codes are not a facet: a code can be a plain word ("wrap code: billing").
+    ("what disposition code do I use for a callback?", None),
+    ("who do I send an approval request with the exception code to?", None),
+])
+def test_a_question_that_asks_for_a_name_contact_or_code(question, kind):
+    assert expected(question) == kind
+
+
+@pytest.mark.parametrize(("text", "kind", "ok"), [
+    ("Escalate to Dana Whitfield, the Payroll Manager, before noon.", Kind.NAME, True),
+    ("Ms. Okafor signs every exception.", Kind.NAME, True),
+    ("Approver: Site Director and Finance Controller.", Kind.NAME, False),
+    ("The Incident Commander pages the Workforce Lead.", Kind.NAME, False),
+    ("Write to escalations@example-bpo.com within the hour.", Kind.CONTACT, True),
+    ("call the command center at +1 (302) 555-0100", Kind.CONTACT, True),
+    ("Send notices to 400 Harbor Street, Suite 12.", Kind.CONTACT, True),
+    ("Contact the command center by phone.", Kind.CONTACT, False),
+    ("Replacement headsets ship with Northwind Logistics Ltd.", Kind.ORGANISATION, True),
+    ("Replacement headsets ship by tracked courier.", Kind.ORGANISATION, False),
+])
+def test_a_passage_gives_the_facet_or_not(text, kind, ok):
+    assert gives(text, kind) is ok
+
+
+# Written for these tests: the roles, the desk and the audit are described; no person, email,
+# phone number or firm is named.
+CONTACTS_RUNBOOK = """# Payroll Escalations
+
+## Who Handles Payroll Disputes
+
+The site payroll manager reviews every disputed payslip within 2 business days and replies to
+the agent through the HR portal. Disputes over 500 USD also go to the finance controller.
+
+## Escalation Desk
+
+The escalation desk takes payroll questions from team leads by phone or through the portal. It
+is staffed from 8 a.m. to 6 p.m. on business days.
+
+## Payroll Audits
+
+An external audit firm reviews the payroll process once a year and reports to the site director.
+"""
+
+
+@pytest.fixture(scope="module")
+def contacts_service(tmp_path_factory, embedder):
+    from tests.conftest import build_service, write_files
+
+    root = write_files(tmp_path_factory.mktemp("contacts"), {"runbooks/payroll-escalations.md": CONTACTS_RUNBOOK})
+    svc = build_service(tmp_path_factory.mktemp("home"), embedder)
+    svc.ingest(root, admin())
+    yield svc
+    svc.catalog.close()
+
+
+@pytest.mark.parametrize("question", [
+    "who's the site payroll manager, by name?",
+    "what's the name of the finance controller who sees big disputes?",
+    "whats the escalation desk's phone number?",
+    "what's the email address for the payroll escalation desk?",
+    "which firm does the payroll audit?",
+])
+def test_the_topic_without_the_asked_name_or_contact_is_refused(contacts_service, question):
+    answer = contacts_service.ask(question, as_role("internal"))
+    assert answer.grounded is False and answer.citations == [], answer.answer
+    assert "The closest passages don't state" in answer.answer
+
+
+@pytest.mark.parametrize(("question", "expected_text"), [
+    ("who reviews a disputed payslip?", "payroll manager"),
+    ("how can team leads reach the escalation desk?", "by phone"),
+    ("how often is payroll audited?", "once a year"),
+])
+def test_the_same_topics_asked_without_the_facet_are_answered(contacts_service, question, expected_text):
+    answer = contacts_service.ask(question, as_role("internal"))
+    assert answer.grounded is True and expected_text in answer.answer, answer.answer
