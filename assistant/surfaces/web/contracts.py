@@ -73,11 +73,14 @@ async def contract_page(request: Request, session: SessionDep, doc_id: PathId) -
         sla = await run_in_threadpool(service.contracts.sla_schedule, doc.source, caller, as_of)
     except AssistantError as exc:
         problems.append(f"SLA schedule: {exc.message}")
-    conflicts = []
-    try:
-        conflicts = (await run_in_threadpool(service.conflicts, caller, doc.source)).conflicts
-    except AssistantError as exc:
-        problems.append(f"Conflicts: {exc.message}")
+    conflicts, preferred = [], None
+    if doc.duplicate_of:  # the check reads each document once, as its preferred copy: point there
+        preferred = next((d for d in docs if d.doc_id == doc.duplicate_of), None)
+    else:
+        try:
+            conflicts = (await run_in_threadpool(service.conflicts, caller, doc.source)).conflicts
+        except AssistantError as exc:
+            problems.append(f"Conflicts: {exc.message}")
     card, card_problem, has_history = None, "", False
     if sla is not None and sla.terms:
         # The contract is one the caller reads (above): whether its history holds anything decides
@@ -85,7 +88,7 @@ async def contract_page(request: Request, session: SessionDep, doc_id: PathId) -
         has_history = bool(await run_in_threadpool(service.drafts.history.months, doc.source))
     if has_history:
         try:
-            card = await run_in_threadpool(lambda: service.drafts.scorecard(doc.source, caller, first=first, last=last))
+            card = await run_in_threadpool(service.drafts.scorecard, doc.source, caller, first=first, last=last)
         except AssistantError as exc:
             card_problem = exc.message
     outcome = metrics_upload.take_outcome(session, doc.doc_id)
@@ -95,7 +98,7 @@ async def contract_page(request: Request, session: SessionDep, doc_id: PathId) -
         "terms": key_term_rows(terms) if terms else [], "notes": terms.notes if terms else [],
         "sla": sla, "sla_rows": [sla_row(t) for t in sla.terms] if sla else [], "problems": problems,
         "amended_by": amending_documents(doc, docs, changes, as_of), "changes": changes,
-        "amends": next((d for d in docs if d.doc_id == doc.amends), None) if doc.amends else None, "conflicts": conflicts,
+        "amends": next((d for d in docs if d.doc_id == doc.amends), None) if doc.amends else None, "conflicts": conflicts, "preferred": preferred,
         "card": card, "card_problem": card_problem, "has_history": has_history, "months": scorecard_view.month_rows(card) if card else [],
         "charts": scorecard_view.charts(card) if card else [], "period_from": first or "", "period_to": last or "",
         "outcome": outcome, "metrics_limit": metrics_upload.METRICS_BYTES,
