@@ -21,7 +21,7 @@ _SIGN = {">=": "≥", "<=": "≤", ">": ">", "<": "<"}
 
 # Chart geometry (viewBox units; the SVG scales to its container's width).
 WIDTH, HEIGHT = 520, 250
-LEFT, RIGHT, TOP, BOTTOM = 54, 12, 24, 40
+LEFT, RIGHT, TOP, BOTTOM = 64, 12, 24, 40
 
 
 @dataclass
