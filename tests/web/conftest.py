@@ -153,9 +153,12 @@ def sign_in(driver, base_url: str, role: str, next_path: str = "/") -> None:
 
 
 def wait_for(driver, condition, seconds: float = 120):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds).until(condition)
+    # An element found just before the page it was on is replaced (a form posted, a redirect) goes
+    # stale mid-check: that is "not yet", not a failure.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def view_shot(driver, name: str) -> Path:

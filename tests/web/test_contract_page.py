@@ -27,6 +27,19 @@ def _doc_id(service, source: str) -> str:
     return next(d.doc_id for d in service.documents(admin()) if d.source == source)
 
 
+def _xlsx(rows: list[list]) -> bytes:
+    import io
+
+    from openpyxl import Workbook
+
+    book = Workbook()
+    for row in rows:
+        book.active.append(row)
+    buf = io.BytesIO()
+    book.save(buf)
+    return buf.getvalue()
+
+
 def _cookies(driver) -> dict[str, str]:
     return {c["name"]: c["value"] for c in driver.get_cookies()}
 
@@ -198,6 +211,12 @@ def test_a_coordinator_loads_a_metrics_file_and_sees_the_scorecard(browser, web_
             assert client.post(f"/contracts/{doc_id}/metrics?csrf=nope", files=files).status_code == 403
             forged = client.post(f"/contracts/{doc_id}/metrics?csrf={token}", files=files, headers={"Origin": "https://evil.example"})
             assert forged.status_code == 403
+            # A workbook works as well as CSV text.
+            workbook = _xlsx([["Month", "Email Reply Time", "Order Accuracy"], ["Jul 2025", 96.4, 99.1]])
+            r = client.post(f"/contracts/{doc_id}/metrics?csrf={token}", files={"file": ("july.xlsx", workbook)})
+            assert r.status_code == 303 and r.headers["location"].endswith("#scorecard")
+            page = client.get(f"/contracts/{doc_id}").text
+            assert re.search(r'id="metrics-outcome">\s*<p>july.xlsx: Loaded 2 record\(s\) for 2025-07 to 2025-07: 2 added', page), page[:500]
             # Over the cap: refused by its declared length, shown as a one-line message.
             big = client.post(f"/contracts/{doc_id}/metrics?csrf={token}", files={"file": ("big.csv", b"a" * (5 * 1024 * 1024))})
             assert big.status_code == 303
@@ -216,7 +235,7 @@ def test_a_coordinator_loads_a_metrics_file_and_sees_the_scorecard(browser, web_
         from tests.conftest import as_role
 
         history = service.drafts.scorecard(SOW_1_SOURCE, as_role("coordinator")).history_months
-        assert history == ["2025-03", "2025-04", "2025-05", "2025-06"]  # the agent's file added nothing
+        assert history == ["2025-03", "2025-04", "2025-05", "2025-06", "2025-07"]  # the agent's file added nothing
 
 
 def test_the_viewer_shows_a_markdown_table_as_a_table_with_the_cited_row_marked(page, site):
