@@ -38,6 +38,7 @@ class AppliedChange(BaseModel):
     target: str = ""
     summary: str  # "30 days, since Amendment No. 1 (effective 1 Oct 2025) replaced clause 12.2's 90 days"
     citation: SourceSpan | None = None
+    replaced: SourceSpan | None = None  # the amended document's words this change superseded (none for an addition or restatement)
 
 
 class KeyTermsInForce(KeyTerms):
@@ -104,7 +105,8 @@ def applied_changes(base: ContractDoc, now: list[Supersession]) -> list[AppliedC
     for s in sorted((s for s in now if s.base.doc_id == base.doc_id), key=lambda s: s.effective or ""):
         a, b = s.change.start, s.change.end
         out.append(AppliedChange(amendment=s.amendment.source, label=s.label, effective=s.effective, action=s.change.action,
-                                 target=s.change.target, summary=describe(s), citation=s.amendment.cite(a, b) if b > a else None))
+                                 target=s.change.target, summary=describe(s), citation=s.amendment.cite(a, b) if b > a else None,
+                                 replaced=s.base.cite(*s.hide) if s.end > s.start and s.change.action != "restate" else None))
     return out
 
 

@@ -19,6 +19,7 @@ import httpx
 import pytest
 
 from tests.conftest import write_files
+from tests.web.contract_data import FILES as CONTRACT_FILES
 from tests.http.conftest import copy_service, live_app  # noqa: F401 - copy_service: the fixture, shared
 
 KEYS = {"admin": "web-adm-5c1e9a7f3b2d", "legal": "web-leg-8e2a4c6f1b3d", "bpo_agent": "web-agt-3f7b1d9e5a2c",
@@ -54,11 +55,13 @@ def pytest_terminal_summary(terminalreporter):
 
 @pytest.fixture(scope="package")
 def web_service(copy_service, tmp_path_factory):
-    """A private copy of the indexed sample, plus the hostile runbook (the copy may be changed)."""
+    """A private copy of the indexed sample, plus the hostile runbook and the contract-page documents
+    (the copy may be changed)."""
 
     def make():
         svc = copy_service(max_upload_bytes=256 * 1024)
-        extra = write_files(tmp_path_factory.mktemp("hostile"), {"runbooks/hostile-handbook.md": HOSTILE_DOC})
+        # Also contracts of our own with amendments and conflicting SOPs (tests/web/contract_data.py).
+        extra = write_files(tmp_path_factory.mktemp("hostile"), {"runbooks/hostile-handbook.md": HOSTILE_DOC, **CONTRACT_FILES})
         summary = svc.ingest(extra, _admin())
         assert not summary.partial, summary
         return svc
@@ -150,9 +153,12 @@ def sign_in(driver, base_url: str, role: str, next_path: str = "/") -> None:
 
 
 def wait_for(driver, condition, seconds: float = 120):
+    from selenium.common.exceptions import StaleElementReferenceException
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, seconds).until(condition)
+    # An element found just before the page it was on is replaced (a form posted, a redirect) goes
+    # stale mid-check: that is "not yet", not a failure.
+    return WebDriverWait(driver, seconds, ignored_exceptions=(StaleElementReferenceException,)).until(condition)
 
 
 def view_shot(driver, name: str) -> Path:
@@ -164,8 +170,9 @@ def view_shot(driver, name: str) -> Path:
 
 def shot(driver, name: str, width: int = 1280) -> Path:
     """A full-page screenshot at `width` pixels (the page's own height)."""
+    driver.set_window_size(width, 900)  # the height at this width: a phone's page is longer than a desktop's
     height = driver.execute_script("return Math.max(document.body.scrollHeight, 600)")
-    driver.set_window_size(width, min(int(height) + 120, 6000))
+    driver.set_window_size(width, min(int(height) + 120, 8000))
     driver.execute_script("window.scrollTo(0, 0)")
     path = SCREENSHOTS / f"{name}-{width}.png"
     driver.save_screenshot(str(path))

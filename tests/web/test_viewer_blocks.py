@@ -52,3 +52,22 @@ def test_the_marked_span_is_split_out_of_the_text_and_nothing_is_lost():
     assert [m for _, m in block.pieces] == [False, True, False]
     assert "".join(t for t, _ in block.pieces) == text.rstrip("\n")
     assert block.pieces[1][0] == "5% of the monthly fees"
+
+
+def test_a_markdown_table_becomes_a_table_block_with_its_cells_and_the_quote_marked():
+    text = ("3.1 The Vendor shall meet these levels.\n\n| Service Level | Target | Credit |\n|---|:---:|---|\n"
+            "| Email Reply Time | ≥ 93% | 5% of fees |\n| Order \\| Accuracy | ≥ 98% | <b>2%</b> |\n\nAfter the table.\n")
+    mark = locate(text, "≥ 93% | 5% of")
+    blocks = passage_blocks(_passage(text), mark)
+    assert [b.kind for b in blocks] == ["text", "table", "text"]
+    table = blocks[1]
+    flat = [["".join(t for t, _ in cell) for cell in row] for row in table.rows]
+    assert flat == [["Service Level", "Target", "Credit"], ["Email Reply Time", "≥ 93%", "5% of fees"],
+                    ["Order | Accuracy", "≥ 98%", "<b>2%</b>"]]
+    assert table.rows[1][1] == [("≥ 93%", True)] and table.rows[1][2] == [("5% of", True), (" fees", False)]
+    assert table.marked and "".join(t for t, _ in blocks[2].pieces) == "After the table."
+
+
+def test_pipes_without_a_delimiter_row_stay_text():
+    text = "Escalate to L2 | L3 when the queue is full.\nA | B\n"
+    assert [b.kind for b in passage_blocks(_passage(text))] == ["text"]

@@ -31,7 +31,9 @@ class Outcome:
 async def documents_page(request: Request, session: SessionDep) -> Response:
     service = request.app.state.service
     docs = sorted(service.documents(session.caller()), key=lambda d: (d.collection, d.source.casefold()))
-    outcome, session.flash = session.flash, None
+    outcome = session.flash if isinstance(session.flash, Outcome) else None  # another page's message waits for it
+    if outcome is not None:
+        session.flash = None
     return render(request, "documents.html", {"documents": docs, "outcome": outcome,
                                               "can_manage": service.access.can_manage(session.caller()),
                                               "max_upload": service.settings.max_upload_bytes}, session=session)
