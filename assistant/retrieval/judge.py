@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import ConfigError
+from assistant.config import ConfigError, keep_model_libraries_offline
 
 log = logging.getLogger("bpo.judge")
 
@@ -91,6 +91,7 @@ class PassageJudge:
         with self._lock:
             if self._session is not None:
                 return
+            keep_model_libraries_offline()  # before tokenizers is imported
             import onnxruntime as ort
             from tokenizers import Tokenizer
 

@@ -412,12 +412,11 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
 
     Runs uvicorn; the Slack endpoint is mounted when Slack is configured. Without BPO_API_KEYS a
     local admin key is made on the first start and printed once."""
-    import os
-
     import uvicorn
 
     from assistant.locks import claim_embedded_home, release_embedded_home
     from assistant.surfaces.http import create_app
+    from assistant.surfaces.http_deps import KeyRing
     from assistant.surfaces.local_key import api_keys_for_serving
 
     state = _state(ctx)
@@ -431,7 +430,7 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
             summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"),
                                      progress=progress)
         _ingest_table(summary, service.settings.home)
-    keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
+    keys = api_keys_for_serving(KeyRing.configured(), service.settings.home, f"http://{host}:{port}", out.console)
     err.print("loading the embedding model...", markup=False, highlight=False)
     service.warm_up()
     # Claimed as the server before the schedule's first sync can claim it as a sync (the app's

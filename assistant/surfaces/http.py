@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import re
 import sys
 import time
@@ -21,6 +20,7 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant.config import environment
 from assistant.errors import AssistantError, validation_message
 from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
@@ -51,7 +51,7 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION, lifespan=_serving(service),
                   openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
     app.state.service = service
-    app.state.api_keys = keys if keys is not None else KeyRing.from_env(os.environ)
+    app.state.api_keys = keys if keys is not None else KeyRing.configured()
     app.state.metrics = HttpMetrics()
     if not app.state.api_keys.keys:
         log.warning("BPO_API_KEYS is empty: every /v1 route will answer 401")
@@ -108,7 +108,7 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def _mount_slack(app: FastAPI, service: AssistantService) -> None:
-    if not os.environ.get("SLACK_SIGNING_SECRET"):
+    if environment().slack_signing_secret is None:
         return
     from assistant.surfaces.slack import mount_slack  # slack-bolt loads only when Slack is configured
 

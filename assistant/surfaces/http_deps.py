@@ -20,14 +20,12 @@ from prometheus_client import CollectorRegistry, Counter, Histogram
 from pydantic import BaseModel
 
 from assistant import errors
-from assistant.config import ConfigError
+from assistant.config import API_KEYS_ENV, ConfigError, environment
 from assistant.errors import AssistantError
 from assistant.locks import HomeInUse, IngestBusy
 from assistant.retrieval.store import StoreOutOfDate
 from assistant.models import Caller, IngestSummary
 from assistant.service import AssistantService
-
-API_KEYS_ENV = "BPO_API_KEYS"
 
 
 class Unauthorized(AssistantError):
@@ -129,8 +127,13 @@ class KeyRing:
         self.keys = keys
 
     @classmethod
-    def from_env(cls, environ: Mapping[str, str]) -> "KeyRing":
-        return cls(parse_api_keys(environ.get(API_KEYS_ENV, "")))
+    def parse(cls, raw: str) -> "KeyRing":
+        return cls(parse_api_keys(raw))
+
+    @classmethod
+    def configured(cls) -> "KeyRing":
+        """The keys BPO_API_KEYS holds now (read when an app is made, not at import)."""
+        return cls.parse(environment().api_keys.get_secret_value())
 
     def resolve_header(self, authorization: str | None) -> ApiKey | None:
         """The key behind an `Authorization: Bearer <key>` header value, or None."""

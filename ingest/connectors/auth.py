@@ -14,13 +14,13 @@ from __future__ import annotations
 import base64
 import json
 import logging
-import os
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
+from assistant.config import named_secret
 from ingest.connectors.base import AuthError, ConnectorConfigError, SourceUnavailable
 
 log = logging.getLogger("bpo.connectors")
@@ -31,10 +31,10 @@ _EARLY_S = 120  # renew this long before the token says it expires
 
 
 def env_secret(name: str, holds: str) -> str:
-    value = os.environ.get(name, "")
-    if not value.strip():
+    value = named_secret(name)
+    if not value:
         raise ConnectorConfigError(f"environment variable {name} is not set (it holds {holds})")
-    return value.strip()
+    return value
 
 
 class ConfluenceAuth:

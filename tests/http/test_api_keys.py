@@ -35,4 +35,4 @@ def test_malformed_entries_are_refused_without_quoting_the_key(raw):
 
 
 def test_no_keys_configured_resolves_nothing():
-    assert KeyRing.from_env({}).resolve("anything") is None
+    assert KeyRing.parse("").resolve("anything") is None
