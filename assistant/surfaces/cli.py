@@ -18,10 +18,13 @@ import typer
 
 from assistant.errors import AssistantError, ConfigError, NothingIndexed, clean_question
 from assistant.surfaces.cli_console import terminal
+from assistant.surfaces.cli_plugins import PluginGroup
 
 # Plain help (no rich panels): it prints no `<bool>` type column and doesn't import rich.
 APP_OPTIONS = {"add_completion": False, "no_args_is_help": True, "rich_markup_mode": None}
-app = typer.Typer(help="BPO Assistant: cited answers over runbooks, SOPs and contracts.", **APP_OPTIONS)
+# PluginGroup: command groups other packages add (`eval`, from the evals package) join on use.
+app = typer.Typer(help="BPO Assistant: cited answers over runbooks, SOPs and contracts.", cls=PluginGroup,
+                  **APP_OPTIONS)
 out = terminal()
 err = terminal(stderr=True)
 
@@ -468,8 +471,6 @@ def _register_command_modules() -> None:
     """Each area's commands live in their own module and add themselves to `app` as it imports
     them (they import `app` from here, so they are imported after it exists)."""
     # In this order: it is the order of `--help`.
-    import assistant.surfaces.cli_eval  # noqa: F401
-    import assistant.surfaces.cli_eval_contracts  # noqa: F401
     import assistant.surfaces.cli_contracts  # noqa: F401
     import assistant.surfaces.cli_drafts  # noqa: F401
     import assistant.surfaces.cli_scorecard  # noqa: F401
