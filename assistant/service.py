@@ -3,7 +3,6 @@ assistant.wiring.build with explicit dependencies; no module-level clients or mo
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from assistant.logs import event_line, logger
 from assistant.answering import followup
 from assistant.access.audience import Audience
 from assistant.access.policy import AccessPolicy
@@ -40,7 +40,7 @@ if TYPE_CHECKING:  # the parts made on first use: imported only when made (assis
     from assistant.retrieval.embedding import Embedder
     from ingest.pipeline import Ingestor
 
-log = logging.getLogger("bpo.service")
+log = logger("service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -303,7 +303,7 @@ class AssistantService:
         try:
             return new_conflicts(self, caller)
         except Exception as exc:
-            log.warning("event=conflict_check_error error=%s", type(exc).__name__)
+            log.warning(event_line("conflict_check_error", error=type(exc).__name__))
             return []
 
     @staticmethod

@@ -10,13 +10,13 @@ that are not document questions (write a poem, translate) are refused in both mo
 from __future__ import annotations
 
 import html
-import logging
 import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.logs import event_line, logger
 from assistant.answering import answertype, extractive, followup, refusal
 from assistant.text import amounts
 from assistant.answering.citations import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
@@ -25,7 +25,7 @@ from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
-log = logging.getLogger("assistant.answering.pipeline")
+log = logger("answering")
 
 REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -353,7 +353,7 @@ class Answerer:
             quote = require_verbatim(verbatim_quote(quote, r.text), r.text)
         except QuoteNotInChunk:
             # Never expected (units are cut from the chunk); an answer still beats an error.
-            log.warning("answer quote not found verbatim in chunk %s", r.chunk_id)
+            log.warning(event_line("answer_quote_not_verbatim", chunk=r.chunk_id))
             quote = " ".join(quote.split())[:FALLBACK_QUOTE_CHARS]
         page, clause_no = quote_place(r, quote)
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,

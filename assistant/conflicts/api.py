@@ -8,16 +8,16 @@ role that reads no contract (a BPO agent) never receives a line of one through t
 from __future__ import annotations
 
 import json
-import logging
 from pathlib import Path
 
+from assistant.logs import logger
 from assistant.catalog import sources_named
 from assistant.conflicts.check import Side, find_conflicts, read_side
 from assistant.contracts.document import ContractDoc, StoredPiece
 from assistant.errors import NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, Conflict, ConflictReport
 
-log = logging.getLogger("bpo.conflicts")
+log = logger("conflicts")
 
 INSTRUCTION_TYPES = ("sop", "runbook")
 _SEEN_FILE = "conflicts-seen.json"

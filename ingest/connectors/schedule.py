@@ -4,11 +4,12 @@ ingest lock held by an upload) is logged and simply tried again at the next tick
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
+from assistant.logs import event_line, logger
 
-log = logging.getLogger("bpo.sync")
+
+log = logger("sync")
 
 
 class SyncSchedule:
@@ -32,8 +33,8 @@ class SyncSchedule:
             try:
                 report = self._run()
                 partial = getattr(report, "partial", False)
-                log.info("event=scheduled_sync status=%s", "partial" if partial else "complete")
+                log.info(event_line("scheduled_sync", status="partial" if partial else "complete"))
             except Exception as exc:  # noqa: BLE001 - the schedule outlives one bad run
-                log.warning("event=scheduled_sync status=failed error=%s", type(exc).__name__)
+                log.warning(event_line("scheduled_sync", status="failed", error=type(exc).__name__))
             self.runs += 1
             self._stop.wait(self.interval_s)

@@ -23,7 +23,7 @@ from tests.http.conftest import API_KEYS, auth, live_app, wait_for_log_line
 # -- refusals are logged and counted under their route ------------------------------------------
 
 def test_a_request_without_a_key_is_logged_and_counted_under_its_route(client, caplog):
-    with caplog.at_level(logging.INFO, logger="assistant.http"):
+    with caplog.at_level(logging.INFO, logger="bpo.http"):
         refused = client.delete("/v1/documents/3f2a9c1e")
         searched = client.post("/v1/search", json={"query": "refunds"})
         lost = client.get("/v1/no-such-route")
@@ -64,7 +64,7 @@ def test_an_empty_store_answers_409_nothing_indexed(service_factory):
 def test_a_key_naming_an_unknown_role_is_warned_about_without_the_key(service_factory, caplog):
     from assistant.surfaces.http import create_app
 
-    with caplog.at_level(logging.WARNING, logger="assistant.http"), env_vars({"BPO_API_KEYS": "s3cr3t-key-1234:legall"}):
+    with caplog.at_level(logging.WARNING, logger="bpo.http"), env_vars({"BPO_API_KEYS": "s3cr3t-key-1234:legall"}):
         create_app(service_factory())
     text = caplog.text
     assert "api_key_unknown_roles" in text and '"legall"' in text and '"legal"' in text

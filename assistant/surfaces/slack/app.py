@@ -7,18 +7,18 @@ local stand-in in tests).
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
+from assistant.logs import logger
 from assistant.config import ConfigError, environment
 from assistant.surfaces.slack.bot import SlackBot, Where, report_failure
 from assistant.surfaces.slack.listeners import register_all
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 
 @dataclass(frozen=True)

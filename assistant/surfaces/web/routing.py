@@ -7,7 +7,6 @@ a client's mistake is a 4xx page, never a traceback.
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -20,6 +19,7 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
+from assistant.logs import event_line, logger
 from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadTooLarge, validation_message
 from assistant.models import CONTRACT_DOC_TYPES
@@ -28,7 +28,7 @@ from assistant.surfaces.http_deps import request_id_of, status_for
 from assistant.surfaces.web.markdown import answer_html, passage_url
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
 
-log = logging.getLogger("assistant.web")
+log = logger("web")
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
@@ -208,5 +208,5 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     try:
         return render(request, "error.html", context, session=session, status=status)
     except Exception:  # the page itself failed (e.g. the store is down): a plain page, never a traceback
-        log.exception("error page failed request_id=%s", request_id_of(request))
+        log.exception(event_line("error_page_failed", request_id=request_id_of(request)))
         return HTMLResponse(f"<!doctype html><title>Error {status}</title><p>Error {status}</p>", status_code=status)
