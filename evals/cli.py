@@ -1,7 +1,7 @@
 """`bpo-assistant eval ...`: retrieval and answer quality on any corpus folder (evals/ harness).
 
 The evals package's own command group: the product CLI does not import it, it finds `eval_app`
-through the `bpo_assistant.cli` entry point (pyproject.toml; assistant/surfaces/cli_plugins.py)
+through the `bpo_assistant.cli` entry point (pyproject.toml; assistant/surfaces/cli/plugins.py)
 when this package is installed. Each command ingests CORPUS into a cached eval home (evals/out/homes/<key>, or --home), runs one
 eval and prints the run metadata (corpus, files, model, chunking, retrieval, git commit) with a
 table, or one JSON object with --json.
@@ -19,7 +19,7 @@ import typer
 from assistant.errors import InvalidInput
 from assistant.surfaces.cli import APP_OPTIONS, JSON_HELP, _state, err
 from assistant.surfaces.cli import out as _term
-from assistant.surfaces.cli_console import LazyConsole
+from assistant.surfaces.cli.console import LazyConsole
 
 
 def _report_console():
@@ -73,7 +73,7 @@ def _parse_ks(value: str) -> list[int]:
 
 
 def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool, rerank: bool = False):
-    from assistant.surfaces.cli_progress import ingest_progress
+    from assistant.surfaces.cli.progress import ingest_progress
 
     ev = _evals()
     state = _state(ctx)

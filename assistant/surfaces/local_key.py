@@ -13,7 +13,7 @@ from pathlib import Path
 
 from assistant.config import ADMIN_ROLE, API_KEYS_ENV
 from assistant.errors import ConfigError
-from assistant.surfaces.http_deps import ApiKey, KeyRing, key_digest
+from assistant.surfaces.http.deps import ApiKey, KeyRing, key_digest
 
 KEY_FILE = "admin-api-key"
 LOCAL_LABEL = "local-admin"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from importlib.metadata import EntryPoint
 
-from assistant.surfaces import cli_plugins
+from assistant.surfaces.cli import plugins as cli_plugins
 from tests.cli.conftest import probe, run_cli
 from tests.conftest import REPO
 

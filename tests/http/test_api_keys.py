@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import ConfigError
-from assistant.surfaces.http_deps import KeyRing, parse_api_keys
+from assistant.surfaces.http.deps import KeyRing, parse_api_keys
 
 
 def test_keys_map_to_one_or_several_roles():

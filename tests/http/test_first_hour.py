@@ -74,7 +74,7 @@ def test_a_key_naming_an_unknown_role_is_warned_about_without_the_key(service_fa
 def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
     from rich.console import Console
 
-    from assistant.surfaces.http_deps import KeyRing
+    from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import KEY_FILE, api_keys_for_serving
 
     console = Console(record=True, width=300)
@@ -95,7 +95,7 @@ def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
 def test_configured_keys_replace_the_local_key(tmp_path):
     from rich.console import Console
 
-    from assistant.surfaces.http_deps import KeyRing
+    from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import KEY_FILE, api_keys_for_serving, local_admin_key
 
     local, _ = local_admin_key(tmp_path / KEY_FILE)

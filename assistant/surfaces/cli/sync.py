@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from assistant.surfaces.cli import EXIT_PARTIAL, _state, app, err, json_option, out
-from assistant.surfaces.cli_progress import STEPS
+from assistant.surfaces.cli.progress import STEPS
 
 
 @app.command()

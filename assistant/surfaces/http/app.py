@@ -1,7 +1,7 @@
 """The HTTP API: `create_app(service)` builds a FastAPI app around one AssistantService.
 
-Routes live in `assistant.surfaces.http_routes` (one module per area); shared dependencies, the
-error shape and metrics in `assistant.surfaces.http_deps`. This file only wires them: request ids,
+Routes live in `assistant.surfaces.http.routes` (one module per area); shared dependencies, the
+error shape and metrics in `assistant.surfaces.http.deps`. This file only wires them: request ids,
 the per-request log line, error mapping, routers, and Slack when configured.
 """
 
@@ -23,10 +23,9 @@ from assistant.config import environment
 from assistant.errors import AssistantError, validation_message
 from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
-from assistant.surfaces.http_deps import (
-    HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
-)
-from assistant.surfaces.http_routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
+from assistant.surfaces.http.deps import HttpMetrics, KeyRing, get_caller
+from assistant.surfaces.http.errors import error_response, request_id_of, status_for
+from assistant.surfaces.http.routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
 from assistant.surfaces.web import mount_web
 
 log = logger("http")

@@ -1,7 +1,7 @@
 """What every web page shares: templates, the page route class (errors become HTML pages, every
 response gets the security headers), sign-in and CSRF checks, and form reading with a size cap.
 
-Errors are mapped here once for the web, with the same status table as the API (http_deps):
+Errors are mapped here once for the web, with the same status table as the API (http/errors.py):
 a client's mistake is a 4xx page, never a traceback.
 """
 
@@ -24,7 +24,7 @@ from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadTooLarge, validation_message
 from assistant.models import CONTRACT_DOC_TYPES
 from assistant.text_input import CleanStr, problem
-from assistant.surfaces.http_deps import request_id_of, status_for
+from assistant.surfaces.http.errors import request_id_of, status_for
 from assistant.surfaces.web.markdown import answer_html, passage_url
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
 

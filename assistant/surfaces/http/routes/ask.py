@@ -15,7 +15,8 @@ from assistant.errors import MAX_QUESTION_CHARS, AssistantError
 from assistant.models import Answer, Caller, SearchFilters, Turn
 from assistant.service import AssistantService
 from assistant.text_input import ApiRequest
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_body, error_responses, request_id_of, status_for
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_body, error_responses, request_id_of, status_for
 
 # Room for a 4,000-character question and 50 turns of history; anything larger is refused unparsed.
 router = APIRouter(prefix="/v1", tags=["ask"], max_body_size=2 * 1024 * 1024)
