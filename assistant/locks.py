@@ -95,11 +95,9 @@ class ChromaLease:
 
     def _collection(self):
         # l2 space and a 1-d dummy vector: the records carry only metadata.
-        from assistant.retrieval.store import _RefuseToEmbed
+        from assistant.retrieval.store import records_collection
 
-        return self.client.get_or_create_collection(
-            LOCKS_COLLECTION, metadata={"purpose": "bpo-assistant leases"}, embedding_function=_RefuseToEmbed(),
-        )
+        return records_collection(self.client, LOCKS_COLLECTION, {"purpose": "bpo-assistant leases"})
 
     def _slots(self, col) -> list[tuple[int, str, dict]]:
         got = col.get(where={"lock": self.name}, include=["metadatas"])

@@ -57,6 +57,12 @@ class _RefuseToEmbed:
         return True
 
 
+def records_collection(client, name: str, metadata: dict):
+    """A Chroma collection for records that carry metadata only (e.g. the ingest leases in
+    assistant/locks.py): like every collection here, Chroma is never allowed to embed text for it."""
+    return client.get_or_create_collection(name, metadata=metadata, embedding_function=_RefuseToEmbed())
+
+
 @dataclass(frozen=True)
 class CollectionState:
     """What another process's view of a collection needs to decide whether it is stale."""
