@@ -1,7 +1,9 @@
 """Settings: config.yaml (found via --config or BPO_ASSISTANT_CONFIG) plus the environment.
 
-Secrets (API keys, Slack tokens, LLM keys) are read from the environment only; the YAML file
-names *which* variable holds a secret, never the secret itself.
+This module is the only reader of the process environment (`Environment` below lists every variable
+the product reads). Secrets (API keys, Slack tokens, LLM and store tokens, connector credentials)
+come from the environment only; the YAML file names *which* variable holds a secret, never the
+secret itself (`named_secret`).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ from pathlib import Path
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, SecretStr, ValidationError, field_validator, model_validator
 
 from assistant.connector_settings import ConnectorSettings, SyncSettings
 from assistant.errors import ConfigError, validation_message
@@ -148,6 +150,9 @@ class AnsweringSettings(_Strict):
     refuse_unknown_terms: bool = True
     max_sentences: int = Field(default=4, ge=1, le=20)
     max_citations: int = Field(default=4, ge=1, le=20)
+    # An offline reply stops at about this many characters, its "According to <title> (<section>):"
+    # lead and [n] markers included (the best unit always goes in): a Slack reply, not the passage.
+    reply_chars: int = Field(default=800, ge=200, le=10_000)
 
 
 class LLMSettings(_Strict):
@@ -158,6 +163,10 @@ class LLMSettings(_Strict):
     temperature: float = Field(default=0.0, ge=0.0, le=2.0)
     timeout_s: float = Field(default=30.0, gt=0, le=600)
     max_retries: int = Field(default=1, ge=0, le=5)
+
+    def api_key(self) -> str:
+        """The key from the variable api_key_env names ("" when none is named or it is unset)."""
+        return named_secret(self.api_key_env)
 
 
 class RedactionSettings(_Strict):
@@ -198,6 +207,10 @@ class StoreSettings(_Strict):
     ssl: bool = False
     auth_header: str = "Authorization"
     auth_token_env: str | None = None
+
+    def auth_token(self) -> str:
+        """The token from the variable auth_token_env names ("" when none is named or it is unset)."""
+        return named_secret(self.auth_token_env)
 
 
 class SlackSettings(_Strict):
@@ -261,12 +274,83 @@ class Settings(_Strict):
         return out
 
 
+# -- the environment ------------------------------------------------------------------------
+
+API_KEYS_ENV = "BPO_API_KEYS"
+DEFAULT_SLACK_API_URL = "https://slack.com/api/"
+
+
+class Environment(BaseModel):
+    """Every environment variable the product reads (an empty value counts as unset).
+
+    Read when asked (`environment()`), not once at import: `serve`, workers and tests set variables
+    before they build an app, and a secret is held no longer than the caller needs it.
+
+    A plain pydantic model over os.environ rather than pydantic-settings' BaseSettings: importing
+    pydantic-settings (its CLI and dotenv sources come with it) costs about as much as the rest of
+    this module, on every command's start-up, for what one `model_validate` does here."""
+
+    model_config = ConfigDict(extra="ignore", frozen=True)
+
+    config_file: Path | None = Field(default=None, alias="BPO_ASSISTANT_CONFIG")
+    home: Path | None = Field(default=None, alias="BPO_ASSISTANT_HOME")
+    # A folder for the local ONNX export shared by several data homes (tests and evals that make
+    # many fresh homes); default: <data home>/models.
+    model_cache: Path | None = Field(default=None, alias="BPO_ASSISTANT_MODEL_CACHE")
+    api_keys: SecretStr = Field(default=SecretStr(""), alias=API_KEYS_ENV)  # key:role[+role],...
+    slack_bot_token: SecretStr | None = Field(default=None, alias="SLACK_BOT_TOKEN")
+    slack_signing_secret: SecretStr | None = Field(default=None, alias="SLACK_SIGNING_SECRET")
+    slack_app_token: SecretStr | None = Field(default=None, alias="SLACK_APP_TOKEN")
+    # Where the Slack Web API client sends calls (a proxy, or a local stand-in in tests).
+    slack_api_url: str = Field(default=DEFAULT_SLACK_API_URL, alias="SLACK_API_URL")
+
+
+def environment() -> Environment:
+    return Environment.model_validate({name: value for name, value in os.environ.items() if value.strip()})
+
+
+def named_secret(variable: str | None) -> str:
+    """The value of the environment variable a config setting names (llm.api_key_env,
+    store.auth_token_env, a connector's *_env): "" when none is named or it is unset."""
+    return os.environ.get(variable, "").strip() if variable else ""
+
+
+def model_cache_dir(given: Path | None = None) -> Path:
+    """Where the embedding model's local ONNX export is cached: BPO_ASSISTANT_MODEL_CACHE when set
+    (shared by many homes), else `given` (<data home>/models), else the default home's."""
+    env = environment()
+    if env.model_cache is not None:
+        return env.model_cache
+    return Path(given) if given is not None else (env.home or Path(DEFAULT_HOME)) / "models"
+
+
+# The model libraries (huggingface_hub, transformers, sentence-transformers, tokenizers) read these
+# when they are imported. Set before the first of them is, so that no code path can reach the
+# network: even a stray hub call fails fast instead of hanging on a closed network.
+MODEL_LIBRARIES_OFFLINE = {
+    "HF_HUB_OFFLINE": "1",
+    "TRANSFORMERS_OFFLINE": "1",
+    "HF_HUB_DISABLE_TELEMETRY": "1",
+    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
+    "TOKENIZERS_PARALLELISM": "false",
+}
+
+
+def keep_model_libraries_offline() -> None:
+    """Called where a model is built (Embedder, the passage judge, the fine-tuner), before any model
+    library is imported; a value the user set explicitly is kept."""
+    for variable, value in MODEL_LIBRARIES_OFFLINE.items():
+        os.environ.setdefault(variable, value)
+
+
+# -- loading --------------------------------------------------------------------------------
+
 def find_config_file(explicit: str | os.PathLike | None = None) -> Path | None:
     if explicit:
         return Path(explicit)
-    env = os.environ.get("BPO_ASSISTANT_CONFIG")
+    env = environment().config_file
     if env:
-        return Path(env)
+        return env
     default = Path("config.yaml")
     return default if default.exists() else None
 
@@ -291,8 +375,8 @@ def load_settings(config_path: str | os.PathLike | None = None, **overrides) -> 
         settings = Settings.model_validate(data)
     except ValidationError as exc:
         raise ConfigError(f"invalid config{f' {path}' if path else ''}: {_config_problem(exc)}") from None
-    home_env = os.environ.get("BPO_ASSISTANT_HOME")
-    home = Path(home_env) if home_env else settings.home
+    home_env = environment().home
+    home = home_env if home_env else settings.home
     settings.home = home if home.is_absolute() else (Path.cwd() / home if home_env or path is None else base / home)
     settings._home_origin = ("set by BPO_ASSISTANT_HOME" if home_env else f"from {path}" if path is not None and "home" in data
                              else f"beside {path}" if path is not None else "the default ./.bpo-assistant")

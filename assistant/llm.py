@@ -1,4 +1,4 @@
-"""LangChain chat model from configuration. Keys come from the environment only.
+"""LangChain chat model from configuration. Keys come from the environment only (LLMSettings.api_key).
 
 Providers: `openai_compatible` (vLLM, llama.cpp server, Ollama's /v1 API, any OpenAI-style
 endpoint with `base_url`), `openai`, `ollama` (its OpenAI-compatible API), and `anthropic`
@@ -6,8 +6,6 @@ endpoint with `base_url`), `openai`, `ollama` (its OpenAI-compatible API), and `
 """
 
 from __future__ import annotations
-
-import os
 
 from assistant.config import LLMSettings
 from assistant.errors import UpstreamError, UpstreamTimeout
@@ -18,7 +16,7 @@ def chat_model_from_settings(cfg: LLMSettings):
         return None
     if not cfg.model:
         raise UpstreamError("llm.model must be set when an LLM provider is configured")
-    api_key = os.environ.get(cfg.api_key_env, "") if cfg.api_key_env else ""
+    api_key = cfg.api_key()
     if cfg.provider in ("openai", "openai_compatible", "ollama"):
         from langchain_openai import ChatOpenAI
 

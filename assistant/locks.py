@@ -22,7 +22,6 @@ against the default 60 s TTL).
 from __future__ import annotations
 
 import json
-import logging
 import os
 import socket
 import threading
@@ -32,9 +31,10 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from assistant.logs import event_line, logger
 from assistant.errors import AssistantError
 
-log = logging.getLogger("bpo.locks")
+log = logger("locks")
 
 LOCKS_COLLECTION = "bpo__locks"
 INGEST = "ingest"
@@ -95,11 +95,9 @@ class ChromaLease:
 
     def _collection(self):
         # l2 space and a 1-d dummy vector: the records carry only metadata.
-        from assistant.retrieval.store import _RefuseToEmbed
+        from assistant.retrieval.store import records_collection
 
-        return self.client.get_or_create_collection(
-            LOCKS_COLLECTION, metadata={"purpose": "bpo-assistant leases"}, embedding_function=_RefuseToEmbed(),
-        )
+        return records_collection(self.client, LOCKS_COLLECTION, {"purpose": "bpo-assistant leases"})
 
     def _slots(self, col) -> list[tuple[int, str, dict]]:
         got = col.get(where={"lock": self.name}, include=["metadatas"])
@@ -144,7 +142,7 @@ class ChromaLease:
             try:
                 self._write_expiry(time.time() + self.ttl_s)
             except Exception as exc:  # the server is briefly unreachable: the next renewal may succeed
-                log.warning("event=lease_renew_failed lock=%s error=%s", self.name, type(exc).__name__)
+                log.warning(event_line("lease_renew_failed", lock=self.name, error=type(exc).__name__))
 
     def _write_expiry(self, expires_at: float) -> None:
         col = self._collection()
@@ -163,7 +161,7 @@ class ChromaLease:
             try:
                 self._write_expiry(0.0)
             except Exception as exc:  # it lapses by itself after ttl_s
-                log.warning("event=lease_release_failed lock=%s error=%s", self.name, type(exc).__name__)
+                log.warning(event_line("lease_release_failed", lock=self.name, error=type(exc).__name__))
             self.slot_id = None
 
 

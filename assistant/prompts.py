@@ -1,11 +1,17 @@
-"""Prompt templates as files in prompts/: a `version:` line, then ---system--- and ---user--- parts."""
+"""Prompt templates as files in prompts/: a `version:` line, then ---system--- and ---user--- parts.
+
+The templates live in the repository's top-level prompts/ folder; an install (`pip install .`)
+ships them inside this package as assistant/prompt_files/ (setup.py), an editable install reads
+the folder itself.
+"""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-PROMPTS_DIR = Path(__file__).resolve().parent.parent / "prompts"
+_INSTALLED = Path(__file__).resolve().parent / "prompt_files"
+PROMPTS_DIR = _INSTALLED if _INSTALLED.is_dir() else Path(__file__).resolve().parent.parent / "prompts"
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,6 @@ assistant.wiring.build with explicit dependencies; no module-level clients or mo
 
 from __future__ import annotations
 
-import logging
 import os
 import re
 import shutil
@@ -15,6 +14,7 @@ from pathlib import Path
 
 from typing import TYPE_CHECKING
 
+from assistant.logs import event_line, logger
 from assistant.answering import followup
 from assistant.access.audience import Audience
 from assistant.access.policy import AccessPolicy
@@ -35,12 +35,13 @@ if TYPE_CHECKING:  # the parts made on first use: imported only when made (assis
     from assistant.answering.pipeline import Answerer
     from assistant.contracts.api import ContractService
     from assistant.contracts.classify import ClauseClassifier
+    from assistant.conflicts.api import ConflictCheck
     from assistant.contracts.in_force import InForce
     from assistant.drafting.api import DraftingService
     from assistant.retrieval.embedding import Embedder
     from ingest.pipeline import Ingestor
 
-log = logging.getLogger("bpo.service")
+log = logger("service")
 _SAFE_NAME = re.compile(r"[^A-Za-z0-9._ -]+")
 
 
@@ -70,6 +71,7 @@ class AssistantService:
     contracts: ContractService = field(default=LazyPart(), repr=False, compare=False)
     drafts: DraftingService = field(default=LazyPart(), repr=False, compare=False)
     in_force: InForce = field(default=LazyPart(), repr=False, compare=False)  # amendments in force (issue 26)
+    conflict_check: ConflictCheck = field(default=LazyPart(), repr=False, compare=False)  # SOP vs contract
 
     # -- reading ----------------------------------------------------------------------------
     def search(self, query: str, caller: Caller, k: int | None = None, filters: SearchFilters | None = None,
@@ -297,22 +299,18 @@ class AssistantService:
     # -- terms in force (issue 26) ------------------------------------------------------------
     def conflicts(self, caller: Caller, source: str | None = None) -> ConflictReport:
         """SOP/runbook instructions that contradict a contract as in force, among what `caller` may read."""
-        from assistant.conflicts.api import conflict_report
-
         if source is not None:
             require_clean("source", source)
-        report = conflict_report(self, caller, source)
+        report = self.conflict_check.report(caller, source)
         self.trail.record("conflicts", caller, detail=f"source={source} found={len(report.conflicts)}")
         return report
 
     def _new_conflicts(self, caller: Caller) -> list:
         # The ingest is done and kept whatever happens here: a failing check is logged, not raised.
-        from assistant.conflicts.api import new_conflicts
-
         try:
-            return new_conflicts(self, caller)
+            return self.conflict_check.new_since_last(caller)
         except Exception as exc:
-            log.warning("event=conflict_check_error error=%s", type(exc).__name__)
+            log.warning(event_line("conflict_check_error", error=type(exc).__name__))
             return []
 
     @staticmethod

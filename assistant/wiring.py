@@ -55,6 +55,7 @@ def build(settings: Settings, embedder=None, judge=None) -> AssistantService:
         contracts=lambda: contract_service(service),
         drafts=lambda: drafting_service(service),
         in_force=lambda: _in_force(service),
+        conflict_check=lambda: _conflict_check(service),
     )
     return service
 
@@ -78,6 +79,12 @@ def _in_force(service: AssistantService):
     from assistant.contracts.in_force import InForce
 
     return InForce(service.catalog, service.store)
+
+
+def _conflict_check(service: AssistantService):
+    from assistant.conflicts.api import ConflictCheck
+
+    return ConflictCheck(service.access, service.catalog, service.store, service.in_force, service.settings.home)
 
 
 def _answerer(service: AssistantService):

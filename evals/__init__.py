@@ -2,5 +2,5 @@
 
 `evals.harness` ingests a corpus into a cached home and builds the service; one module per eval
 (`legalbench`, `cuad`, `process`, `answers`) computes a JSON-able report from it. The
-`bpo-assistant eval ...` commands (assistant/surfaces/cli_eval.py) print those reports.
+`bpo-assistant eval ...` commands (evals/cli.py, found by the product CLI through an entry point) print those reports.
 """

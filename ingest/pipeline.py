@@ -12,7 +12,6 @@ while the next files are parsed in a background thread.
 from __future__ import annotations
 
 import hashlib
-import logging
 import os
 import time
 from collections.abc import Callable, Iterator, Mapping
@@ -25,6 +24,7 @@ from urllib.parse import quote
 
 import numpy as np
 
+from assistant.logs import event_line, logger
 from assistant.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
 from assistant.contracts import relations
@@ -38,7 +38,7 @@ from ingest.origin import DocumentOrigin
 from ingest.parse_worker import ParseWorker
 from ingest.walk import Walk, refusal, walk_root
 
-log = logging.getLogger("bpo.ingest")
+log = logger("ingest")
 
 CHUNKER_VERSION = "11"  # bump when chunking output changes for the same input (loaders included: v11 keeps "12.4." lines)
 Progress = Callable[[str, int], None]  # (event, amount): "total", "file", "chunks", or one of STEP_EVENTS
@@ -234,7 +234,7 @@ class Ingestor:
         except LoaderError as exc:
             result = FileOutcome(source=source, status="failed", reason=str(exc).splitlines()[0] if str(exc) else type(exc).__name__)
         except Exception as exc:  # a bug or a library failure must not end the batch
-            log.warning("event=ingest_file_error source=%s error=%s", source, type(exc).__name__)
+            log.warning(event_line("ingest_file_error", source=source, error=type(exc).__name__))
             result = FileOutcome(source=source, status="failed", reason=f"could not process file ({type(exc).__name__})")
         result.seconds = round(time.perf_counter() - started, 3)
         return result
@@ -351,7 +351,7 @@ class Ingestor:
             try:
                 extras = annotator.annotate_embedded(p.row.doc_type, p.texts, p.metas, vectors)
             except Exception as exc:  # annotations are extra: the document is indexed without them
-                log.warning("event=annotate_error source=%s annotator=%s error=%s", p.source, annotator.version, type(exc).__name__)
+                log.warning(event_line("annotate_error", source=p.source, annotator=annotator.version, error=type(exc).__name__))
                 continue
             for m, extra in zip(p.metas, extras):
                 m.update(extra)
@@ -404,7 +404,7 @@ class Ingestor:
         for name in self.store.collection_names():
             fp = self.store.embedder_of(name)
             if fp is not None and fp != self.embedder.fingerprint:
-                log.warning("event=reembed collection=%s old=%s new=%s", name, fp, self.embedder.fingerprint)
+                log.warning(event_line("reembed", collection=name, old=fp, new=self.embedder.fingerprint))
                 self.store.drop(name)
                 self.catalog.delete_collection(name)
                 self.on_collection_changed({name})

@@ -16,6 +16,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 
 from assistant.adaptation.batches import document_batches
+from assistant.config import keep_model_libraries_offline
 from assistant.adaptation.pairs import TrainingPair
 
 SCALE = 20.0  # MultipleNegativesRankingLoss's default: cosine similarities x 20 as logits
@@ -48,6 +49,7 @@ class AdaptReport(BaseModel):
 def fine_tune(base_dir: Path, base_name: str, pairs: Sequence[TrainingPair], out_dir: Path, options: AdaptOptions,
               progress: Callable[[int, int, float], None] | None = None) -> AdaptReport:
     """Fine-tune the sentence-transformers model in `base_dir` on `pairs`; save it to `out_dir`."""
+    keep_model_libraries_offline()  # before sentence-transformers is imported: never the hub
     import torch
     from sentence_transformers import SentenceTransformer
 

@@ -10,13 +10,13 @@ that are not document questions (write a poem, translate) are refused in both mo
 from __future__ import annotations
 
 import html
-import logging
 import math
 import re
 from dataclasses import dataclass
 
 import numpy as np
 
+from assistant.logs import event_line, logger
 from assistant.answering import answertype, extractive, followup, refusal
 from assistant.text import amounts
 from assistant.answering.citations import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
@@ -25,7 +25,7 @@ from assistant.llm import invoke_text
 from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
 from assistant.prompts import load_prompt
 
-log = logging.getLogger("assistant.answering.pipeline")
+log = logger("answering")
 
 REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
@@ -108,9 +108,7 @@ MAX_UNITS = 60
 # A unit shorter than this, or with fewer words, is a label or a fragment ("Yes.", "See 4.2"), not an answer.
 MIN_UNIT_CHARS = 12
 MIN_UNIT_WORDS = 3
-# An offline reply stops at about this many characters, its "According to <title> (<section>):"
-# lead and [n] markers included (the best unit always goes in): a Slack reply, not the passage.
-REPLY_CHARS = 800
+# (An offline reply's length: answering.reply_chars in config.yaml.)
 _MARKER_CHARS = 5  # " [n]" and a space per quoted unit
 # The passages whose units may answer: the judge stage has already put the best passages first.
 POOL_PASSAGES = 4
@@ -122,6 +120,26 @@ UNITS_JUDGED = 12
 # on the dev questions: judge alone and prior alone pick the answering unit equally often, the
 # fusion more often (evals/RESULTS.md run 13).
 UNIT_PRIOR_WEIGHT = 1.0
+# Units the judge does not read rank this far below the lowest one it does (they can still join
+# as the unit after the answer).
+UNJUDGED_MARGIN = 100.0
+# The prior's rank bonus reaches the first PRIOR_RANKS passages (RANK_PRIOR per rank above the fourth).
+PRIOR_RANKS = 3
+# The prior embeds a unit's opening only: long table rows and items say what they are about first.
+PRIOR_CHARS = 400
+# The LLM reads this many passages beyond those it may cite: context for a clause that continues.
+EXTRA_EVIDENCE = 2
+# A follow-up is rewritten from the last three exchanges, each turn cut to TURN_CHARS; a rewrite
+# shorter than MIN_REWRITE_CHARS or longer than TURN_CHARS is not a question.
+HISTORY_TURNS = 6
+TURN_CHARS = 1000
+MIN_REWRITE_CHARS = 3
+# Room kept in the reply budget for the lead's clause label, not known until the units are chosen.
+CLAUSE_LABEL_ROOM = len("clause 00.00.00, ")
+# A quote that is (never expected) not verbatim in its chunk is cut to this; a passage with no
+# sentence is cited by its first characters.
+FALLBACK_QUOTE_CHARS = 500
+FALLBACK_LEAD_CHARS = 300
 
 
 class Answerer:
@@ -141,11 +159,11 @@ class Answerer:
             return question
         if self.chat_model is not None:
             prompt = load_prompt("rewrite")
-            convo = "\n".join(f"{t.role}: {t.content[:1000]}" for t in history[-6:])
+            convo = "\n".join(f"{t.role}: {t.content[:TURN_CHARS]}" for t in history[-HISTORY_TURNS:])
             system, user = prompt.render(history=convo, question=question)
             try:
                 rewritten = invoke_text(self.chat_model, system, user).strip().splitlines()[0].strip()
-                if 3 <= len(rewritten) <= 1000:
+                if MIN_REWRITE_CHARS <= len(rewritten) <= TURN_CHARS:
                     return rewritten
             except Exception:
                 pass  # the rule-based rewrite below is always available
@@ -190,7 +208,7 @@ class Answerer:
         if self.chat_model is None:
             yield "answer", _scored(refusal.for_caller(self._extractive(question, results), limited_access), scores)
             return
-        evidence = results[: self.settings.answering.max_citations + 2]
+        evidence = results[: self.settings.answering.max_citations + EXTRA_EVIDENCE]
         system, user = load_prompt("answer").render(evidence=self.evidence_block(evidence), question=question)
         if stream:
             from assistant.llm import stream_text
@@ -236,7 +254,7 @@ class Answerer:
         mates = [c for c in candidates if c.result_index == best.result_index and c is not best
                  and c.score >= best.score - scale.mate]
         # The lead's clause label is not known yet: room is kept for one ("clause 12.2, ").
-        budget = REPLY_CHARS - len(self._lead(pool[best.result_index], "")) - len("clause 00.00.00, ")
+        budget = self.settings.answering.reply_chars - len(self._lead(pool[best.result_index], "")) - CLAUSE_LABEL_ROOM
         chosen = _within_budget([best], sorted(mates, key=lambda c: -c.score), limit, budget)
         others = [c for c in candidates if c.result_index != best.result_index and c.score >= best.score - scale.other]
         chosen = _within_budget(chosen, sorted(others, key=lambda c: -c.score)[:1], limit, budget)
@@ -293,7 +311,7 @@ class Answerer:
         judged, rest = ranked[:UNITS_JUDGED], ranked[UNITS_JUDGED:]
         texts = [_unit_context(pool[c.result_index], c.display) for c in judged]
         scores = self.judge.score(question, texts, max_tokens=self.settings.judge.max_tokens)
-        floor = float(min(scores, default=0.0)) - 100.0
+        floor = float(min(scores, default=0.0)) - UNJUDGED_MARGIN
         for rank, (c, logit) in enumerate(zip(judged, scores), 1):
             # What the judge makes of the unit, plus what it cannot read (a range holding the
             # amount asked about, the figure kind): the unit's strength for the refusal rule.
@@ -318,13 +336,13 @@ class Answerer:
         q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
-            vectors = self.embedder.embed([question] + [c.display[:400] for c in candidates])
+            vectors = self.embedder.embed([question] + [c.display[:PRIOR_CHARS] for c in candidates])
             semantic = vectors[1:] @ vectors[0]
         for c, sem in zip(candidates, semantic):
             words = set(_WORD.findall(c.display.lower()))
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
-            c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (3 - min(c.result_index, 3))
+            c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (PRIOR_RANKS - min(c.result_index, PRIOR_RANKS))
                        + _bonuses(question, c, kind, amount, COSINE))
 
     @staticmethod
@@ -335,8 +353,8 @@ class Answerer:
             quote = require_verbatim(verbatim_quote(quote, r.text), r.text)
         except QuoteNotInChunk:
             # Never expected (units are cut from the chunk); an answer still beats an error.
-            log.warning("answer quote not found verbatim in chunk %s", r.chunk_id)
-            quote = " ".join(quote.split())[:500]
+            log.warning(event_line("answer_quote_not_verbatim", chunk=r.chunk_id))
+            quote = " ".join(quote.split())[:FALLBACK_QUOTE_CHARS]
         page, clause_no = quote_place(r, quote)
         return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,
                         section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
@@ -462,7 +480,7 @@ class _SentenceChecks:
 
 def _first_sentence(text: str) -> str:
     spans = split_sentences(text)
-    return text[spans[0][0] : spans[0][1]].strip() if spans else text[:300]
+    return text[spans[0][0] : spans[0][1]].strip() if spans else text[:FALLBACK_LEAD_CHARS]
 
 
 def _within_budget(chosen: list[_Candidate], extra: list[_Candidate], limit: int, budget: int) -> list[_Candidate]:

@@ -1,36 +1,62 @@
 """The conflict check over what a caller may read: SOPs and runbooks against contracts as in force.
 
-Access is decided here, from the service's policy, not by a prompt: only collections the caller
+Access is decided here, from the access policy, not by a prompt: only collections the caller
 may read are loaded, so a conflict is listed only when the caller may read both documents, and a
 role that reads no contract (a BPO agent) never receives a line of one through this check.
+
+`ConflictCheck` gets what it reads (wiring builds it): the policy, the catalog, the store, the
+terms in force and the data home where the conflicts already reported are remembered.
 """
 
 from __future__ import annotations
 
 import json
-import logging
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from assistant.logs import logger
 from assistant.catalog import sources_named
 from assistant.conflicts.check import Side, find_conflicts, read_side
 from assistant.contracts.document import ContractDoc, StoredPiece
 from assistant.errors import NotFound
 from assistant.models import CONTRACT_DOC_TYPES, Caller, Conflict, ConflictReport
 
-log = logging.getLogger("bpo.conflicts")
+if TYPE_CHECKING:
+    from assistant.access.policy import AccessPolicy
+    from assistant.catalog import Catalog
+    from assistant.contracts.in_force import InForce
+    from assistant.retrieval.store import VectorStore
+
+log = logger("conflicts")
 
 INSTRUCTION_TYPES = ("sop", "runbook")
 _SEEN_FILE = "conflicts-seen.json"
 
 
-def conflict_report(service, caller: Caller, source: str | None = None) -> ConflictReport:
+@dataclass
+class ConflictCheck:
+    access: AccessPolicy
+    catalog: Catalog
+    store: VectorStore
+    in_force: InForce
+    home: Path
+
+    def report(self, caller: Caller, source: str | None = None) -> ConflictReport:
+        return conflict_report(self, caller, source)
+
+    def new_since_last(self, caller: Caller) -> list[Conflict]:
+        return new_conflicts(self, caller)
+
+
+def conflict_report(check: ConflictCheck, caller: Caller, source: str | None = None) -> ConflictReport:
     """Every SOP/contract conflict among the documents `caller` may read; with `source`, only the
     ones one side of which is that document (a path or file name)."""
-    collections = service.access.readable(caller)
-    rows = [r for r in service.catalog.all(collections) if not r.duplicate_of]
+    collections = check.access.readable(caller)
+    rows = [r for r in check.catalog.all(collections) if not r.duplicate_of]
     wanted = _named(rows, source) if source else None
-    docs = _load(service, collections, {r.doc_id for r in rows})
-    in_force = _contracts_in_force(service, collections, rows, docs)
+    docs = _load(check.store, collections, {r.doc_id for r in rows})
+    in_force = _contracts_in_force(check.in_force, collections, rows, docs)
     sops = [read_side(docs[r.doc_id]) for r in rows if r.doc_type in INSTRUCTION_TYPES and r.doc_id in docs]
     contracts = [read_side(doc) for doc in in_force]
     if wanted is not None:
@@ -39,7 +65,7 @@ def conflict_report(service, caller: Caller, source: str | None = None) -> Confl
         named_contracts = [c for c in contracts if c.doc.source in wanted]
         if named_contracts:
             contracts = named_contracts
-    vectors = _vectors(service, collections, sops, contracts)
+    vectors = _vectors(check.store, collections, sops, contracts)
     conflicts, agreeing = find_conflicts(sops, contracts, vectors)
     if wanted is not None:
         conflicts = [c for c in conflicts if any(i.source in wanted for i in c.items)]
@@ -53,22 +79,22 @@ def _named(rows, source: str) -> set[str]:
     return named
 
 
-def _load(service, collections: list[str], doc_ids: set[str]) -> dict[str, ContractDoc]:
+def _load(store: VectorStore, collections: list[str], doc_ids: set[str]) -> dict[str, ContractDoc]:
     pieces: dict[str, list[StoredPiece]] = {}
     for name in collections:
-        for chunk in service.store.iter_all(name):
+        for chunk in store.iter_all(name):
             if chunk.meta.get("doc_id") in doc_ids:
                 pieces.setdefault(chunk.meta["doc_id"], []).append(StoredPiece(chunk.id, chunk.text, chunk.meta))
     return {doc_id: ContractDoc.from_chunks(p) for doc_id, p in pieces.items()}
 
 
-def _contracts_in_force(service, collections: list[str], rows, docs: dict[str, ContractDoc]) -> list[ContractDoc]:
+def _contracts_in_force(in_force: InForce, collections: list[str], rows, docs: dict[str, ContractDoc]) -> list[ContractDoc]:
     """Each contract as amended today; amendments themselves and documents superseded as a whole
     are not compared on their own (their text in force is inside the composed agreement)."""
     from assistant.contracts.composed import compose
     from assistant.contracts.in_force import as_of_date
 
-    now, _ = service.in_force.for_date(collections, as_of_date(None))
+    now, _ = in_force.for_date(collections, as_of_date(None))
     restated = {s.base.doc_id for s in now if s.change.action == "restate"}
     out = []
     for r in rows:
@@ -80,20 +106,20 @@ def _contracts_in_force(service, collections: list[str], rows, docs: dict[str, C
     return out
 
 
-def _vectors(service, collections: list[str], *sides: list[Side]) -> dict:
+def _vectors(store: VectorStore, collections: list[str], *sides: list[Side]) -> dict:
     ids = {p.id for group in sides for side in group for p in side.doc.chunks}
     out: dict = {}
     for name in collections:
         missing = [i for i in ids if i not in out]
         if missing:
-            out.update(service.store.vectors(name, missing))
+            out.update(store.vectors(name, missing))
     return out
 
 
-def new_conflicts(service, caller: Caller) -> list[Conflict]:
+def new_conflicts(check: ConflictCheck, caller: Caller) -> list[Conflict]:
     """The conflicts not reported after an earlier ingest (remembered in the data home)."""
-    report = conflict_report(service, caller)
-    path = Path(service.settings.home) / _SEEN_FILE
+    report = conflict_report(check, caller)
+    path = Path(check.home) / _SEEN_FILE
     try:
         seen = set(json.loads(path.read_text(encoding="utf-8")))
     except (OSError, ValueError):

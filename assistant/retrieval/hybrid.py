@@ -3,17 +3,17 @@ weighted reciprocal rank fusion. Filters go *into* both retrievers, never after 
 
 from __future__ import annotations
 
-import logging
 import re
 from dataclasses import dataclass
 
+from assistant.logs import logger
 from assistant.config import Settings
 from assistant.models import SearchFilters, SearchResult
 from assistant.retrieval.indexes import LexicalIndexes
 from assistant.retrieval.store import StoredChunk, VectorStore
 from assistant.text import amounts
 
-log = logging.getLogger("bpo.retrieval")
+log = logger("retrieval")
 
 # An exact reference in a query: a clause number ("12.2", "Section 4"), a quoted phrase, or an id
 # that mixes letters and digits ("KB0042137", "INC-20231"). Severity names such as "SEV-1" are

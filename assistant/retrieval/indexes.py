@@ -3,17 +3,17 @@ Chroma across processes and rebuilt after an ingest changes a collection."""
 
 from __future__ import annotations
 
-import logging
 import threading
 import time
 import uuid
 from pathlib import Path
 
+from assistant.logs import event_line, logger
 from assistant.models import DocumentInfo
 from assistant.retrieval.lexical import LexicalIndex, Tokenizer
 from assistant.retrieval.store import VectorStore
 
-log = logging.getLogger("bpo.retrieval")
+log = logger("retrieval")
 
 
 class LexicalIndexes:
@@ -83,11 +83,11 @@ class LexicalIndexes:
         try:
             state = self.store.state(name)
         except Exception as exc:  # store unreachable: keep serving the index we have
-            log.warning("event=lexical_check_failed collection=%s error=%s", name, type(exc).__name__)
+            log.warning(event_line("lexical_check_failed", collection=name, error=type(exc).__name__))
             return
         if state.embedder and state.embedder != self.store.fingerprint and name not in self._warned:
             # Another process re-embedded with another model or backend: restart this one with the same config.
-            log.warning("event=embedder_mismatch collection=%s stored=%s ours=%s", name, state.embedder, self.store.fingerprint)
+            log.warning(event_line("embedder_mismatch", collection=name, stored=state.embedder, ours=self.store.fingerprint))
             self._warned.add(name)
         index = self.get(name)
         info = index.info()
@@ -112,7 +112,7 @@ class LexicalIndexes:
             state = self.store.state(name)  # re-read under the lock: it may be built by now
             info = self.get(name).info()
             if info is None or info.get("marker") != state.generation or (not state.exists and info.get("count")):
-                log.info("event=lexical_refresh collection=%s marker=%s", name, state.generation)
+                log.info(event_line("lexical_refresh", collection=name, marker=state.generation))
                 self._build(name, state.generation, tokenizer)
         finally:
             lock.release()
@@ -127,7 +127,7 @@ class LexicalIndexes:
             try:
                 self._refresh(name, Tokenizer())  # own tokenizer: PyStemmer objects are not thread-safe
             except Exception as exc:
-                log.warning("event=lexical_refresh_failed collection=%s error=%s", name, type(exc).__name__)
+                log.warning(event_line("lexical_refresh_failed", collection=name, error=type(exc).__name__))
             finally:
                 with self._guard:
                     self._refreshing.discard(name)

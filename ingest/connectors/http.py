@@ -8,7 +8,6 @@ the tests drive them against local servers that speak the real HTTP shapes.
 from __future__ import annotations
 
 import email.utils
-import logging
 import random
 import time
 from collections.abc import Callable
@@ -19,9 +18,10 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from assistant.logs import event_line, logger
 from ingest.connectors.base import ApiError, AuthError, ItemError, ItemGone, SourceUnavailable
 
-log = logging.getLogger("bpo.connectors")
+log = logger("connectors")
 
 _RETRIED = frozenset({429, 500, 502, 503, 504})
 _GOOGLE_RATE_REASONS = ("rateLimitExceeded", "userRateLimitExceeded")
@@ -145,7 +145,7 @@ class ApiClient:
 
     # -- the rules ----------------------------------------------------------------------------
     def _refresh_after_401(self) -> bool:
-        log.info("event=connector_token_refresh source=%s", self.name)
+        log.info(event_line("connector_token_refresh", source=self.name))
         if not self.auth.refresh():
             raise AuthError(f"{self.name}: the API refused the credentials ({self.auth.description}): check them and their permissions")
         return True
@@ -176,7 +176,7 @@ class ApiClient:
         # so parallel syncs don't return in step.
         wait = retry_after if retry_after is not None else min(2 ** (attempt - 1), 60) * (1 + random.uniform(0, 0.25))
         wait = min(wait, self.max_wait_s)
-        log.info("event=connector_retry source=%s why=%s attempt=%d wait_s=%.1f", self.name, why.replace(" ", "_"), attempt, wait)
+        log.info(event_line("connector_retry", source=self.name, why=why, attempt=attempt, wait_s=round(wait, 1)))
         self.sleep(wait)
 
     def check(self, resp: httpx.Response, what: str, item: bool = False) -> None:

@@ -4,11 +4,12 @@ ingest lock held by an upload) is logged and simply tried again at the next tick
 
 from __future__ import annotations
 
-import logging
 import threading
 from collections.abc import Callable
+from assistant.logs import event_line, logger
 
-log = logging.getLogger("bpo.sync")
+
+log = logger("sync")
 
 
 class SyncSchedule:
@@ -32,9 +33,9 @@ class SyncSchedule:
             try:
                 report = self._run()
                 partial = getattr(report, "partial", False)
-                log.info("event=scheduled_sync status=%s new_conflicts=%d", "partial" if partial else "complete",
-                         len(getattr(report, "new_conflicts", [])))
+                log.info(event_line("scheduled_sync", status="partial" if partial else "complete",
+                                    new_conflicts=len(getattr(report, "new_conflicts", []))))
             except Exception as exc:  # noqa: BLE001 - the schedule outlives one bad run
-                log.warning("event=scheduled_sync status=failed error=%s", type(exc).__name__)
+                log.warning(event_line("scheduled_sync", status="failed", error=type(exc).__name__))
             self.runs += 1
             self._stop.wait(self.interval_s)

@@ -11,7 +11,6 @@ fails alone and is tried again on the next sync.
 from __future__ import annotations
 
 import hashlib
-import logging
 import time
 from collections.abc import Callable
 from contextlib import nullcontext
@@ -20,6 +19,7 @@ from pathlib import Path
 
 from filelock import FileLock, Timeout
 
+from assistant.logs import event_line, logger
 from assistant.config import RESTRICTED_COLLECTION, Settings, SourceRule
 from assistant.errors import AssistantError
 from assistant.locks import embedded_writer
@@ -29,7 +29,7 @@ from ingest.connectors.report import ItemOutcome, SourceReport, SyncReport
 from ingest.connectors.state import KnownItem, SourceState, StateStore
 from ingest.origin import DocumentOrigin
 
-log = logging.getLogger("bpo.sync")
+log = logger("sync")
 
 DOC_TYPES = ("runbook", "sop", "msa", "sow", "dpa", "contract")  # a label naming one sets the type
 SyncProgress = Callable[[str, str, int], None]  # (source name, event, amount): pipeline events, "fetched"
@@ -70,9 +70,9 @@ class SourceSync:
         except Timeout:
             self._stop(f"another sync of {self.name} is running", applied=False)
         self.report.seconds = round(time.perf_counter() - started, 3)
-        log.info("event=sync_done source=%s status=%s indexed=%d removed=%d failed=%d restricted=%d", self.name,
-                 self.report.status, self.report.count("indexed"), self.report.count("removed"), self.report.count("failed"),
-                 len(self.report.restricted))
+        log.info(event_line("sync_done", source=self.name, status=self.report.status, indexed=self.report.count("indexed"),
+                       removed=self.report.count("removed"), failed=self.report.count("failed"),
+                       restricted=len(self.report.restricted)))
         return self.report
 
     def _run(self) -> None:
@@ -101,7 +101,7 @@ class SourceSync:
         except (ConnectorError, AssistantError) as exc:
             self._stop(getattr(exc, "message", None) or str(exc), applied)
         except Exception as exc:  # an answer shaped unlike the API's: stop this source, keep the others going
-            log.warning("event=sync_error source=%s error=%s", self.name, type(exc).__name__)
+            log.warning(event_line("sync_error", source=self.name, error=type(exc).__name__))
             self._stop(f"{self.name}: unexpected answer from the source ({type(exc).__name__}); stopped at the last good cursor",
                        applied)
         finally:
@@ -112,7 +112,7 @@ class SourceSync:
     def _stop(self, message: str, applied: bool) -> None:
         self.report.status = "partial" if applied else "failed"
         self.report.error = message.splitlines()[0] if message else "sync failed"
-        log.warning("event=sync_stopped source=%s status=%s", self.name, self.report.status)
+        log.warning(event_line("sync_stopped", source=self.name, status=self.report.status))
 
     # -- one batch ------------------------------------------------------------------------------
     def _apply(self, batch: ChangeBatch, connector: Connector, state: SourceState) -> None:
@@ -191,7 +191,7 @@ class SourceSync:
                                          source=known.source if known else source, file=known.file if known else file,
                                          indexed_version="", failure=reason)
         self.report.items.append(ItemOutcome(source=source, status="failed", reason=reason, url=item.url))
-        log.info("event=sync_item_failed source=%s item=%s", self.name, _short(item.id))
+        log.info(event_line("sync_item_failed", source=self.name, item=_short(item.id)))
 
     def _remove(self, item_ids: list[str], state: SourceState) -> None:
         known = [state.items.pop(i) for i in item_ids if i in state.items]

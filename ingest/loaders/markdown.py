@@ -11,12 +11,12 @@ HTML blocks that contain visible text. YAML front matter is excluded from blocks
 
 from __future__ import annotations
 
-import logging
 import re
 from pathlib import Path
 
 from markdown_it import MarkdownIt
 
+from assistant.logs import event_line, logger
 from ingest.document import Block, BlockKind, ParsedDocument
 from ingest.limits import read_capped
 
@@ -34,7 +34,7 @@ _FRONT_MATTER_CLOSE_RE = {
 _FM_TITLE_RE = re.compile(r"^title[ \t]*[:=][ \t]*(.+?)[ \t]*$", re.MULTILINE)
 _TAG_RE = re.compile(r"<[^>]*>")
 
-log = logging.getLogger(__name__)
+log = logger("ingest.loaders")
 _parser: MarkdownIt | None = None
 
 
@@ -207,7 +207,7 @@ def _with_dropped_text(text: str, blocks: list[Block], body_start: int) -> list[
     covered = sum(_visible(text, b.start, b.end) for b in blocks)
     if visible <= 0 or covered >= 0.5 * visible:
         return blocks
-    log.warning("markdown structure too deep for the parser: %d of %d characters indexed as plain text", visible - covered, visible)
+    log.warning(event_line("markdown_too_deep", plain_text_chars=visible - covered, chars=visible))
     out: list[Block] = []
     pos = body_start
     for block in [*blocks, None]:

@@ -33,6 +33,7 @@ from pypdf.errors import (
     PyPdfError,
 )
 
+from assistant.logs import event_line, logger
 from ingest.document import Block, BlockKind, LoaderError, PageSpan, ParsedDocument
 from ingest.limits import InflateBudget, LimitExceeded, check_pdf_pages, pdf_budget, read_capped
 
@@ -42,7 +43,7 @@ from .headings import is_page_furniture, pick_title
 logging.getLogger("pypdf").setLevel(logging.ERROR)
 # Installed once at import (warnings.catch_warnings() is not thread-safe; ingestion is threaded).
 warnings.filterwarnings("ignore", category=PdfReadWarning)
-log = logging.getLogger(__name__)
+log = logger("ingest.loaders")
 _AES_MESSAGE = "encrypted PDF (AES decryption needs the 'cryptography' package)"
 
 PAGE_SEPARATOR = "\n\n"
@@ -152,7 +153,7 @@ def _load_pdf(path: Path, budget: InflateBudget) -> ParsedDocument:
         except (DependencyError, LimitExceeded):
             raise
         except Exception as e:  # one bad page should not lose the document
-            log.warning("%s: page %d: text extraction failed: %s", path.name, i + 1, _short(e))
+            log.warning(event_line("pdf_page_unreadable", file=path.name, page=i + 1, error=_short(e)))
             failed += 1
             t = ""
         page_texts.append(t.replace("\x00", ""))

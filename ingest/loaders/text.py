@@ -11,16 +11,16 @@ decoded as UTF-16.
 from __future__ import annotations
 
 import codecs
-import logging
 from pathlib import Path
 
+from assistant.logs import event_line, logger
 from ingest.document import BlockKind, LoaderError, ParsedDocument
 from ingest.limits import read_capped
 
 from ._plain import plain_blocks
 from .headings import pick_title
 
-log = logging.getLogger(__name__)
+log = logger("ingest.loaders")
 
 _CONTROL_OK = {0x09, 0x0A, 0x0B, 0x0C, 0x0D, 0x1A, 0x1B}  # tab, newlines, form feed, ^Z, ESC
 _SAMPLE = 65536
@@ -61,7 +61,7 @@ def load_txt(path: Path) -> ParsedDocument:
     data = read_capped(path)
     text, enc = decode_text(data, name=".txt file")
     if enc not in ("utf-8", "utf-16"):
-        log.warning("%s is not valid UTF-8; decoded as %s", path.name, enc)
+        log.warning(event_line("not_utf8", file=path.name, decoded_as=enc))
     blocks = plain_blocks(text)
     title = pick_title(
         text[b.start : b.end] for b in blocks if b.kind is BlockKind.heading and b.level == 1

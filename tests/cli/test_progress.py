@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from assistant.retrieval.embedding import Embedder
 from assistant import wiring
-from assistant.surfaces.cli_progress import STEPS
+from assistant.surfaces.cli.progress import STEPS
 from ingest.pipeline import STEP_EVENTS
 from tests.cli.conftest import run_cli
 from tests.conftest import admin, make_settings, write_files

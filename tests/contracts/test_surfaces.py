@@ -120,7 +120,7 @@ def test_http_clauses_and_obligations(api):
 
 
 def test_cli_tables_show_derived_dates_and_sla_credits(run, monkeypatch):
-    from assistant.surfaces import cli_contracts
+    from assistant.surfaces.cli import contracts as cli_contracts
 
     monkeypatch.setattr(cli_contracts.out, "width", 300)  # no wrapping inside table cells
     result = run("key-terms", MSA)

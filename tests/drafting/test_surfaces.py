@@ -10,7 +10,8 @@ from typer.testing import CliRunner
 
 from assistant.drafting.api import DraftingService
 from assistant.drafting.metrics import MetricsError
-from assistant.surfaces import cli, cli_drafts
+from assistant.surfaces import cli
+from assistant.surfaces.cli import drafts as cli_drafts
 from tests.drafting.conftest import DATA, INCIDENT_FILE, SOW
 from tests.drafting.helpers import tickets_csv
 

@@ -126,7 +126,7 @@ def wait_for_log_line(caplog, request_id: str) -> dict:
     deadline = time.monotonic() + 5
     while time.monotonic() < deadline:
         for rec in list(caplog.records):
-            if rec.name == "assistant.http" and request_id in rec.getMessage():
+            if rec.name == "bpo.http" and request_id in rec.getMessage():
                 return json.loads(rec.getMessage())
         time.sleep(0.02)
     raise AssertionError("no log line for the request")

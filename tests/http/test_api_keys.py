@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from assistant.config import ConfigError
-from assistant.surfaces.http_deps import KeyRing, parse_api_keys
+from assistant.surfaces.http.deps import KeyRing, parse_api_keys
 
 
 def test_keys_map_to_one_or_several_roles():
@@ -35,4 +35,4 @@ def test_malformed_entries_are_refused_without_quoting_the_key(raw):
 
 
 def test_no_keys_configured_resolves_nothing():
-    assert KeyRing.from_env({}).resolve("anything") is None
+    assert KeyRing.parse("").resolve("anything") is None

@@ -23,7 +23,7 @@ from tests.http.conftest import API_KEYS, auth, live_app, wait_for_log_line
 # -- refusals are logged and counted under their route ------------------------------------------
 
 def test_a_request_without_a_key_is_logged_and_counted_under_its_route(client, caplog):
-    with caplog.at_level(logging.INFO, logger="assistant.http"):
+    with caplog.at_level(logging.INFO, logger="bpo.http"):
         refused = client.delete("/v1/documents/3f2a9c1e")
         searched = client.post("/v1/search", json={"query": "refunds"})
         lost = client.get("/v1/no-such-route")
@@ -64,7 +64,7 @@ def test_an_empty_store_answers_409_nothing_indexed(service_factory):
 def test_a_key_naming_an_unknown_role_is_warned_about_without_the_key(service_factory, caplog):
     from assistant.surfaces.http import create_app
 
-    with caplog.at_level(logging.WARNING, logger="assistant.http"), env_vars({"BPO_API_KEYS": "s3cr3t-key-1234:legall"}):
+    with caplog.at_level(logging.WARNING, logger="bpo.http"), env_vars({"BPO_API_KEYS": "s3cr3t-key-1234:legall"}):
         create_app(service_factory())
     text = caplog.text
     assert "api_key_unknown_roles" in text and '"legall"' in text and '"legal"' in text
@@ -74,10 +74,11 @@ def test_a_key_naming_an_unknown_role_is_warned_about_without_the_key(service_fa
 def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
     from rich.console import Console
 
+    from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import KEY_FILE, api_keys_for_serving
 
     console = Console(record=True, width=300)
-    ring = api_keys_for_serving({}, tmp_path, "http://127.0.0.1:8000", console)
+    ring = api_keys_for_serving(KeyRing.parse(""), tmp_path, "http://127.0.0.1:8000", console)
     first = console.export_text()
     key = (tmp_path / KEY_FILE).read_text().strip()
     assert stat.S_IMODE((tmp_path / KEY_FILE).stat().st_mode) == 0o600
@@ -85,7 +86,7 @@ def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
     assert "web app at http://127.0.0.1:8000/ " in first  # where a browser signs in with it
     assert ring.resolve(key) is not None and ring.resolve(key).roles == frozenset({"admin"})
     again = Console(record=True, width=300)
-    ring2 = api_keys_for_serving({}, tmp_path, "http://127.0.0.1:8000", again)
+    ring2 = api_keys_for_serving(KeyRing.parse(""), tmp_path, "http://127.0.0.1:8000", again)
     second = again.export_text()
     assert key not in second and str(tmp_path / KEY_FILE) in second and "http://127.0.0.1:8000/ " in second
     assert ring2.resolve(key) is not None
@@ -94,10 +95,11 @@ def test_no_configured_keys_make_a_local_admin_key_once_shown_once(tmp_path):
 def test_configured_keys_replace_the_local_key(tmp_path):
     from rich.console import Console
 
+    from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import KEY_FILE, api_keys_for_serving, local_admin_key
 
     local, _ = local_admin_key(tmp_path / KEY_FILE)
-    ring = api_keys_for_serving({"BPO_API_KEYS": API_KEYS}, tmp_path, "http://x", Console(record=True))
+    ring = api_keys_for_serving(KeyRing.parse(API_KEYS), tmp_path, "http://x", Console(record=True))
     assert ring.resolve(local) is None and ring.resolve(API_KEYS.split(":")[0]) is not None
 
 

@@ -84,7 +84,7 @@ def test_request_id_is_echoed_when_sane_and_generated_otherwise(client):
 
 
 def test_one_structured_log_line_per_request_without_text_or_keys(client, caplog):
-    with caplog.at_level(logging.INFO, logger="assistant.http"):
+    with caplog.at_level(logging.INFO, logger="bpo.http"):
         r = client.post("/v1/search", json={"query": "chargeback evidence deadline"}, headers=auth("internal"))
         line = wait_for_log_line(caplog, r.headers["x-request-id"])
     assert line["route"] == "/v1/search" and line["status"] == 200 and line["method"] == "POST"

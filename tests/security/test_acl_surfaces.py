@@ -107,7 +107,7 @@ def auth(roles: frozenset[str]) -> dict[str, str]:
 
 def test_api_keys_resolve_to_the_configured_roles_only():
     from assistant.config import ConfigError
-    from assistant.surfaces.http_deps import parse_api_keys
+    from assistant.surfaces.http.deps import parse_api_keys
 
     parsed = {k.label: k.roles for k in parse_api_keys("a-key-1:legal,a-key-2:bpo_agent+legal")}
     assert sorted(parsed.values(), key=len) == [frozenset({"legal"}), frozenset({"bpo_agent", "legal"})]

@@ -1,25 +1,24 @@
 """Wiring only: the WebClient, the bolt App, the SlackBot state, global middleware and listeners.
 
-Tokens come from the environment only (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN);
-SLACK_API_URL points the Web API client elsewhere (a proxy, or a local stand-in in tests).
+Tokens come from the environment only (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET, SLACK_APP_TOKEN, read
+by assistant.config.Environment); SLACK_API_URL points the Web API client elsewhere (a proxy, or a
+local stand-in in tests).
 """
 
 from __future__ import annotations
 
-import logging
-import os
 from dataclasses import dataclass
 
 from slack_bolt import App
 from slack_sdk import WebClient
 from slack_sdk.http_retry.builtin_handlers import RateLimitErrorRetryHandler
 
-from assistant.config import ConfigError
+from assistant.logs import logger
+from assistant.config import ConfigError, environment
 from assistant.surfaces.slack.bot import SlackBot, Where, report_failure
 from assistant.surfaces.slack.listeners import register_all
 
-DEFAULT_API_URL = "https://slack.com/api/"
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 
 @dataclass(frozen=True)
@@ -30,11 +29,15 @@ class SlackEnv:
     api_url: str
 
     @classmethod
-    def from_environ(cls, environ=None) -> "SlackEnv":
-        env = os.environ if environ is None else environ
-        api_url = (env.get("SLACK_API_URL") or DEFAULT_API_URL).strip()
-        return cls(env.get("SLACK_BOT_TOKEN") or None, env.get("SLACK_SIGNING_SECRET") or None,
-                   env.get("SLACK_APP_TOKEN") or None, api_url if api_url.endswith("/") else api_url + "/")
+    def from_environ(cls) -> "SlackEnv":
+        env = environment()
+
+        def secret(value) -> str | None:
+            return value.get_secret_value() if value is not None else None
+
+        api_url = env.slack_api_url.strip()
+        return cls(secret(env.slack_bot_token), secret(env.slack_signing_secret), secret(env.slack_app_token),
+                   api_url if api_url.endswith("/") else api_url + "/")
 
 
 def build_slack_app(service, *, token: str | None = None, signing_secret: str | None = None,

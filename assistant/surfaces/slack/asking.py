@@ -3,9 +3,9 @@ answer publicly (threaded) or privately, depending on what it cites and how it w
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Sequence
 
+from assistant.logs import event_line, logger
 from assistant.models import Answer, Turn
 from assistant.surfaces.slack.as_of import split_as_of
 from assistant.surfaces.slack.answers import AnswerRecord
@@ -15,7 +15,7 @@ from assistant.surfaces.slack.clauses import lookup_clauses
 from assistant.surfaces.slack.roles import Scope
 from assistant.surfaces.slack.text_commands import parse
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 PRIVATE_NOTE = ":lock: Only you can see this answer: it cites documents that are not for everyone in this channel."
 NARROWED_NOTE = ("Answered only from documents everyone in this channel may read ({}). "
@@ -64,8 +64,8 @@ def publish_answer(bot: SlackBot, poster: Poster, where: Where, question: str, a
         notes.append(NARROWED_NOTE.format(", ".join(sorted(scope.caller.restrict_to or ()))))
     blocks = answer_blocks(answer, answer_id=answer_id, base_url=bot.base_url, shareable=private and not restricted,
                            question=question if ephemeral else None, notes=notes)
-    log.info("slack_answer channel=%s user=%s grounded=%s citations=%d private=%s", where.channel, where.user,
-             answer.grounded, len(answer.citations), private)
+    log.info(event_line("slack_answer", channel=where.channel, user=where.user, grounded=answer.grounded,
+                   citations=len(answer.citations), private=private))
     if private:
         poster.private(where, blocks, fallback_text(answer.answer))
         return

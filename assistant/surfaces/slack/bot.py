@@ -8,7 +8,6 @@ thread pool: bolt's listener pool stays free for acks, so a burst of slow answer
 
 from __future__ import annotations
 
-import logging
 import uuid
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -17,6 +16,7 @@ from typing import Any, Callable
 from slack_sdk.errors import SlackApiError
 from slack_sdk.webhook import WebhookClient
 
+from assistant.logs import event_line, logger
 from assistant.access.audience import Audience
 from assistant.config import Settings
 from assistant.errors import AssistantError, Forbidden, InvalidInput, NotFound, UpstreamError
@@ -28,7 +28,7 @@ from assistant.surfaces.slack.feedback import FeedbackLog
 from assistant.surfaces.slack.roles import ChannelAudience, Scope
 from assistant.surfaces.slack.security import EventDeduper, escape
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 
 @dataclass(frozen=True)
@@ -96,11 +96,11 @@ def report_failure(client, where: Where | None, exc: Exception) -> None:
     text = user_message(exc)
     if text is None:
         reference = uuid.uuid4().hex[:10]
-        log.error("slack_error reference=%s kind=%s channel=%s user=%s", reference, type(exc).__name__,
-                  where.channel if where else "-", where.user if where else "-", exc_info=exc)
+        log.error(event_line("slack_error", reference=reference, kind=type(exc).__name__, channel=where.channel if where else "-",
+                        user=where.user if where else "-"), exc_info=exc)
         text = error_text(reference)
     else:
-        log.info("slack_user_error kind=%s channel=%s", type(exc).__name__, where.channel if where else "-")
+        log.info(event_line("slack_user_error", kind=type(exc).__name__, channel=where.channel if where else "-"))
     if where is None:
         return
     try:
@@ -109,7 +109,7 @@ def report_failure(client, where: Where | None, exc: Exception) -> None:
         try:
             client.chat_postMessage(channel=where.user, text=text)
         except Exception:  # noqa: BLE001
-            log.exception("slack_error_report_failed channel=%s", where.channel)
+            log.exception(event_line("slack_error_report_failed", channel=where.channel))
 
 
 @dataclass

@@ -5,14 +5,13 @@ can't read gets the same "no contract named ..." answer as a name that doesn't e
 
 from __future__ import annotations
 
-import logging
-
+from assistant.logs import event_line, logger
 from assistant.surfaces.slack.as_of import split_as_of
 from assistant.surfaces.slack.blocks import MAX_BLOCKS, context, section
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
 from assistant.surfaces.slack.security import escape
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 KEY_TERMS_USAGE = ("Usage: `/key-terms <contract>`, e.g. `/key-terms acme-msa.pdf`; add `as of 2025-06-01` for the terms "
                    "in force on that date.")
@@ -32,7 +31,7 @@ def post_key_terms(bot: SlackBot, client, where: Where, text: str) -> None:
         return
     terms = bot.service.contracts.key_terms(contract, scope.caller, as_of=as_of)
     poster.private(where, key_terms_blocks(terms), f"Key terms: {escape(terms.source)[:200]}")
-    log.info("slack_key_terms user=%s amendments=%d", where.user, len(terms.amendments))
+    log.info(event_line("slack_key_terms", user=where.user, amendments=len(terms.amendments)))
 
 
 def post_sla_schedule(bot: SlackBot, client, where: Where, text: str) -> None:
@@ -46,7 +45,7 @@ def post_sla_schedule(bot: SlackBot, client, where: Where, text: str) -> None:
         return
     schedule = bot.service.contracts.sla_schedule(contract, scope.caller, as_of=as_of)
     poster.private(where, sla_schedule_blocks(schedule), f"SLA schedule: {escape(schedule.contract_source)[:200]}")
-    log.info("slack_sla_schedule user=%s terms=%d amendments=%d", where.user, len(schedule.terms), len(schedule.amendments))
+    log.info(event_line("slack_sla_schedule", user=where.user, terms=len(schedule.terms), amendments=len(schedule.amendments)))
 
 
 def _request(poster: Poster, where: Where, text: str, usage: str) -> tuple[str, str | None] | None:

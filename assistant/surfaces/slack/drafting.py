@@ -4,15 +4,15 @@ draft, and the user gets it privately (plus a Markdown file in their DM)."""
 from __future__ import annotations
 
 import json
-import logging
 import re
 from datetime import datetime, timezone
 
+from assistant.logs import event_line, logger
 from assistant.errors import InvalidInput
 from assistant.surfaces.slack.blocks import draft_blocks, incident_modal
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 FIELDS = ("title", "description", "process", "vendor", "started_at", "ended_at")
 
@@ -89,7 +89,7 @@ def write_draft(bot: SlackBot, client, where: Where, kind: str, values: dict) ->
         raise InvalidInput("the draft came back empty")
     uploaded = _upload(client, where.user, kind, values.get("title") or kind, markdown)
     poster.private(where, draft_blocks(kind, values.get("title") or "", markdown, uploaded), f"{kind.upper()} draft")
-    log.info("slack_draft kind=%s user=%s uploaded=%s", kind, where.user, uploaded)
+    log.info(event_line("slack_draft", kind=kind, user=where.user, uploaded=uploaded))
 
 
 def _upload(client, user: str, kind: str, title: str, markdown: str) -> bool:
@@ -100,5 +100,5 @@ def _upload(client, user: str, kind: str, title: str, markdown: str) -> bool:
         client.files_upload_v2(channel=dm, content=markdown, filename=f"{kind}-{slug}.md", title=f"{kind.upper()} draft: {title[:150]}")
         return True
     except Exception as exc:  # noqa: BLE001 - the private message is the deliverable; the file is a convenience
-        log.warning("slack_draft_upload_failed user=%s kind=%s error=%s", user, kind, type(exc).__name__)
+        log.warning(event_line("slack_draft_upload_failed", user=user, kind=kind, error=type(exc).__name__))
         return False

@@ -6,18 +6,18 @@ least privilege, restricted citations) are assistant.access.audience's.
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 from slack_sdk.errors import SlackApiError
 
+from assistant.logs import event_line, logger
 from assistant.access.audience import Audience
 from assistant.models import Caller
 from assistant.surfaces.slack.cache import TTLCache
 
 MEMBER_PAGES = 50  # 50 x 1000 members; a bigger channel is treated as unknown (fail closed)
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 
 @dataclass(frozen=True)
@@ -63,10 +63,10 @@ class ChannelAudience:
                 if not cursor:
                     break
             else:
-                log.warning("slack_members_truncated channel=%s", channel)
+                log.warning(event_line("slack_members_truncated", channel=channel))
                 return None
         except SlackApiError as exc:
-            log.warning("slack_members_failed channel=%s error=%s", channel, exc.response.get("error"))
+            log.warning(event_line("slack_members_failed", channel=channel, error=exc.response.get("error")))
             return None
         members = tuple(found)
         self._members.set(channel, members)

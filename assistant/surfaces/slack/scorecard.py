@@ -4,14 +4,14 @@ the trend charts uploaded to their DM."""
 
 from __future__ import annotations
 
-import logging
 
+from assistant.logs import event_line, logger
 from assistant.surfaces.slack.blocks import MAX_BLOCKS, context, section
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
 from assistant.surfaces.slack.clauses import contract_reader_scope
 from assistant.surfaces.slack.security import escape
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 USAGE = "Usage: `/scorecard <contract>`, e.g. `/scorecard acme-sow.docx` (the metrics history is loaded with the CLI or HTTP API)."
 MAX_CHARTS = 4  # the charts of missed metrics first; the rest are in the review pack
@@ -29,7 +29,7 @@ def post_scorecard(bot: SlackBot, client, where: Where, contract: str) -> None:
     card = bot.service.drafts.scorecard(contract, scope.caller)
     uploaded = _upload_charts(client, where.user, card)
     poster.private(where, scorecard_blocks(card, uploaded), f"Scorecard: {escape(card.contract)[:200]}")
-    log.info("slack_scorecard user=%s months=%d charts=%d", where.user, len(card.months), uploaded)
+    log.info(event_line("slack_scorecard", user=where.user, months=len(card.months), charts=uploaded))
 
 
 def scorecard_blocks(card, charts: int = 0) -> list[dict]:
@@ -75,5 +75,5 @@ def _upload_charts(client, user: str, card) -> int:
                                              for metric, name, png in drawn])
         return len(drawn)
     except Exception as exc:  # noqa: BLE001 - the private summary is the deliverable; the charts are a convenience
-        log.warning("slack_scorecard_upload_failed user=%s error=%s", user, type(exc).__name__)
+        log.warning(event_line("slack_scorecard_upload_failed", user=user, error=type(exc).__name__))
         return 0

@@ -7,7 +7,6 @@ rather than on the event loop.
 
 from __future__ import annotations
 
-import logging
 import time
 
 from fastapi import FastAPI, Request
@@ -16,13 +15,14 @@ from slack_bolt.adapter.fastapi import SlackRequestHandler
 from slack_bolt.adapter.starlette.handler import to_bolt_request, to_starlette_response
 from starlette.concurrency import run_in_threadpool
 
+from assistant.logs import event_line, logger
 from assistant.config import ConfigError
 from assistant.surfaces.slack.bot import SlackBot
 from assistant.surfaces.slack.security import signature_problem
 
 SLACK_PATH = "/slack/events"
 MAX_BODY_BYTES = 2 * 1024 * 1024  # Slack payloads are a few KB; this only bounds abuse
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 
 class ThreadedSlackRequestHandler(SlackRequestHandler):
@@ -59,7 +59,7 @@ def mount_slack(app: FastAPI, service, bot: SlackBot | None = None) -> None:
             return JSONResponse({"error": "payload_too_large"}, status_code=413)
         problem = signature_problem(bot.signing_secret, request.headers, body, time.time())
         if problem:
-            log.info("slack_request_rejected reason=%s", problem.replace(" ", "_"))
+            log.info(event_line("slack_request_rejected", reason=problem))
             return JSONResponse({"error": "invalid_signature"}, status_code=401)
         return await handler.handle(request)
 

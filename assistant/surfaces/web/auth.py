@@ -12,20 +12,19 @@ roles, and calls `start_session(request, label, roles)`; every page depends only
 
 from __future__ import annotations
 
-import json
-import logging
 import secrets
 
 from fastapi import APIRouter, Request
 from fastapi.responses import RedirectResponse, Response
 
+from assistant.logs import event_line, logger
 from assistant.surfaces.web.routing import (
     WebRoute, check_csrf, check_same_origin, field, read_form, render, safe_next, sessions,
 )
 from assistant.surfaces.web.sessions import COOKIE, IDLE_SECONDS, tokens_match
 
 router = APIRouter(route_class=WebRoute, include_in_schema=False)
-log = logging.getLogger("assistant.web")
+log = logger("web")
 PRE_COOKIE = "bpo_signin"  # the sign-in form's CSRF token, before there is a session
 
 
@@ -52,7 +51,7 @@ async def sign_in(request: Request) -> Response:
         return _form(request, target, "The sign-in form expired: try again.", status=403)
     key = request.app.state.api_keys.resolve(field(form, "api_key", 500)) if field(form, "api_key", 500) else None
     if key is None:
-        log.warning(json.dumps({"event": "web_signin_refused", "client": request.client.host if request.client else "-"}))
+        log.warning(event_line("web_signin_refused", client=request.client.host if request.client else "-"))
         return _form(request, target, "That API key is not valid.", status=401)
     response = RedirectResponse(target, status_code=303)
     start_session(request, response, key.label, key.roles)
@@ -62,7 +61,7 @@ async def sign_in(request: Request) -> Response:
 def start_session(request: Request, response: Response, label: str, roles: frozenset[str]) -> None:
     """Signs the browser in as `label` with `roles` (the one step an identity proxy would reuse)."""
     _, cookie = sessions(request).create(label, roles)
-    log.info(json.dumps({"event": "web_signin", "caller": label, "roles": sorted(roles)}))  # the label, never a key
+    log.info(event_line("web_signin", caller=label, roles=sorted(roles)))  # the label, never a key
     _set_cookie(request, response, COOKIE, cookie, max_age=IDLE_SECONDS)
     response.delete_cookie(PRE_COOKIE, path="/", httponly=True, samesite="strict")
 

@@ -11,7 +11,7 @@ from starlette.concurrency import run_in_threadpool
 
 from assistant.errors import AssistantError, Forbidden
 from assistant.models import IngestSummary
-from assistant.surfaces.http_routes.documents import read_upload
+from assistant.surfaces.http.routes.documents import read_upload
 from assistant.surfaces.web.routing import PathId, SessionDep, WebRoute, check_csrf, field, read_form, render
 from assistant.surfaces.web.sessions import Session
 

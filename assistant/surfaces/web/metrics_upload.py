@@ -19,7 +19,7 @@ from assistant.drafting.history import HistoryLoad
 from assistant.drafting.metrics import MetricsText
 from assistant.errors import AssistantError, InvalidInput
 from assistant.models import DocumentInfo
-from assistant.surfaces.http_routes.documents import read_upload
+from assistant.surfaces.http.routes.documents import read_upload
 from assistant.surfaces.web.sessions import Session
 
 METRICS_BYTES = 4 * 1024 * 1024  # as POST /v1/scorecard's body: six months of a busy queue's tickets

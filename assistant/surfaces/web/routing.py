@@ -1,13 +1,12 @@
 """What every web page shares: templates, the page route class (errors become HTML pages, every
 response gets the security headers), sign-in and CSRF checks, and form reading with a size cap.
 
-Errors are mapped here once for the web, with the same status table as the API (http_deps):
+Errors are mapped here once for the web, with the same status table as the API (http/errors.py):
 a client's mistake is a 4xx page, never a traceback.
 """
 
 from __future__ import annotations
 
-import logging
 from pathlib import Path
 from typing import Annotated, Any
 from urllib.parse import quote, urlsplit
@@ -20,15 +19,16 @@ from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 from starlette.formparsers import MultiPartException
 
+from assistant.logs import event_line, logger
 from assistant.document_text import MAX_ID_CHARS
 from assistant.errors import AssistantError, Forbidden, InvalidInput, PayloadTooLarge, validation_message
 from assistant.models import CONTRACT_DOC_TYPES
 from assistant.text_input import CleanStr, problem
-from assistant.surfaces.http_deps import request_id_of, status_for
+from assistant.surfaces.http.errors import request_id_of, status_for
 from assistant.surfaces.web.markdown import answer_html, passage_url
 from assistant.surfaces.web.sessions import COOKIE, Session, SessionStore, tokens_match
 
-log = logging.getLogger("assistant.web")
+log = logger("web")
 
 HERE = Path(__file__).parent
 templates = Jinja2Templates(directory=str(HERE / "templates"))  # autoescape on for .html
@@ -208,5 +208,5 @@ def error_page(request: Request, status: int, message: str) -> HTMLResponse:
     try:
         return render(request, "error.html", context, session=session, status=status)
     except Exception:  # the page itself failed (e.g. the store is down): a plain page, never a traceback
-        log.exception("error page failed request_id=%s", request_id_of(request))
+        log.exception(event_line("error_page_failed", request_id=request_id_of(request)))
         return HTMLResponse(f"<!doctype html><title>Error {status}</title><p>Error {status}</p>", status_code=status)

@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-import logging
 
 from slack_sdk.errors import SlackApiError
 
+from assistant.logs import event_line, logger
 from assistant.surfaces.slack.asking import handle_text
 from assistant.surfaces.slack.bot import SlackBot, Where
 from assistant.surfaces.slack.roles import is_external
 from assistant.surfaces.slack.text_commands import addressed_to_someone_else
 from assistant.surfaces.slack.threads import read_thread, strip_mentions
 
-log = logging.getLogger("assistant.slack")
+log = logger("slack")
 
 HANDLED_SUBTYPES = (None, "thread_broadcast")
 
@@ -45,7 +45,7 @@ def _answer(bot: SlackBot, client, where: Where, event: dict, bot_user_id, bot_i
         except SlackApiError as exc:
             if is_dm or known:
                 raise  # a conversation with us: the user is told
-            log.warning("slack_thread_unreadable channel=%s error=%s", where.channel, exc.response.get("error"))
+            log.warning(event_line("slack_thread_unreadable", channel=where.channel, error=exc.response.get("error")))
             return  # a thread we can't read and never answered in: not ours
         if not is_dm and not (thread.bot_participates or known):
             return  # someone else's thread: not ours to join

@@ -9,7 +9,8 @@ from fastapi import APIRouter
 
 from assistant.drafting.metrics import MetricsText
 from assistant.drafting.scorecard_models import ScorecardChart, ScorecardRequest, ScorecardResponse
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 
 # Six months of a busy queue's tickets are ~3 MB of CSV; a larger body is refused unread.
 router = APIRouter(prefix="/v1", tags=["scorecard"], max_body_size=4 * 1024 * 1024)

@@ -1,17 +1,13 @@
 """The HTTP API: `create_app(service)` builds a FastAPI app around one AssistantService.
 
-Routes live in `assistant.surfaces.http_routes` (one module per area); shared dependencies, the
-error shape and metrics in `assistant.surfaces.http_deps`. This file only wires them: request ids,
+Routes live in `assistant.surfaces.http.routes` (one module per area); shared dependencies, the
+error shape and metrics in `assistant.surfaces.http.deps`. This file only wires them: request ids,
 the per-request log line, error mapping, routers, and Slack when configured.
 """
 
 from __future__ import annotations
 
-import json
-import logging
-import os
 import re
-import sys
 import time
 import uuid
 from contextlib import asynccontextmanager
@@ -21,16 +17,18 @@ from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from assistant import logs
+from assistant.logs import event_line, logger
+from assistant.config import environment
 from assistant.errors import AssistantError, validation_message
 from assistant.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
-from assistant.surfaces.http_deps import (
-    HttpMetrics, KeyRing, error_response, get_caller, request_id_of, status_for,
-)
-from assistant.surfaces.http_routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
+from assistant.surfaces.http.deps import HttpMetrics, KeyRing, get_caller
+from assistant.surfaces.http.errors import error_response, request_id_of, status_for
+from assistant.surfaces.http.routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
 from assistant.surfaces.web import mount_web
 
-log = logging.getLogger("assistant.http")
+log = logger("http")
 
 V1 = "/v1"
 _REQUEST_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._:-]{0,127}$")
@@ -51,10 +49,10 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     app = FastAPI(title="BPO Assistant", version="1", description=_DESCRIPTION, lifespan=_serving(service),
                   openapi_tags=[{"name": n} for n in ("search", "ask", "documents", "audit", "health")])
     app.state.service = service
-    app.state.api_keys = keys if keys is not None else KeyRing.from_env(os.environ)
+    app.state.api_keys = keys if keys is not None else KeyRing.configured()
     app.state.metrics = HttpMetrics()
     if not app.state.api_keys.keys:
-        log.warning("BPO_API_KEYS is empty: every /v1 route will answer 401")
+        log.warning(event_line("api_keys_empty", effect="every /v1 route answers 401"))
     _warn_unknown_roles(app.state.api_keys, service)
     _install_error_handlers(app)
     app.add_middleware(ApiKeyGate, keys=app.state.api_keys)
@@ -63,7 +61,7 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     _include_routers(app)
     mount_web(app)  # the browser pages at / (session sign-in; same service and access rules)
     _mount_slack(app, service)
-    _ensure_request_log_visible()
+    logs.configure()  # the per-request lines are visible unless the host configured logging itself
     return app
 
 
@@ -94,8 +92,7 @@ def _warn_unknown_roles(keys: KeyRing, service: AssistantService) -> None:
     for key in keys.keys:
         unknown = sorted(key.roles - known)
         if unknown:
-            log.warning(json.dumps({"event": "api_key_unknown_roles", "key": key.label, "roles": unknown,
-                                    "known_roles": sorted(known)}))
+            log.warning(event_line("api_key_unknown_roles", key=key.label, roles=unknown, known_roles=sorted(known)))
 
 
 # -- routers --------------------------------------------------------------------------------
@@ -108,7 +105,7 @@ def _include_routers(app: FastAPI) -> None:
 
 
 def _mount_slack(app: FastAPI, service: AssistantService) -> None:
-    if not os.environ.get("SLACK_SIGNING_SECRET"):
+    if environment().slack_signing_secret is None:
         return
     from assistant.surfaces.slack import mount_slack  # slack-bolt loads only when Slack is configured
 
@@ -169,7 +166,7 @@ class RequestContextMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            log.exception("unhandled error request_id=%s", request_id)  # traceback to the server log only
+            log.exception(event_line("unhandled_error", request_id=request_id))  # traceback to the server log only
             if sent["started"]:
                 raise
             await error_response(500, "internal_error", "the server failed to handle the request",
@@ -180,11 +177,8 @@ class RequestContextMiddleware:
     def _record(self, scope: Scope, status: int, seconds: float, request_id: str) -> None:
         route = _route_template(scope)
         self.metrics.observe_request(scope["method"], route, status, seconds)
-        log.info(json.dumps({
-            "event": "http_request", "method": scope["method"], "route": route, "status": status,
-            "ms": round(seconds * 1000, 1), "request_id": request_id,
-            "caller": scope.get("state", {}).get("caller_id", "-"),
-        }))
+        log.info(event_line("http_request", method=scope["method"], route=route, status=status, ms=round(seconds * 1000, 1),
+                       request_id=request_id, caller=scope.get("state", {}).get("caller_id", "-")))
 
 
 class ApiKeyGate:
@@ -291,18 +285,6 @@ def _plain_route_path(scope: Scope) -> str | None:
 def _incoming_request_id(scope: Scope) -> str | None:
     text = (_header(scope, b"x-request-id") or "").strip()
     return text if _REQUEST_ID.match(text) else None
-
-
-def _ensure_request_log_visible() -> None:
-    # uvicorn configures only its own loggers; without this the per-request lines would be dropped
-    # when nothing configured logging. Left alone when the host (tests, a logging config) did.
-    if log.level == logging.NOTSET:
-        log.setLevel(logging.INFO)
-    if log.handlers or logging.getLogger().handlers:
-        return
-    handler = logging.StreamHandler(sys.stderr)
-    handler.setFormatter(logging.Formatter("%(message)s"))
-    log.addHandler(handler)
 
 
 def create_app_from_env() -> FastAPI:

@@ -10,7 +10,8 @@ from pydantic import Field, StrictBool, StrictInt
 from assistant.errors import MAX_QUESTION_CHARS
 from assistant.models import SearchFilters, SearchResponse
 from assistant.text_input import ApiRequest
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 
 # A query is at most 4,000 characters: a body far larger than that is refused before it is parsed.
 router = APIRouter(prefix="/v1", tags=["search"], max_body_size=256 * 1024)

@@ -8,8 +8,7 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli_eval import (CorpusArg, HomeOpt, JsonOpt, SaveOpt, SkipOpt, _evals, _f, _require,
-                                         _run_and_report, eval_app, out)
+from evals.cli import CorpusArg, HomeOpt, JsonOpt, SaveOpt, SkipOpt, _f, _require, _run_and_report, out
 
 
 def print_key_terms(rep: dict) -> None:
@@ -39,14 +38,12 @@ def print_key_terms(rep: dict) -> None:
         out.print(f"[red]failed[/red] {f['contract']}: {f['error']}", highlight=False)
 
 
-@eval_app.command("key-terms")
 def key_terms_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
                   limit: Optional[int] = typer.Option(None, "--limit", min=1, help="first N contracts only"),
                   home: Optional[Path] = HomeOpt, as_json: bool = JsonOpt, skip_ingest: bool = SkipOpt,
                   save: Optional[Path] = SaveOpt):
     """Key terms (parties, dates, term, renewal, renewal notice, governing law) against CUAD's answers."""
-    _evals()  # puts the repo's evals package on the path
-    import evals.key_terms as key_terms
+    from evals import key_terms
 
     _require(corpus / key_terms.ANNOTATIONS_FILE, "CUAD annotations")
     _run_and_report(ctx, corpus, home, as_json, skip_ingest, save,

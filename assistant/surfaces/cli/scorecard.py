@@ -9,7 +9,7 @@ from typing import Optional
 import typer
 
 from assistant.surfaces.cli import _print_json, _state, app, err, json_option, out
-from assistant.surfaces.cli_drafts import _MAP, _METRIC, fee_values
+from assistant.surfaces.cli.drafts import _MAP, _METRIC, fee_values
 
 
 @app.command("scorecard")

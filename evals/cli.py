@@ -1,6 +1,8 @@
 """`bpo-assistant eval ...`: retrieval and answer quality on any corpus folder (evals/ harness).
 
-Each command ingests CORPUS into a cached eval home (evals/out/homes/<key>, or --home), runs one
+The evals package's own command group: the product CLI does not import it, it finds `eval_app`
+through the `bpo_assistant.cli` entry point (pyproject.toml; assistant/surfaces/cli/plugins.py)
+when this package is installed. Each command ingests CORPUS into a cached eval home (evals/out/homes/<key>, or --home), runs one
 eval and prints the run metadata (corpus, files, model, chunking, retrieval, git commit) with a
 table, or one JSON object with --json.
 """
@@ -15,9 +17,9 @@ from typing import Optional
 import typer
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import APP_OPTIONS, JSON_HELP, _state, app, err
+from assistant.surfaces.cli import APP_OPTIONS, JSON_HELP, _state, err
 from assistant.surfaces.cli import out as _term
-from assistant.surfaces.cli_console import LazyConsole
+from assistant.surfaces.cli.console import LazyConsole
 
 
 def _report_console():
@@ -36,9 +38,6 @@ def Table(*args, **kwargs):  # noqa: N802 - rich's Table, imported when a report
     return RichTable(*args, **kwargs)
 
 eval_app = typer.Typer(help="Measure retrieval and answer quality on a corpus.", **APP_OPTIONS)
-app.add_typer(eval_app, name="eval")
-
-_REPO = Path(__file__).resolve().parents[2]
 
 CorpusArg = typer.Argument(..., metavar="CORPUS", help="corpus folder (ingested recursively into a cached eval home)")
 HomeOpt = typer.Option(None, "--home", metavar="DIR", help="eval home (default: evals/out/homes/<corpus+pipeline hash>)")
@@ -53,11 +52,7 @@ RerankOpt = typer.Option(False, "--rerank", help="search through the passage jud
 
 
 def _evals():
-    """Import the evals package (it lives beside `assistant`, not inside the installed packages)."""
-    try:
-        import evals.harness  # noqa: F401
-    except ModuleNotFoundError:
-        sys.path.insert(0, str(_REPO))
+    """The eval modules, imported when a command runs (not for --help)."""
     import evals.answers
     import evals.cuad
     import evals.harness
@@ -78,7 +73,7 @@ def _parse_ks(value: str) -> list[int]:
 
 
 def _open(ctx: typer.Context, corpus: Path, home: Optional[Path], quiet: bool, skip_ingest: bool, rerank: bool = False):
-    from assistant.surfaces.cli_progress import ingest_progress
+    from assistant.surfaces.cli.progress import ingest_progress
 
     ev = _evals()
     state = _state(ctx)
@@ -385,3 +380,9 @@ def all_cmd(ctx: typer.Context, corpus: Path = CorpusArg,
             out.print(f"[dim]{name}: skipped ({rep['skipped']})[/dim]")
         else:
             printers[name](rep)
+
+
+# After the shared options above, which it uses: the key-terms eval's command (CUAD key terms).
+from evals.cli_key_terms import key_terms_cmd  # noqa: E402
+
+eval_app.command("key-terms")(key_terms_cmd)

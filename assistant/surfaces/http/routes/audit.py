@@ -8,7 +8,8 @@ from fastapi import APIRouter, Query
 from pydantic import BaseModel
 
 from assistant.audit import AuditEvent, parse_since
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 from assistant.text_input import CleanStr
 
 router = APIRouter(prefix="/v1", tags=["audit"], max_body_size=0)  # a GET: no body

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 
 from assistant.surfaces.cli import EXIT_PARTIAL, _state, app, err, json_option, out
-from assistant.surfaces.cli_progress import STEPS
+from assistant.surfaces.cli.progress import STEPS
 
 
 @app.command()
@@ -58,7 +58,7 @@ def _summary(report) -> None:
         for i in s.restricted:
             _line(f"restricted at the source, indexed for admins only: {i.source}: {i.restricted}")
     if report.new_conflicts:  # issue 26: SOP/contract conflicts this sync brought, as after an ingest
-        from assistant.surfaces.cli_conflicts import print_conflicts
+        from assistant.surfaces.cli.conflicts import print_conflicts
 
         _line(f"New SOP/contract conflicts: {len(report.new_conflicts)} (all: bpo-assistant conflicts)")
         print_conflicts(report.new_conflicts)

@@ -1,5 +1,10 @@
 """`bpo-assistant`: a thin Typer surface over the service. Exit codes: 0 ok, 1 error, 3 partial ingest.
 
+This package: the app, its global options and the core commands (ingest, search, ask, chat,
+documents, delete, audit, serve) here; one module per other command group (contracts, drafts,
+scorecard, slack, adapt, sync, conflicts); console.py and progress.py print; plugins.py finds the
+groups other packages add (`eval`).
+
 At import this module and the command modules it registers load Typer and the standard library
 only: each command imports what it needs (the model runtime, Chroma, FastAPI, bolt, the eval
 harness) in its body, so `--help`, argument errors and bad input answer at once
@@ -17,11 +22,14 @@ from typing import Optional
 import typer
 
 from assistant.errors import AssistantError, ConfigError, NothingIndexed, clean_question
-from assistant.surfaces.cli_console import terminal
+from assistant.surfaces.cli.console import terminal
+from assistant.surfaces.cli.plugins import PluginGroup
 
 # Plain help (no rich panels): it prints no `<bool>` type column and doesn't import rich.
 APP_OPTIONS = {"add_completion": False, "no_args_is_help": True, "rich_markup_mode": None}
-app = typer.Typer(help="BPO Assistant: cited answers over runbooks, SOPs and contracts.", **APP_OPTIONS)
+# PluginGroup: command groups other packages add (`eval`, from the evals package) join on use.
+app = typer.Typer(help="BPO Assistant: cited answers over runbooks, SOPs and contracts.", cls=PluginGroup,
+                  **APP_OPTIONS)
 out = terminal()
 err = terminal(stderr=True)
 
@@ -133,7 +141,7 @@ def ingest(ctx: typer.Context, path: Path = typer.Argument(..., metavar="PATH", 
     """Index a folder (recursively) or one file.
 
     New and changed files are embedded, unchanged ones skipped, deleted ones removed."""
-    from assistant.surfaces.cli_progress import ingest_progress
+    from assistant.surfaces.cli.progress import ingest_progress
 
     if not path.exists():
         raise AssistantError(f"{path} does not exist (give a folder or a file to index)")
@@ -171,7 +179,7 @@ def _ingest_table(summary, home: Path) -> None:
                 listing.add_row(Text(f.source), Text(f.reason or ""))  # names are not Rich markup
             out.print(listing)
     if summary.new_conflicts:  # issue 26: SOP/contract conflicts this ingest brought
-        from assistant.surfaces.cli_conflicts import print_conflicts
+        from assistant.surfaces.cli.conflicts import print_conflicts
 
         out.print(f"New SOP/contract conflicts: {len(summary.new_conflicts)} (all: bpo-assistant conflicts)", markup=False)
         print_conflicts(summary.new_conflicts)
@@ -412,12 +420,11 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
 
     Runs uvicorn; the Slack endpoint is mounted when Slack is configured. Without BPO_API_KEYS a
     local admin key is made on the first start and printed once."""
-    import os
-
     import uvicorn
 
     from assistant.locks import claim_embedded_home, release_embedded_home
     from assistant.surfaces.http import create_app
+    from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import api_keys_for_serving
 
     state = _state(ctx)
@@ -425,13 +432,13 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     if ingest_first:
         from assistant.config import ADMIN_ROLE
         from assistant.models import Caller
-        from assistant.surfaces.cli_progress import ingest_progress
+        from assistant.surfaces.cli.progress import ingest_progress
 
         with ingest_progress(err.console) as progress:
             summary = service.ingest(ingest_first, Caller(id="serve", roles=frozenset({ADMIN_ROLE}), surface="cli"),
                                      progress=progress)
         _ingest_table(summary, service.settings.home)
-    keys = api_keys_for_serving(os.environ, service.settings.home, f"http://{host}:{port}", out.console)
+    keys = api_keys_for_serving(KeyRing.configured(), service.settings.home, f"http://{host}:{port}", out.console)
     err.print("loading the embedding model...", markup=False, highlight=False)
     service.warm_up()
     # Claimed as the server before the schedule's first sync can claim it as a sync (the app's
@@ -469,19 +476,16 @@ def _register_command_modules() -> None:
     """Each area's commands live in their own module and add themselves to `app` as it imports
     them (they import `app` from here, so they are imported after it exists)."""
     # In this order: it is the order of `--help`.
-    import assistant.surfaces.cli_eval  # noqa: F401
-    import assistant.surfaces.cli_eval_contracts  # noqa: F401
-    import assistant.surfaces.cli_contracts  # noqa: F401
-    import assistant.surfaces.cli_drafts  # noqa: F401
-    import assistant.surfaces.cli_scorecard  # noqa: F401
-    import assistant.surfaces.cli_slack  # noqa: F401
-    import assistant.surfaces.cli_adapt  # noqa: F401
-    import assistant.surfaces.cli_sync  # noqa: F401
-    import assistant.surfaces.cli_conflicts  # noqa: F401
+    import assistant.surfaces.cli.contracts  # noqa: F401
+    import assistant.surfaces.cli.drafts  # noqa: F401
+    import assistant.surfaces.cli.scorecard  # noqa: F401
+    import assistant.surfaces.cli.slack  # noqa: F401
+    import assistant.surfaces.cli.adapt  # noqa: F401
+    import assistant.surfaces.cli.sync  # noqa: F401
+    import assistant.surfaces.cli.conflicts  # noqa: F401
 
 
-if __name__ != "__main__":  # run as `python -m`, the package's own copy below registers them
-    _register_command_modules()
+_register_command_modules()
 
 
 def main() -> None:
@@ -527,10 +531,3 @@ def _fail(message: str) -> None:
     sys.stderr.write(f"error: {' '.join(message.split())}\n")
     sys.exit(EXIT_ERROR)
 
-
-if __name__ == "__main__":
-    # `python -m assistant.surfaces.cli` runs this file as __main__, a second copy of the module:
-    # the command modules import and register on the package's copy, so run that one.
-    from assistant.surfaces import cli as _package_cli
-
-    _package_cli.main()

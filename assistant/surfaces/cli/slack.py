@@ -5,10 +5,9 @@ Needs SLACK_BOT_TOKEN (xoxb-...) and SLACK_APP_TOKEN (xapp-..., with connections
 
 from __future__ import annotations
 
-import logging
-
 import typer
 
+from assistant import logs
 from assistant.errors import ConfigError
 from assistant.surfaces.cli import _state, app, err
 
@@ -25,7 +24,7 @@ def slack(ctx: typer.Context, workers: int = typer.Option(4, "--workers", min=1,
     env = SlackEnv.from_environ()
     if not env.app_token:
         raise ConfigError("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-...)")
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
+    logs.configure()
     service = _state(ctx).service
     service.warm_up()
     bot = build_slack_app(service, workers=workers)

@@ -7,7 +7,7 @@ from fastapi.responses import JSONResponse
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from pydantic import BaseModel
 
-from assistant.surfaces.http_deps import MetricsDep, ServiceDep
+from assistant.surfaces.http.deps import MetricsDep, ServiceDep
 
 router = APIRouter(tags=["health"], max_body_size=0)  # GETs: a body is a mistake
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Iterator
 from typing import Annotated
 
@@ -11,15 +10,17 @@ from fastapi import APIRouter, Body, Request
 from fastapi.responses import StreamingResponse
 from pydantic import Field, StrictBool
 
+from assistant.logs import event_line, logger
 from assistant.errors import MAX_QUESTION_CHARS, AssistantError
 from assistant.models import Answer, Caller, SearchFilters, Turn
 from assistant.service import AssistantService
 from assistant.text_input import ApiRequest
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_body, error_responses, request_id_of, status_for
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_body, error_responses, request_id_of, status_for
 
 # Room for a 4,000-character question and 50 turns of history; anything larger is refused unparsed.
 router = APIRouter(prefix="/v1", tags=["ask"], max_body_size=2 * 1024 * 1024)
-log = logging.getLogger("assistant.http")
+log = logger("http")
 
 SSE = "text/event-stream"
 
@@ -92,7 +93,7 @@ def _frames(first: tuple[str, object], rest: Iterator[tuple[str, object]], reque
     except AssistantError as exc:  # the status line is gone; the error travels as an event
         yield _error_frame(exc.code, exc.message, status_for(exc), request_id)
     except Exception:
-        log.exception("ask stream failed request_id=%s", request_id)
+        log.exception(event_line("ask_stream_failed", request_id=request_id))
         yield _error_frame("internal_error", "the server failed while answering", 500, request_id)
 
 

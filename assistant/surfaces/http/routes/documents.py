@@ -14,7 +14,8 @@ from starlette.formparsers import MultiPartException, MultiPartParser
 
 from assistant.errors import Forbidden, InvalidInput, PayloadTooLarge, UnsupportedMedia
 from assistant.models import DocumentInfo, IngestSummary
-from assistant.surfaces.http_deps import CallerDep, MetricsDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, MetricsDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 from assistant.text_input import CleanStr, problem
 
 router = APIRouter(prefix="/v1", tags=["documents"])

@@ -12,7 +12,8 @@ from pydantic import Field, StrictInt
 from assistant.contracts.api import ClauseLookup
 from assistant.contracts.composed import KeyTermsInForce, SlaScheduleInForce
 from assistant.contracts.obligations import ObligationRegister
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 from assistant.text_input import ApiRequest, CleanStr
 
 router = APIRouter(prefix="/v1", tags=["contracts"], max_body_size=64 * 1024)

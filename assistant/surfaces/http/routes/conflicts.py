@@ -7,7 +7,8 @@ from typing import Annotated
 from fastapi import APIRouter, Query
 
 from assistant.models import ConflictReport
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 from assistant.text_input import CleanStr
 
 router = APIRouter(prefix="/v1", tags=["contracts"], max_body_size=1024)

@@ -11,7 +11,8 @@ from assistant.drafting.incident import SlaWindow
 from assistant.drafting.metrics import MetricsText
 from assistant.drafting.models import Draft, DraftRequest, SlaRequest
 from assistant.drafting.sla_calc import SlaReport
-from assistant.surfaces.http_deps import CallerDep, ServiceDep, error_responses
+from assistant.surfaces.http.deps import CallerDep, ServiceDep
+from assistant.surfaces.http.errors import error_responses
 
 # An incident is a few KB and a month of tickets a few MB at most: larger bodies are refused unread
 # (a 10 MB incident used to take three minutes of any key's time).
