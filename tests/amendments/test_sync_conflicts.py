@@ -11,7 +11,7 @@ import pytest
 from tests.amendments.sync_conflict_docs import AGREEMENT, SOP_PAGE
 from tests.cli.conftest import run_cli
 from tests.conftest import write_files
-from tests.connectors.fake_confluence import FakeConfluence
+from tests.connectors.fake_confluence import cloud_wiki
 from tests.connectors.test_sync_surfaces import _config
 
 TOKEN = "atl-cli-token-QQ81.never-printed"
@@ -19,11 +19,8 @@ TOKEN = "atl-cli-token-QQ81.never-printed"
 
 @pytest.fixture
 def wiki(monkeypatch):
-    fake = FakeConfluence("cloud", token=TOKEN).start()
-    monkeypatch.setenv("CONF_USER", "ops@example.com")
-    monkeypatch.setenv("CONF_TOKEN", TOKEN)
-    yield fake
-    fake.stop()
+    with cloud_wiki(monkeypatch, TOKEN) as fake:
+        yield fake
 
 
 def test_a_sync_lists_the_conflicts_it_brought(tmp_path, wiki, monkeypatch, capsys):

@@ -5,6 +5,7 @@ with the JSON shapes of the Cloud REST API v2 (`/wiki/api/v2`, cursor pagination
 from __future__ import annotations
 
 import base64
+import contextlib
 import itertools
 from dataclasses import dataclass, field
 from urllib.parse import quote
@@ -220,3 +221,16 @@ class FakeConfluence(FakeServer):
             if a.title == unquote(name):
                 return Reply(200, a.data, {"Content-Type": a.media_type})
         return Reply(404, {"message": "no attachment"})
+
+
+@contextlib.contextmanager
+def cloud_wiki(monkeypatch, token: str):
+    """A started Confluence Cloud fake with the credentials a connector block names
+    (`user_env: CONF_USER`, `token_env: CONF_TOKEN`) in the environment; stopped afterwards."""
+    fake = FakeConfluence("cloud", token=token).start()
+    monkeypatch.setenv("CONF_USER", "ops@example.com")
+    monkeypatch.setenv("CONF_TOKEN", token)
+    try:
+        yield fake
+    finally:
+        fake.stop()

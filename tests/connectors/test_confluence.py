@@ -12,7 +12,7 @@ from assistant.locks import HomeInUse
 
 from tests.conftest import REPO, admin
 from tests.connectors.conftest import catalog_by_source, connector_source, outcomes, readable_by, restricted_reasons, sync
-from tests.connectors.fake_confluence import FakeConfluence
+from tests.connectors.fake_confluence import FakeConfluence, cloud_wiki
 
 TOKEN = "atl-token-7Q2xVb91-do-not-log"
 
@@ -63,11 +63,8 @@ def _pdf(lines: list[str]) -> bytes:
 
 @pytest.fixture
 def cloud(monkeypatch):
-    fake = FakeConfluence("cloud", token=TOKEN).start()
-    monkeypatch.setenv("CONF_USER", "ops@example.com")
-    monkeypatch.setenv("CONF_TOKEN", TOKEN)
-    yield fake
-    fake.stop()
+    with cloud_wiki(monkeypatch, TOKEN) as fake:
+        yield fake
 
 
 def _service(service_factory, fake, settings: dict | None = None, **connector):

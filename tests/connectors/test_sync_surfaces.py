@@ -15,19 +15,16 @@ from assistant.surfaces.slack.blocks import citation_line
 from tests.cli.conftest import run_cli
 from tests.conftest import REPO, admin, write_files
 from tests.connectors.conftest import connector_source
-from tests.connectors.fake_confluence import FakeConfluence
+from tests.connectors.fake_confluence import cloud_wiki
 
 TOKEN = "atl-cli-token-QQ81.never-printed"
 
 
 @pytest.fixture
 def wiki(monkeypatch):
-    fake = FakeConfluence("cloud", token=TOKEN).start()
-    monkeypatch.setenv("CONF_USER", "ops@example.com")
-    monkeypatch.setenv("CONF_TOKEN", TOKEN)
-    fake.add_page("Night shift handover", "<h2>Checklist</h2><p>Hand over open priority-one tickets in person to the next lead.</p>")
-    yield fake
-    fake.stop()
+    with cloud_wiki(monkeypatch, TOKEN) as fake:
+        fake.add_page("Night shift handover", "<h2>Checklist</h2><p>Hand over open priority-one tickets in person to the next lead.</p>")
+        yield fake
 
 
 def _config(tmp_path, fake, **sync) -> str:

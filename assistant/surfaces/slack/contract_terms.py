@@ -21,31 +21,35 @@ _QUOTE_CHARS = 160
 
 
 def post_key_terms(bot: SlackBot, client, where: Where, text: str) -> None:
-    poster = Poster(client)
-    found = _request(poster, where, text, KEY_TERMS_USAGE)
-    if found is None:
+    asked = _asked(bot, client, where, text, KEY_TERMS_USAGE)
+    if asked is None:
         return
-    contract, as_of = found
-    scope = bot.scope_for(client, poster, where, channel_wide=False)  # private reply: the asker's own roles
-    if scope is None:
-        return
-    terms = bot.service.contracts.key_terms(contract, scope.caller, as_of=as_of)
+    poster, contract, as_of, caller = asked
+    terms = bot.service.contracts.key_terms(contract, caller, as_of=as_of)
     poster.private(where, key_terms_blocks(terms), f"Key terms: {escape(terms.source)[:200]}")
     log.info(event_line("slack_key_terms", user=where.user, amendments=len(terms.amendments)))
 
 
 def post_sla_schedule(bot: SlackBot, client, where: Where, text: str) -> None:
-    poster = Poster(client)
-    found = _request(poster, where, text, SLA_USAGE)
-    if found is None:
+    asked = _asked(bot, client, where, text, SLA_USAGE)
+    if asked is None:
         return
-    contract, as_of = found
-    scope = bot.scope_for(client, poster, where, channel_wide=False)
-    if scope is None:
-        return
-    schedule = bot.service.contracts.sla_schedule(contract, scope.caller, as_of=as_of)
+    poster, contract, as_of, caller = asked
+    schedule = bot.service.contracts.sla_schedule(contract, caller, as_of=as_of)
     poster.private(where, sla_schedule_blocks(schedule), f"SLA schedule: {escape(schedule.contract_source)[:200]}")
     log.info(event_line("slack_sla_schedule", user=where.user, terms=len(schedule.terms), amendments=len(schedule.amendments)))
+
+
+def _asked(bot: SlackBot, client, where: Where, text: str, usage: str):
+    """(poster, contract, as_of, caller) for a private reply; None once the usage or a refusal is posted."""
+    poster = Poster(client)
+    found = _request(poster, where, text, usage)
+    if found is None:
+        return None
+    scope = bot.scope_for(client, poster, where, channel_wide=False)  # private reply: the asker's own roles
+    if scope is None:
+        return None
+    return poster, found[0], found[1], scope.caller
 
 
 def _request(poster: Poster, where: Where, text: str, usage: str) -> tuple[str, str | None] | None:
