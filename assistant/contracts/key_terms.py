@@ -122,13 +122,24 @@ def extract_notice_periods(doc: ContractDoc, aliases: dict[str, str]) -> list[No
             if cite is None:
                 continue
             out.append(NoticePeriod(
-                kind=_notice_kind(sentence, doc.clean[max(a, d.start - 80) : d.start]), party=_subject_party(sentence, aliases), text=squash(d.text), days=d.days,
+                kind=_notice_kind(sentence, doc.clean[max(a, d.start - 80) : d.start]),
+                party=_subject_party(sentence, aliases, doc.clean[a : d.start]), text=squash(d.text), days=d.days,
                 business_days=d.business, citation=cite.model_copy(update={"quote": sentence_quote(doc, a, b, cite)}),
             ))
     return out
 
 
-def _subject_party(sentence: str, aliases: dict[str, str]) -> str:
+_ACTS = r"(?:(?:may|shall|will|must|can)(?:\s+(?:then|also|only|at\s+any\s+time))?\b|(?:gives?|provides?|serves?|delivers?|sends?)\b)"
+
+
+def _subject_party(sentence: str, aliases: dict[str, str], before: str = "") -> str:
+    """Who gives the notice: the last party named as the subject of a "may"/"shall"/"gives"
+    before the period ("... if the Vendor fails ..., the Client may then terminate on fifteen (15)
+    days' notice" -> Client), else the first party the sentence names."""
+    acting = [(m.start(), a) for a in aliases
+              for m in re.finditer(rf"\b{re.escape(a)}\b,?\s+{_ACTS}", before)]
+    if acting and not re.search(r"\b(?:either|each)\s+party\s+" + _ACTS, before, re.I):
+        return max(acting)[1]
     head = sentence[:120]
     hits = [(head.find(a), a) for a in aliases if re.search(rf"\b{re.escape(a)}\b", head)]
     hits = [h for h in hits if h[0] >= 0]

@@ -210,3 +210,21 @@ def test_the_document_naming_itself_is_not_a_party(tmp_path, title, alias):
         f"handle Client's inbound calls.\n", tmp_path)
     assert [(p.name, p.defined_as) for p in t.parties] == [("Corvel Freight Ltd.", ["Client"]),
                                                           ("Ardent Contact Services LLC", ["Vendor"])]
+
+
+@pytest.mark.parametrize("clause, party", [
+    ("A \"Persistent Failure\" occurs if the Vendor fails the same Service Level in two consecutive months, and the "
+     "Client may then terminate this Agreement by giving fifteen (15) days' written notice.", "Client"),
+    ("If Client fails to pay any undisputed invoice, Vendor may suspend the Services on ten (10) days' written "
+     "notice.", "Vendor"),
+    ("Vendor may terminate this Agreement for convenience on ninety (90) days' notice to Client.", "Vendor"),
+    ("Client may, upon thirty (30) days' written notice to Vendor, terminate this Agreement.", "Client"),
+    ("Unless Client gives Vendor written notice of non-renewal at least sixty (60) days before the end of the "
+     "then-current term, this Agreement renews for one (1) year.", "Client"),
+    ("Either party may terminate this Agreement on forty-five (45) days' written notice to the other.", "Either Party"),
+])
+def test_the_notice_is_given_by_the_party_that_acts(tmp_path, clause, party):
+    t = terms_of("SERVICES AGREEMENT\n\nThis Services Agreement is made on March 3, 2024 between Halden Foods Inc. "
+                 "(\"Client\") and Brightline Contact Ltd. (\"Vendor\").\n\n1. Services. Vendor shall answer Client's "
+                 f"customer calls.\n\n2. Term and Termination. {clause}\n", tmp_path)
+    assert [n.party for n in t.notice_periods] == [party]
