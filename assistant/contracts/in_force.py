@@ -126,11 +126,12 @@ class InForce:
     def unlinked(self, collections: list[str]) -> list[Unlinked]:
         """The changes of amendments in `collections` not tied to one place of the document they amend."""
         self.supersessions(collections)
-        if self._snapshot is None:
-            return []
-        readable = {r.doc_id for r in self.catalog.all(collections)}
-        return [u for u in (self._snapshot.unlinked if self._snapshot else [])
-                if u.base.doc_id in readable and u.amendment.doc_id in readable]
+        snapshot = self._snapshot
+        if snapshot is None or not snapshot.unlinked:
+            return []  # the usual case, and every search asks: no second catalog read
+        # Both ends of an unlinked change are amendment-linked rows: no need to read the whole catalog.
+        readable = {r.doc_id for r in self.catalog.amendment_links(collections)}
+        return [u for u in snapshot.unlinked if u.base.doc_id in readable and u.amendment.doc_id in readable]
 
     def _build(self, linked: list, by_id: dict, unlinked: list[Unlinked]) -> list[Supersession]:
         docs: dict[str, ContractDoc] = {}
