@@ -126,12 +126,6 @@ class PassageJudge:
             if self.workers > 1:
                 self._pool = ThreadPoolExecutor(max_workers=self.workers, thread_name_prefix="judge")
 
-    def close(self) -> None:
-        """Stop the worker threads (a judge used again afterwards runs its pairs one by one)."""
-        pool, self._pool = self._pool, None
-        if pool is not None:
-            pool.shutdown(wait=True)
-
     def score(self, question: str, passages: list[str], max_tokens: int = MAX_SEQUENCE) -> np.ndarray:
         """One logit per passage. `max_tokens` caps question + passage (word pieces): the cost of
         a pair grows with its length, and the head of a passage carries most of what it is about."""
