@@ -144,6 +144,9 @@ class PassageJudge:
             self.load()
             pool = self._pool
             if pool is not None and len(todo) > 1:
+                # Longest first: a long pair started last would leave the other worker idle while it
+                # runs (the pairs' cost grows with their length; characters are a fair proxy).
+                todo.sort(key=lambda i: -len(passages[i]))
                 scores = list(pool.map(lambda i: self._run(question, passages[i], max_tokens), todo))
             else:
                 scores = [self._run(question, passages[i], max_tokens) for i in todo]

@@ -34,6 +34,17 @@ def test_a_pair_scores_the_same_alone_and_among_others(judge):
     assert alone == among  # each pair runs on its own: no batch-dependent quantization
 
 
+def test_pairs_run_longest_first_but_each_score_lands_at_its_own_passage(judge):
+    passages = [UNRELATED, ANSWERS + " " + UNRELATED * 3, "Status updates.", ANSWERS, UNRELATED * 2]
+    judge.clear_cache()
+    together = judge.score(QUESTION, passages)
+    one_by_one = []
+    for p in passages:
+        judge.clear_cache()
+        one_by_one.append(judge.score(QUESTION, [p])[0])
+    assert judge.workers > 1 and list(together) == one_by_one
+
+
 def test_the_token_cap_holds_for_long_questions_and_passages(judge):
     seen = []
 
