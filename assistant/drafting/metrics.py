@@ -89,6 +89,11 @@ class MetricsData:
     columns: list[str] = field(default_factory=list)
 
 
+# Said in the errors that name missing columns: how each surface maps other column names (the
+# web app and Slack take the canonical names only).
+MAP_HINT = "map other names: the CLI's --map created_at=Opened,resolved_at=Closed, the API's \"columns\" field"
+
+
 # -- reading ---------------------------------------------------------------------------------
 def parse_mapping(text: str | None) -> dict[str, str]:
     """`created_at=Opened,resolved_at=Closed` -> {"created_at": "Opened", ...}."""
@@ -195,7 +200,7 @@ def _layout(cols: dict[str, str], header: list[str]) -> str:
         missing = [c for c in TICKET_COLUMNS if c not in cols]
         if missing:
             raise MetricsError(f"the tickets file is missing column(s): {', '.join(missing)}; "
-                               f"columns are: {', '.join(header)} (map other names with --map created_at=...,resolved_at=...)")
+                               f"columns are: {', '.join(header)} ({MAP_HINT})")
         return "tickets"
     if "date" in cols and "month" in cols:
         raise MetricsError("the metrics file has both a date and a month column: keep one")
@@ -217,8 +222,7 @@ def _layout(cols: dict[str, str], header: list[str]) -> str:
                            f"numerator+denominator or value); columns are: {', '.join(header)}")
     raise MetricsError("the metrics file is missing columns: expected created_at, resolved_at (tickets) or "
                        "date, metric, numerator, denominator | value (daily KPIs); "
-                       f"columns are: {', '.join(header) or '(none)'}; "
-                       "map other names with --map created_at=Opened,resolved_at=Closed")
+                       f"columns are: {', '.join(header) or '(none)'}; {MAP_HINT}")
 
 
 def parse_metrics(source: Path | str | list[dict], mapping: dict[str, str] | None = None, tz: str = "UTC",

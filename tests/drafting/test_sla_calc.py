@@ -74,6 +74,8 @@ def test_missing_columns_are_named():
     with pytest.raises(MetricsError) as err:
         parse_metrics("opened,closed\n2025-10-01T00:00:00Z,2025-10-01T01:00:00Z\n")
     assert "created_at" in err.value.message and "resolved_at" in err.value.message and "opened" in err.value.message
+    # How to map other names, for every surface that can (not only the CLI's flag).
+    assert "--map" in err.value.message and '"columns"' in err.value.message
 
 
 def test_one_missing_ticket_column_is_named():
