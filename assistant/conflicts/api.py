@@ -11,7 +11,8 @@ terms in force and the data home where the conflicts already reported are rememb
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+import threading
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -32,6 +33,9 @@ log = logger("conflicts")
 
 INSTRUCTION_TYPES = ("sop", "runbook")
 _SEEN_FILE = "conflicts-seen.json"
+# Reports kept for repeat views (a contract page shows its conflicts on every visit): a few
+# callers' collection sets times a few documents.
+REPORTS_KEPT = 32
 
 
 @dataclass
@@ -41,9 +45,30 @@ class ConflictCheck:
     store: VectorStore
     in_force: InForce
     home: Path
+    _reports: dict = field(default_factory=dict, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def report(self, caller: Caller, source: str | None = None) -> ConflictReport:
-        return conflict_report(self, caller, source)
+        """conflict_report, remembered until the documents change: a report reads every chunk the
+        caller may read (1-2 s on a few hundred documents), and the answer can only change with
+        the indexed text (each collection's published generation, read from the store on every
+        call, so another process's ingest counts too), what the caller may read, or the day
+        (terms in force)."""
+        from assistant.contracts.in_force import as_of_date
+
+        collections = sorted(self.access.readable(caller))
+        key = (tuple(collections), tuple(self.store.state(c).generation for c in collections),
+               as_of_date(None), source)
+        with self._lock:
+            kept = self._reports.get(key)
+        if kept is not None:
+            return kept.model_copy(deep=True)
+        report = conflict_report(self, caller, source)
+        with self._lock:
+            self._reports[key] = report.model_copy(deep=True)
+            while len(self._reports) > REPORTS_KEPT:
+                self._reports.pop(next(iter(self._reports)))
+        return report
 
     def new_since_last(self, caller: Caller) -> list[Conflict]:
         return new_conflicts(self, caller)
@@ -118,7 +143,7 @@ def _vectors(store: VectorStore, collections: list[str], *sides: list[Side]) -> 
 
 def new_conflicts(check: ConflictCheck, caller: Caller) -> list[Conflict]:
     """The conflicts not reported after an earlier ingest (remembered in the data home)."""
-    report = conflict_report(check, caller)
+    report = check.report(caller)  # also what the next view of the same documents reads
     path = Path(check.home) / _SEEN_FILE
     try:
         seen = set(json.loads(path.read_text(encoding="utf-8")))

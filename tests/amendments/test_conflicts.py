@@ -81,6 +81,35 @@ def test_an_amendment_that_brings_the_contract_in_line_ends_the_conflict(tmp_pat
         service.catalog.close()
 
 
+def test_a_repeat_view_reuses_the_report_until_the_documents_change(tmp_path, embedder, monkeypatch):
+    root = tmp_path / "corpus"
+    conflict_corpus.write_corpus(root)
+    service = build_service(tmp_path / "home", embedder)
+    try:
+        assert not service.ingest(root, admin()).partial
+        before = service.conflicts(admin(), source="calloway-tessellate-care-agreement.pdf")
+        assert "48 hours" in [c.items[0].value for c in before.conflicts]
+        reads = []
+        real = service.store.iter_all
+        monkeypatch.setattr(service.store, "iter_all", lambda name: reads.append(name) or real(name))
+        again = service.conflicts(admin(), source="calloway-tessellate-care-agreement.pdf")
+        assert again == before and reads == []  # nothing re-read for the same documents
+        again.conflicts.clear()  # a caller's copy: changing it changes nothing kept
+        assert service.conflicts(admin(), source="calloway-tessellate-care-agreement.pdf") == before
+        # An amendment that brings the contract in line: the next view reads the documents again.
+        write_files(root, {"contracts/calloway-care-amendment-1.md": (
+            "# Amendment No. 1 to the Customer Care Services Agreement\n\n"
+            "This Amendment No. 1 amends the Customer Care Services Agreement dated 3 March 2025 between Calloway "
+            "Outdoor Gear Inc. and Tessellate CX Ltd. It is effective as of 1 April 2025.\n\n"
+            "1. Clause 5.1 is deleted and replaced with the following:\n\n"
+            "5.1 Email Handling. Supplier shall respond to customer emails within 48 hours of receipt.\n")})
+        assert not service.ingest(root, admin()).partial
+        after = service.conflicts(admin(), source="calloway-tessellate-care-agreement.pdf")
+        assert reads and "48 hours" not in [c.items[0].value for c in after.conflicts]
+    finally:
+        service.catalog.close()
+
+
 @pytest.mark.parametrize("sop, contract", [
     ("Reply to chats within 2 minutes.", "Supplier shall reply to chats within 2 minutes."),
     ("Keep abandonment under 5% of calls.", "The abandonment rate of calls shall not exceed 5%."),
