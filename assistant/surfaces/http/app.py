@@ -26,7 +26,6 @@ from assistant.service import AssistantService
 from assistant.surfaces.http.deps import HttpMetrics, KeyRing, get_caller
 from assistant.surfaces.http.errors import error_response, request_id_of, status_for
 from assistant.surfaces.http.routes import ask, audit, conflicts, contracts, documents, drafts, health, scorecard, search
-from assistant.surfaces.web import mount_web
 
 log = logger("http")
 
@@ -59,6 +58,10 @@ def create_app(service: AssistantService, keys: KeyRing | None = None) -> FastAP
     app.add_middleware(JsonBodyLimitResponse)
     app.add_middleware(RequestContextMiddleware, metrics=app.state.metrics)  # outermost: sees every response
     _include_routers(app)
+    # Imported here, not at the top: the web pages use this package's error table, so a module-level
+    # import made `import assistant.surfaces.web...` first fail on a half-initialised package.
+    from assistant.surfaces.web import mount_web
+
     mount_web(app)  # the browser pages at / (session sign-in; same service and access rules)
     _mount_slack(app, service)
     logs.configure()  # the per-request lines are visible unless the host configured logging itself
