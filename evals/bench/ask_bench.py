@@ -1,6 +1,6 @@
 """Offline answer latency: p50/p95 of `service.ask` with the configured answerer (no LLM by default).
 
-    python evals/bench/ask_bench.py CORPUS [--n 100] [--role admin] [--home DIR] [--json]
+    python evals/bench/ask_bench.py CORPUS [--n 100] [--role admin] [--home DIR] [--config FILE] [--json]
 
 Questions: the process questions matching CORPUS plus evals/questions/out_of_corpus.jsonl (refusals
 are answers too, and cheaper: both kinds are timed, and reported apart).
@@ -32,12 +32,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--n", type=int, default=100)
     ap.add_argument("--role", default="admin")
     ap.add_argument("--home", type=Path)
+    ap.add_argument("--config", type=Path, help="another config.yaml (e.g. the judge's candidates or max_tokens changed)")
     ap.add_argument("--threads", type=int, help="torch intra-op threads for the model (default: config embedding.threads)")
     ap.add_argument("--questions", type=Path)
     ap.add_argument("--json", action="store_true")
     args = ap.parse_args(argv)
 
-    run = open_run(args.corpus, home=args.home, embedder=bench_embedder(args.threads))
+    run = open_run(args.corpus, home=args.home, config=args.config, embedder=bench_embedder(args.threads))
     try:
         qfile = args.questions or find_question_file(run.corpus)
         questions = [q["question"] for q in read_jsonl(qfile)] if qfile else []
