@@ -422,7 +422,7 @@ def serve(ctx: typer.Context, host: str = typer.Option("127.0.0.1", "--host", me
     local admin key is made on the first start and printed once."""
     import uvicorn
 
-    from assistant.locks import claim_embedded_home, release_embedded_home
+    from ingest.locks import claim_embedded_home, release_embedded_home
     from assistant.surfaces.http import create_app
     from assistant.surfaces.http.deps import KeyRing
     from assistant.surfaces.local_key import api_keys_for_serving
