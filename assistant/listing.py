@@ -4,7 +4,7 @@ lookups and the collections that hold contracts."""
 from __future__ import annotations
 
 from assistant.access.policy import AccessPolicy
-from assistant.catalog import Catalog
+from ingest.catalog import Catalog
 from assistant.config import Settings
 from assistant.models import CONTRACT_DOC_TYPES, Caller, DocumentInfo
 from assistant.retrieval.indexes import LexicalIndexes

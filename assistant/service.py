@@ -19,7 +19,7 @@ from assistant.answering import followup
 from assistant.access.audience import Audience
 from assistant.access.policy import AccessPolicy
 from assistant.audit import AuditEvent, AuditLog, AuditTrail, events_for
-from assistant.catalog import Catalog, CatalogRow, sources_named
+from ingest.catalog import Catalog, CatalogRow, sources_named
 from assistant.config import Settings
 from assistant.errors import Forbidden, InvalidInput, NotFound, PayloadTooLarge, UnsupportedMedia, clean_question
 from assistant.lazy import LazyPart, Parts

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 from assistant.access.audience import Audience
 from assistant.access.policy import AccessPolicy
 from assistant.audit import AuditLog, AuditTrail
-from assistant.catalog import Catalog
+from ingest.catalog import Catalog
 from assistant.config import Settings
 from assistant.retrieval.duplicates import Duplicates
 from assistant.listing import DocumentListing
@@ -102,8 +102,10 @@ def _classifier(service: AssistantService):
 
 
 def _ingestor(service: AssistantService):
+    from assistant.contracts import relations
     from ingest.pipeline import Ingestor
 
-    # Contract chunks get their clause types at ingest; lookup shares the same classifier.
+    # Contract chunks get their clause types at ingest; lookup shares the same classifier. The
+    # contracts feature also reads what each amendment changes (ingest never imports it).
     return Ingestor(service.settings, service.embedder, service.store, service.catalog,
-                    on_collection_changed=service.lexical.rebuild, annotators=[service.classifier])
+                    on_collection_changed=service.lexical.rebuild, relations=relations, annotators=[service.classifier])

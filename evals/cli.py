@@ -17,8 +17,8 @@ from typing import Optional
 import typer
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import APP_OPTIONS, JSON_HELP, _state, err
-from assistant.surfaces.cli import out as _term
+from assistant.surfaces.cli.root import APP_OPTIONS, JSON_HELP, _state, err
+from assistant.surfaces.cli.root import out as _term
 from assistant.surfaces.cli.console import LazyConsole
 
 

@@ -19,16 +19,15 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Protocol
+from typing import Any, Protocol
 from urllib.parse import quote
 
 import numpy as np
 
 from assistant.logs import event_line, logger
-from assistant.catalog import Catalog, CatalogRow
+from ingest.catalog import Catalog, CatalogRow
 from assistant.config import RESTRICTED_COLLECTION, Settings
-from assistant.contracts import relations
-from assistant.locks import ingest_lock
+from ingest.locks import ingest_lock
 from assistant.models import CONTRACT_DOC_TYPES, ChunkMeta, FileOutcome, IngestSummary, printable
 from ingest import fingerprint, instructions
 from ingest import metadata as meta
@@ -59,6 +58,19 @@ class ChunkAnnotator(Protocol):
     doc_types: tuple[str, ...]
 
     def annotate_embedded(self, doc_type: str, texts: list[str], metas: list[dict], vectors: np.ndarray) -> list[dict]: ...
+
+
+class DocumentRelations(Protocol):
+    """What an amendment changes and which agreement it amends, read at ingest (issue 26):
+    assistant.contracts.relations, handed in by assistant/wiring.py so that ingest does not import
+    the contracts feature. `VERSION` is part of the pipeline key: a new reading re-profiles every
+    contract (metadata only, no re-embedding)."""
+
+    VERSION: str
+
+    def profile(self, doc_type: str, title: str, text: str, effective_date: str = "") -> Any: ...
+
+    def relink(self, catalog: Catalog) -> None: ...
 
 
 def doc_id_for(root_key: str, source: str) -> str:
@@ -94,8 +106,9 @@ class _Prepared:
 
 class Ingestor:
     def __init__(self, settings: Settings, embedder, store, catalog: Catalog, on_collection_changed: Callable[[set[str]], None],
-                 annotators: list[ChunkAnnotator] | None = None):
+                 relations: DocumentRelations, annotators: list[ChunkAnnotator] | None = None):
         self.settings = settings
+        self.relations = relations
         # Extra per-chunk metadata computed at ingest (e.g. contract clause types with scores).
         self.annotators = annotators or []
         self.embedder = embedder
@@ -115,7 +128,7 @@ class Ingestor:
             self.embedder.fingerprint, CHUNKER_VERSION, str(s.chunking.target_tokens), str(s.chunking.max_tokens),
             collection, ",".join(sorted(roles)), str(doc_type_hint), s.redaction.model_dump_json(),
             *(str(getattr(a, "version", type(a).__name__)) for a in self.annotators), f"instructions-{instructions.VERSION}",
-            f"relations-{relations.VERSION}",
+            f"relations-{self.relations.VERSION}",
         ]
         return hashlib.sha256("|".join(parts).encode()).hexdigest()[:16]
 
@@ -195,7 +208,7 @@ class Ingestor:
                     changed.add(row.collection)
                     summary.files.append(FileOutcome(source=row.source, status="removed", chunks=row.chunks))
         self.link_duplicates()
-        relations.relink(self.catalog)  # amendments to the documents they change (issue 26)
+        self.relations.relink(self.catalog)  # amendments to the documents they change (issue 26)
         if changed:
             progress("keyword-index", len(changed))
             self.on_collection_changed(changed)
@@ -278,7 +291,7 @@ class Ingestor:
             file_sha256=sha, pipeline_key=key, sketch=fingerprint.sketch(text), **origin.catalog_fields(),
         )
         if doc_type in CONTRACT_DOC_TYPES:  # what an amendment changes, and what linking matches it by
-            prof = relations.profile(doc_type, title, text, row.effective_date)
+            prof = self.relations.profile(doc_type, title, text, row.effective_date)
             row.profile, row.relation = prof.model_dump_json(), prof.relation.kind if prof.relation else ""
         prepared = self._to_prepared(row, drafts, roles)
         prepared.existing = self.store.chunks_of_doc(collection, doc_id)
@@ -395,7 +408,7 @@ class Ingestor:
             return None
         self._remove(row)
         self.link_duplicates()  # its copies may now be the preferred ones
-        relations.relink(self.catalog)
+        self.relations.relink(self.catalog)
         self.on_collection_changed({row.collection})
         return row
 

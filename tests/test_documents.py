@@ -12,6 +12,8 @@ from typer.testing import CliRunner
 
 from assistant.errors import Forbidden, InvalidInput, NotFound
 from assistant.surfaces import cli
+from assistant.surfaces.cli import documents as cli_documents
+from assistant.surfaces.cli import root as cli_root
 from tests.conftest import admin, as_role, write_files
 
 INTAKE = "# Intake\n\nLog every inbound {what} in the intake queue within one hour.\n"
@@ -32,9 +34,9 @@ def small_service(service_factory, tmp_path):
 
 
 def _use(monkeypatch, service, width: int | None = None) -> None:
-    monkeypatch.setattr(cli._State, "service", property(lambda self: service))
+    monkeypatch.setattr(cli_root._State, "service", property(lambda self: service))
     if width is not None:  # what the CLI's console sees: a terminal this wide (80 is also the piped default)
-        monkeypatch.setattr(cli, "out", Console(width=width))
+        monkeypatch.setattr(cli_documents, "out", Console(width=width))
 
 
 def _invoke(*args: str):

@@ -6,7 +6,8 @@
   reader (least privilege), or the intersection over the people who will see the reply.
 - A citation is *restricted* (never shown to a wider audience) when it is a contract, lives in a
   collection that holds contracts, or in a collection not every default role may read. Which
-  collections hold contracts is read from the index, so no collection name is special.
+  collections hold contracts is read from the index, so no collection name is special. An answer
+  is restricted when a citation is, or when, refusing, it names a restricted document.
 """
 
 from __future__ import annotations
@@ -70,3 +71,16 @@ class Audience:
         public = self.public_collections()
         holding = self.contract_collections()
         return any(c in holding or c not in public for c in collections)
+
+    def restricts_answer(self, answer, readable_documents: Callable[[], Iterable]) -> bool:
+        """Whether `answer` must stay with its asker: it cites a restricted passage, or it is a
+        refusal naming its closest documents and one of them is restricted (naming a contract is
+        as sensitive as citing it). `readable_documents`: the asker's documents (DocumentInfo),
+        listed only for a refusal that names some."""
+        # A citation without a collection can't be placed: is_restricted treats it as restricted.
+        if any(self.is_restricted(c, {c.collection} - {""}) for c in answer.citations):
+            return True
+        if answer.grounded or not answer.closest_sources:
+            return False
+        named = [d for d in readable_documents() if d.title in answer.closest_sources]
+        return not named or any(self.is_restricted(d, {d.collection}) for d in named)

@@ -12,8 +12,11 @@ from __future__ import annotations
 
 import re
 
-from assistant.models import CONTRACT_DOC_TYPES, page_of_offset
+from assistant.logs import event_line, logger
+from assistant.models import CONTRACT_DOC_TYPES, Citation, page_of_offset
 from assistant.text.clauses import clause_marks
+
+log = logger("answering")
 
 # Documents whose numbered lines are procedure steps, not clauses.
 PROCESS_DOC_TYPES = ("runbook", "sop")
@@ -93,6 +96,27 @@ def quote_place(result, quote: str) -> tuple[int | None, str]:
     can run across a page break and hold several clauses (17 -> 17.2) or steps."""
     at = quote_offset(quote, result.text)
     return page_of_offset(result.page_start, result.page_breaks, result.char_start + at), quoted_clause(result, at)
+
+
+# A quote that is (never expected) not verbatim in its chunk is cut to this.
+FALLBACK_QUOTE_CHARS = 500
+
+
+def citation_for(n: int, r, quote: str) -> Citation:
+    """Citation [n] of the SearchResult `r`, quoting `quote` (an extractive unit, or what a model
+    reply rests on) exactly as the chunk has it."""
+    # Units are picked with their whitespace collapsed; the citation quotes the chunk exactly
+    # (the README's promise: a quote is a substring of its chunk), display collapses it again.
+    try:
+        quote = require_verbatim(verbatim_quote(quote, r.text), r.text)
+    except QuoteNotInChunk:
+        # Never expected (units are cut from the chunk); an answer still beats an error.
+        log.warning(event_line("answer_quote_not_verbatim", chunk=r.chunk_id))
+        quote = " ".join(quote.split())[:FALLBACK_QUOTE_CHARS]
+    page, clause_no = quote_place(r, quote)
+    return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,
+                    section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
+                    doc_type=r.doc_type, collection=r.collection, url=r.url)
 
 
 # A numbered step opening a line: "7. If the value...", "7) Check..." (nested sub-steps are indented).

@@ -28,6 +28,11 @@ _YEAR = re.compile(r"\b(?:19|20)\d\d\b")
 _CODE = re.compile(r"(?=.*\d)[A-Za-z][A-Za-z0-9]*(?:[-_][A-Za-z0-9]+)*")
 _SMALL_WORDS = frozenset("of to and the for in on a an with by at".split())
 # Capitalised in questions without being names.
+MIN_NAME_CHARS = 2  # a single letter ("A", "I") names nothing
+PLURAL_MIN_CHARS = 3  # an acronym longer than this may carry a plural 's' ("SLAs" -> "SLA"); "SOS" does not
+# Word pieces of a CamelCase identifier this long are checked as part of the identifier; shorter
+# ones ("Kube", "Max") are common words of every alert runbook.
+IDENTIFIER_PART_CHARS = 6
 _NOT_NAMES = frozenset("i i'm i've i'd ok okay please thanks".split())
 
 
@@ -39,7 +44,7 @@ def specific_terms(question: str) -> list[str]:
     shouting = _shouted([w.group() for w in words])
     for m in words:
         word = re.sub(r"['’]s$", "", m.group())
-        if len(word) < 2 or word.lower() in _NOT_NAMES:
+        if len(word) < MIN_NAME_CHARS or word.lower() in _NOT_NAMES:
             continue
         has_alpha = any(c.isalpha() for c in word)
         identifier = has_alpha and (bool(_CAMEL.search(word)) or any(c.isdigit() for c in word))
@@ -64,7 +69,7 @@ def acronyms(question: str) -> list[str]:
         return []  # capitals mark nothing
     out = []
     for w in words:
-        w = re.sub(r"['’]?s$", "", w) if len(w) > 3 else w
+        w = re.sub(r"['’]?s$", "", w) if len(w) > PLURAL_MIN_CHARS else w
         if _LONG_ACRONYM.fullmatch(w) and w not in out:
             out.append(w)
     return out
@@ -110,7 +115,7 @@ def unknown_terms(question: str, tokenizer, known, evidence: list[str] | None = 
     # A prefix written with a hyphen ("non-SEV-1", "pre-approval") is not part of the term.
     terms = [(t, toks[1:] if len(toks) > 1 and toks[0] in _PREFIXES else toks) for t, toks in terms]
     if terms:
-        identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= 6}
+        identifiers = {tok for t, toks in terms if _CAMEL.search(t) for tok in toks if len(tok) >= IDENTIFIER_PART_CHARS}
         asked = {tok for _, toks in terms for tok in toks}
         present = known(asked | {part for tok in asked for part in _alnum_parts(tok)}, identifiers)
         missing = [t for t, toks in terms if any(not _is_present(tok, present) for tok in toks)

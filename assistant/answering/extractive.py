@@ -43,6 +43,10 @@ def clean(text: str) -> str:
     return _SPACE_BEFORE_PUNCT.sub(r"\1", " ".join(text.split()))
 
 
+# A line with at least two '|' is a table row ("| SEV-1 | 15 minutes |"): one '|' is prose ("and/or | either").
+ROW_PIPES = 2
+# A header cell is a short label: a longer cell (or one ending a sentence, or holding a figure) is data.
+HEADER_CELL_CHARS = 40
 _SPACE_BEFORE_PUNCT = re.compile(r" ([,;:!?)\]]|\.(?!\w))")
 
 
@@ -63,7 +67,7 @@ def units(text: str, table_header: str = "") -> list[Unit]:
     pos = 0
     lines = text.split("\n")
     first_line = next((x for x in lines if x.strip()), "")
-    continued = bool(table_header) and first_line.strip().count("|") >= 2
+    continued = bool(table_header) and first_line.strip().count("|") >= ROW_PIPES
     if continued:
         header = _cells(table_header)
     para_start, para_lines = None, []
@@ -84,7 +88,7 @@ def units(text: str, table_header: str = "") -> list[Unit]:
         line_start = pos
         pos += len(line) + 1
         stripped = line.strip()
-        is_row = stripped.count("|") >= 2
+        is_row = stripped.count("|") >= ROW_PIPES
         admonition = _ADMONITION.match(line)
         if admonition:
             # Its title is a label, not a sentence of the body; a title that asks ("Can a SEV-3 be
@@ -108,7 +112,7 @@ def units(text: str, table_header: str = "") -> list[Unit]:
             cells = _cells(line)
             nxt = lines[i + 1] if i + 1 < len(lines) else ""
             prev = lines[i - 1].strip() if i > 0 else ""
-            first_of_run = prev.count("|") < 2
+            first_of_run = prev.count("|") < ROW_PIPES
             # Markdown marks its header row with a separator line; Word/HTML tables (cells joined
             # by " | ", no leading pipe) put the header first.
             # A chunk that starts mid-table begins with a *data* row: taking it for the header
@@ -159,7 +163,7 @@ def _continues_after_gap(para_lines: list[str], lines: list[str], i: int) -> boo
     if not _stops_mid_sentence(para_lines):
         return False
     following = next((x for x in lines[i + 1 :] if x.strip()), "")
-    return bool(re.match(r"\s*[a-z]", following)) and not _LIST_ITEM.match(following) and following.count("|") < 2
+    return bool(re.match(r"\s*[a-z]", following)) and not _LIST_ITEM.match(following) and following.count("|") < ROW_PIPES
 
 
 def row_key(raw: str) -> str:
@@ -170,7 +174,7 @@ def row_key(raw: str) -> str:
 
 def _looks_like_header(cells: list[str]) -> bool:
     """Header cells are short labels: no sentence ending, no figures (a data row has them)."""
-    return all(c and len(c) <= 40 and not c.endswith(".") and not re.search(r"\d", c) for c in cells)
+    return all(c and len(c) <= HEADER_CELL_CHARS and not c.endswith(".") and not re.search(r"\d", c) for c in cells)
 
 
 def split_sentences(text: str, line_breaks_end: bool = False) -> list[tuple[int, int]]:

@@ -16,6 +16,8 @@ _LEAD = re.compile(r"^\s*(?:and|also|ok(?:ay)?|so|then|but)?[\s,]*(?:what|how)\s
 _PRONOUN = re.compile(r"\b(it|its|that|this|they|them|those|these|there|same)\b", re.I)
 _SHAPED = re.compile(r"\b[A-Za-z]{2,}-?\d+(?:\.\d+)*\b|\b\d+(?:\.\d+)+\b|\b(?:level|tier|sev|p|section|clause|step)\s*\d+\b", re.I)
 _CONTENT = re.compile(r"[A-Za-z]{4,}")
+# A question with at most this many content words ("and for SEV-2?") is a fragment of the one before.
+FRAGMENT_WORDS = 2
 
 
 def _shape(token: str) -> str:
@@ -25,7 +27,7 @@ def _shape(token: str) -> str:
 def is_fragment(question: str) -> bool:
     """"and for SEV-2?", "what about chat?": a question that only makes sense after another."""
     q = question.strip()
-    return bool(_LEAD.match(q)) and len(_CONTENT.findall(_LEAD.sub("", q))) <= 2
+    return bool(_LEAD.match(q)) and len(_CONTENT.findall(_LEAD.sub("", q))) <= FRAGMENT_WORDS
 
 
 def rewrite(question: str, history: list[Turn]) -> str:
@@ -39,7 +41,7 @@ def rewrite(question: str, history: list[Turn]) -> str:
         for old in old_tokens:
             if _shape(old) == _shape(new) and old.lower() != new.lower():
                 return previous.replace(old, new)
-    elliptical = bool(_LEAD.match(q)) or len(_CONTENT.findall(q)) <= 2 or bool(_PRONOUN.search(q))
+    elliptical = bool(_LEAD.match(q)) or len(_CONTENT.findall(q)) <= FRAGMENT_WORDS or bool(_PRONOUN.search(q))
     if not elliptical:
         return question
     rest = _LEAD.sub("", q).rstrip(" ?")

@@ -1,10 +1,10 @@
-"""Grounded answers with numbered citations, extractive offline, verified when an LLM writes them.
+"""The answer pipeline: standalone question -> (retrieved passages) -> refuse? -> compose -> verify.
 
-Refusal is structural: when the best dense similarity among the retrieved chunks is below a
-threshold calibrated in evals/, no answer is composed at all; the reply says the documents don't
-cover it and names the closest documents, with grounded = false. Offline, a question that asks
-for a figure (answertype.py) is also refused when no selected sentence states one, and requests
-that are not document questions (write a poem, translate) are refused in both modes.
+Every decline rule is in answering/refusal.py; this module asks it at each step. Offline the
+answer is extractive: the sentences, items or rows of the best passages closest to the question
+(scored by the embedding and, when present, the passage judge), quoted with numbered citations.
+With an LLM the model writes from the same passages and answering/verify.py keeps only what its
+citations support.
 """
 
 from __future__ import annotations
@@ -16,18 +16,16 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from assistant.logs import event_line, logger
 from assistant.answering import answertype, extractive, followup, refusal
 from assistant.text import amounts
-from assistant.answering.citations import QuoteNotInChunk, clause_label, quote_place, require_verbatim, verbatim_quote
+from assistant.answering.citations import citation_for, clause_label
+from assistant.answering.units import STOP, WORD, can_answer, is_heading_line
+from assistant.answering.verify import Verifier
 from assistant.config import Settings
 from assistant.llm import invoke_text
-from assistant.models import CONTRACT_DOC_TYPES, Answer, Citation, SearchResult, Turn
+from assistant.models import CONTRACT_DOC_TYPES, Answer, SearchResult, Turn
 from assistant.prompts import load_prompt
 
-log = logger("answering")
-
-REFUSAL = refusal.REFUSAL
 # A sentence that states the kind of figure the question asks for ("how many days...") beats a
 # slightly closer one that doesn't: about one rank step in the semantic score.
 TYPE_BONUS = 0.08
@@ -40,25 +38,7 @@ AMOUNT_BONUS = 0.3
 # Time"): in a table keyed by severity, code or metric that row is the one about it, while the
 # closest sentence often just shares the code ("A SEV-1 is resolved when...").
 ROW_KEY_BONUS = 0.2
-NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
-_CITE = re.compile(r"\[(\d{1,3})\]")
-_QUOTE = re.compile(r"[\"“]([^\"”]{8,})[\"”]")
-_WORD = re.compile(r"[a-z0-9]+(?:\.[0-9]+)*")
-_STOP = frozenset("the a an of to and or for in on at by is are be what which who how when does do with under our we i".split())
 _CLOSE_TAG = re.compile(r"<\s*/\s*document\s*>", re.I)
-_FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
-_NUMBER_WORDS = answertype.CARDINAL_WORDS | answertype.ORDINAL_WORDS
-
-
-def normalise(text: str) -> str:
-    return " ".join(text.lower().replace("’", "'").replace("“", '"').replace("”", '"').split())
-
-
-def split_sentences(text: str) -> list[tuple[int, int]]:
-    """Sentence spans of model prose (and of passages quoted in drafts): every line break ends
-    one, and an abbreviation's full stop ("Lumen BPO Services Ltd. Customer") does not; split
-    there, the half without a citation would be dropped as unsupported."""
-    return extractive.split_sentences(text, line_breaks_end=True)
 
 
 @dataclass
@@ -105,9 +85,6 @@ SHARED_WORDS_WEIGHT = 0.3
 RANK_PRIOR = 0.04
 # Units considered per answer (the pool's first ones): bounds the MiniLM pass over them.
 MAX_UNITS = 60
-# A unit shorter than this, or with fewer words, is a label or a fragment ("Yes.", "See 4.2"), not an answer.
-MIN_UNIT_CHARS = 12
-MIN_UNIT_WORDS = 3
 # (An offline reply's length: answering.reply_chars in config.yaml.)
 _MARKER_CHARS = 5  # " [n]" and a space per quoted unit
 # The passages whose units may answer: the judge stage has already put the best passages first.
@@ -135,12 +112,15 @@ EXTRA_EVIDENCE = 2
 HISTORY_TURNS = 6
 TURN_CHARS = 1000
 MIN_REWRITE_CHARS = 3
+# A lead-in ("...is expected to:") brings at most this many of the items it introduces: quoted
+# alone it says nothing, and three items are the answer's gist without crowding out the rest.
+LEAD_IN_ITEMS = 3
+# A table row's first cell names the row only with at least this many characters ("1", "-" name nothing).
+MIN_ROW_KEY_CHARS = 3
+# Scores an answer reports (Answer.scores, audit and evals) are rounded to this many decimals.
+SCORE_DECIMALS = 4
 # Room kept in the reply budget for the lead's clause label, not known until the units are chosen.
 CLAUSE_LABEL_ROOM = len("clause 00.00.00, ")
-# A quote that is (never expected) not verbatim in its chunk is cut to this; a passage with no
-# sentence is cited by its first characters.
-FALLBACK_QUOTE_CHARS = 500
-FALLBACK_LEAD_CHARS = 300
 
 
 class Answerer:
@@ -149,6 +129,8 @@ class Answerer:
         self.chat_model = chat_model
         self.embedder = embedder
         self.judge = judge  # assistant.retrieval.judge.PassageJudge: picks the answering unit when set
+        # Checks an LLM's reply sentence by sentence (answering/verify.py); drafts use it too.
+        self.verifier = Verifier(settings, judge, self.mode)
 
     @property
     def mode(self) -> str:
@@ -221,7 +203,7 @@ class Answerer:
             reply = "".join(pieces)
         else:
             reply = invoke_text(self.chat_model, system, user)
-        yield "answer", refusal.for_caller(self.verify(reply, evidence, question=question), limited_access)
+        yield "answer", refusal.for_caller(self.verifier.verify(reply, evidence, question=question), limited_access)
 
     def _refuse(self, results: list[SearchResult], decline: refusal.Decline | None = None) -> Answer:
         return refusal.refusal(results, decline, mode=self.mode)
@@ -232,17 +214,19 @@ class Answerer:
         candidates: list[_Candidate] = []
         for i, r in enumerate(pool):
             for u in extractive.units(r.text, table_header=r.table_header):
-                if _can_answer(u.display):
+                if can_answer(u.display):
                     candidates.append(_Candidate(i, u.start, u.end, u.raw, display=u.display, kind=u.kind))
-        if not candidates:
-            return self._refuse(results)
+        decline = refusal.no_unit_answers(candidates)
+        if decline is not None:
+            return self._refuse(results, decline)
         candidates = candidates[:MAX_UNITS]
         kind = answertype.expected(question)
         amount = amounts.asked_amount(question)
         self._score(question, candidates, kind, amount)
         candidates = _answers_not_prompts(candidates)
-        if not candidates:
-            return self._refuse(results)
+        decline = refusal.no_unit_answers(candidates)
+        if decline is not None:
+            return self._refuse(results, decline)
         scale = COSINE
         if self.judge is not None:
             self._judge_units(question, candidates, pool, kind, amount)
@@ -283,7 +267,7 @@ class Answerer:
             if not sentence.endswith((".", "!", "?")):
                 sentence = sentence.rstrip(":;,") + "."
             parts.append(f"{sentence} [{n}]")
-        citations = [self._citation(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
+        citations = [citation_for(n, pool[idx], quotes[idx].text) for idx, n in numbers.items()]
         best_citation = next(c for c in citations if c.n == numbers[best.result_index])
         lead = self._lead(pool[best.result_index], best_citation.clause_no)
         return Answer(answer=lead + " ".join(parts), grounded=True, citations=citations, mode="extractive",
@@ -334,7 +318,7 @@ class Answerer:
     def _score(self, question: str, candidates: list[_Candidate], kind: answertype.Kind | None = None,
                amount: float | None = None) -> None:
         """`amount`: the amount of money the question is about (amounts.asked_amount)."""
-        q_words = {w for w in _WORD.findall(question.lower()) if w not in _STOP}
+        q_words = {w for w in WORD.findall(question.lower()) if w not in STOP}
         semantic = np.zeros(len(candidates))
         if self.embedder is not None:
             # With the judge, this order only picks the units it reads: the int8 twin orders them
@@ -343,26 +327,11 @@ class Answerer:
             vectors = embedder.embed([question] + [c.display[:PRIOR_CHARS] for c in candidates])
             semantic = vectors[1:] @ vectors[0]
         for c, sem in zip(candidates, semantic):
-            words = set(_WORD.findall(c.display.lower()))
+            words = set(WORD.findall(c.display.lower()))
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
             c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (PRIOR_RANKS - min(c.result_index, PRIOR_RANKS))
                        + _bonuses(question, c, kind, amount, COSINE))
-
-    @staticmethod
-    def _citation(n: int, r: SearchResult, quote: str) -> Citation:
-        # Units are picked with their whitespace collapsed; the citation quotes the chunk exactly
-        # (the README's promise: a quote is a substring of its chunk), display collapses it again.
-        try:
-            quote = require_verbatim(verbatim_quote(quote, r.text), r.text)
-        except QuoteNotInChunk:
-            # Never expected (units are cut from the chunk); an answer still beats an error.
-            log.warning(event_line("answer_quote_not_verbatim", chunk=r.chunk_id))
-            quote = " ".join(quote.split())[:FALLBACK_QUOTE_CHARS]
-        page, clause_no = quote_place(r, quote)
-        return Citation(n=n, chunk_id=r.chunk_id, source=r.source, quote=quote,
-                        section_path=r.section_path, page_start=page, title=r.title, clause_no=clause_no,
-                        doc_type=r.doc_type, collection=r.collection, url=r.url)
 
     # -- LLM, verified ----------------------------------------------------------------------
     def evidence_block(self, results: list[SearchResult]) -> str:
@@ -376,116 +345,6 @@ class Answerer:
             where = _attribute(" > ".join(p for p in (r.title, r.section_path) if p))
             blocks.append(f'<document index="{n}" source="{_attribute(r.source)}" section="{where}">\n{body}\n</document>')
         return "\n".join(blocks)
-
-    def verify(self, reply: str, results: list[SearchResult], question: str | None = None) -> Answer:
-        """Keep only sentences whose citations exist and whose quotes occur in the cited chunk.
-
-        With `question` (answers), a sentence must also take its figures (amounts, days, rates)
-        from its cited chunks or the question: a valid [n] on "the rate is USD 15.40" whose chunk
-        never says 15.40 used to pass as grounded (e.g. a reply obeying an instruction injected in
-        a document). And, with a judge, the cited passage must support the sentence: the judge
-        reads the sentence as the question and the passage as its answer; "free on-site pizza
-        every Friday [1]" citing a clause on updates scores far below any sentence that restates
-        it. Drafts pass no question: their prose also states the incident's own facts.
-        """
-        if NOT_IN_DOCUMENTS in reply or not reply.strip():
-            return self._refuse(results, refusal.Decline("the model found nothing in the passages"))
-        checks = _SentenceChecks(self, results, question)
-        kept, flagged = [], []
-        citing: dict[int, list[str]] = {}  # passage number -> the kept sentences citing it
-        quoted: dict[int, list[str]] = {}
-        for s, e in split_sentences(reply.strip()):
-            sentence = reply.strip()[s:e].strip()
-            valid = checks.cited(sentence)
-            if valid is None:
-                flagged.append(sentence)
-                continue
-            kept.append(sentence)
-            for n in valid:
-                citing.setdefault(n, []).append(sentence)
-                quoted.setdefault(n, []).extend(q for q in _QUOTE.findall(sentence) if not _is_heading_line(q))
-        if not kept:
-            answer = self._refuse(results, refusal.Decline("no sentence of the model's reply is supported by a passage it cites"))
-            answer.flagged = flagged
-            return answer
-        citations = []
-        for n in sorted(citing):
-            r = results[n - 1]
-            citations.append(self._citation(n, r, self._quote_for(r, quoted[n], citing[n])))
-        return Answer(answer=" ".join(kept), grounded=True, citations=citations, mode="llm", flagged=flagged)
-
-    def _quote_for(self, result: SearchResult, model_quotes: list[str], sentences: list[str]) -> str:
-        """The first of the model's own quotes that its passage really contains, else the unit of
-        the passage its sentences rest on: a quote the passage doesn't hold is never cited."""
-        for q in model_quotes:
-            try:
-                return verbatim_quote(q, result.text)
-            except QuoteNotInChunk:
-                continue
-        return self._supporting_unit(result, sentences)
-
-    def _supporting_unit(self, result: SearchResult, sentences: list[str]) -> str:
-        """The sentence, item or row of a cited passage that the model's sentences rest on: what
-        the citation quotes. Never a heading line (a heading supports nothing); by the judge when
-        there is one, else by shared words."""
-        units = [u for u in extractive.units(result.text, table_header=result.table_header)
-                 if not _is_heading_line(u.display) and _can_answer(u.display)]
-        if not units:
-            return _first_sentence(result.text)
-        claim = _CITE.sub(" ", " ".join(sentences))
-        if self.judge is not None:
-            scores = self.judge.score(claim, [u.display for u in units], max_tokens=self.settings.judge.max_tokens)
-            return units[int(np.argmax(scores))].raw
-        words = set(_WORD.findall(claim.lower())) - _STOP
-        return max(units, key=lambda u: len(words & set(_WORD.findall(u.display.lower())))).raw
-
-
-class _SentenceChecks:
-    """The checks one sentence of a model's reply must pass to be kept (Answerer.verify)."""
-
-    def __init__(self, answerer: Answerer, results: list[SearchResult], question: str | None):
-        self.answerer, self.results, self.question = answerer, results, question
-        self.asked = _figures(question) if question is not None else set()
-        self.known: dict[int, set[str]] = {}
-
-    def cited(self, sentence: str) -> list[int] | None:
-        """The passage numbers the sentence cites, or None when it must be dropped."""
-        numbers = [int(x) for x in _CITE.findall(sentence)]
-        valid = [n for n in numbers if 1 <= n <= len(self.results)]
-        if not numbers or len(valid) != len(numbers):
-            return None
-        quotes = _QUOTE.findall(sentence)
-        if any(not any(normalise(q) in normalise(self.results[n - 1].text) for n in valid) for q in quotes):
-            return None
-        if self.question is None:
-            return valid
-        if not self._figures_known(sentence, valid) or not self._supported(sentence, valid):
-            return None
-        return valid
-
-    def _figures_known(self, sentence: str, valid: list[int]) -> bool:
-        for n in valid:
-            if n not in self.known:
-                r = self.results[n - 1]
-                self.known[n] = _figures(f"{r.title} {r.section_path} {r.text}")
-        return _figures(_CITE.sub(" ", sentence)) <= self.asked.union(*(self.known[n] for n in valid))
-
-    def _supported(self, sentence: str, valid: list[int]) -> bool:
-        judge = self.answerer.judge
-        if judge is None:
-            return True
-        from assistant.retrieval.rerank import judge_text
-
-        claim = _CITE.sub(" ", sentence).strip()
-        scores = judge.score(claim, [judge_text(self.results[n - 1]) for n in valid],
-                             max_tokens=self.answerer.settings.judge.max_tokens)
-        return float(max(scores)) >= self.answerer.settings.answering.min_support_score
-
-
-def _first_sentence(text: str) -> str:
-    spans = split_sentences(text)
-    return text[spans[0][0] : spans[0][1]].strip() if spans else text[:FALLBACK_LEAD_CHARS]
-
 
 def _within_budget(chosen: list[_Candidate], extra: list[_Candidate], limit: int, budget: int) -> list[_Candidate]:
     """`chosen` plus the `extra` units, best first, while the reply stays short: at most `limit`
@@ -522,22 +381,8 @@ def _bonuses(question: str, c: _Candidate, kind: answertype.Kind | None, amount:
     return bonus
 
 
-_PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]|<[^<>\n]{1,40}>|\{\{[^{}\n]{1,40}\}\}|_{4,}")
-
-
-def _can_answer(display: str) -> bool:
-    return (len(display) >= MIN_UNIT_CHARS and len(_WORD.findall(display.lower())) >= MIN_UNIT_WORDS
-            and not _is_template(display))
-
-
-def _is_template(display: str) -> bool:
-    """A fill-in template ("[SEV-x] Update [number] at [time PT]"): it shows what a message looks
-    like, it states no fact, yet shares every word of a question about that message."""
-    return len(_PLACEHOLDER.findall(display)) >= 2
-
-
 def _scored(answer: Answer, scores: dict[str, float]) -> Answer:
-    answer.scores = {**answer.scores, **{k: round(float(v), 4) for k, v in scores.items()}}
+    answer.scores = {**answer.scores, **{k: round(float(v), SCORE_DECIMALS) for k, v in scores.items()}}
     return answer
 
 
@@ -559,9 +404,9 @@ def _with_what_follows(best: _Candidate, chosen: list[_Candidate], candidates: l
     same = [c for c in candidates if c.result_index == best.result_index]
     after = same[same.index(best) + 1:]
     if best.is_lead_in:
-        extra = after[:3]
+        extra = after[:LEAD_IN_ITEMS]
     elif after and after[0].is_lead_in:
-        extra = after[:4]  # "The Deputy is expected to:" and the first three things
+        extra = after[:LEAD_IN_ITEMS + 1]  # "The Deputy is expected to:" and the first three things
     else:
         extra = after[:1]
     # Not past a heading: the next section's first step is not this one's.
@@ -593,7 +438,7 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
     for i, c in enumerate(candidates):
         following = next((n for n in candidates[i + 1:] if n.result_index == c.result_index and n.start >= c.end), None)
         # Numbered items count too: a PDF heading "14. Exit and Transition Assistance" reads as one.
-        heading = _is_heading_line(c.display) and (c.kind == "sentence" or (c.kind == "item" and c.text[:1].isdigit()))
+        heading = is_heading_line(c.display) and (c.kind == "sentence" or (c.kind == "item" and c.text[:1].isdigit()))
         if c.is_lead_in and following is None:
             continue
         if not (c.display.rstrip().endswith("?") or heading):
@@ -604,21 +449,6 @@ def _answers_not_prompts(candidates: list[_Candidate]) -> list[_Candidate]:
     return kept
 
 
-_NUMBERING = re.compile(r"^\s*(?:(?:section|clause|article|schedule|exhibit|annex|appendix)\s+[\w.-]+|\(?\d+(?:\.\d+)*\)?)[.:]?\s+",
-                        re.IGNORECASE)
-_SMALL_WORDS = frozenset("a an and as at by for from in into of on or the to upon with".split())
-
-
-def _is_heading_line(display: str) -> bool:
-    """A title read as a sentence: up to seven words, each significant one capitalised, no clause
-    punctuation ("10.3 Additional Audits.", "Exit and Transition Assistance")."""
-    text = _NUMBERING.sub("", display).strip().rstrip(".")
-    words = re.findall(r"[A-Za-z][A-Za-z'’-]*", text)
-    if not 1 <= len(words) <= 7 or re.search(r"[,;:()\d]", text):
-        return False
-    return all(w[0].isupper() for w in words if w.lower() not in _SMALL_WORDS)
-
-
 _GENERIC_CELLS = frozenset("yes no n/a none all any other total same".split())
 
 
@@ -627,22 +457,9 @@ def _names_the_row(question: str, raw: str) -> bool:
     letters and three characters, and not be a generic value: "1", "-", "Yes" or "Total" name
     nothing."""
     key = extractive.row_key(raw).lower()
-    if len(key) < 3 or not re.search(r"[a-z]", key) or key in _GENERIC_CELLS:
+    if len(key) < MIN_ROW_KEY_CHARS or not re.search(r"[a-z]", key) or key in _GENERIC_CELLS:
         return False
     return re.search(rf"(?<![\w-]){re.escape(key)}(?![\w-])", question.lower().replace("’", "'")) is not None
-
-
-def _figures(text: str) -> set[str]:
-    """The numbers a text states, comparable across forms: "3,000" = "3000", "15.40" = "15.4",
-    "forty-eight (48)" gives 40, 8 and 48 (spelled-out numbers up to twenty, tens, ordinals)."""
-    out = set()
-    for raw in _FIGURE.findall(text):
-        value = raw.replace(",", "")
-        if "." in value:
-            value = value.rstrip("0").rstrip(".")
-        out.add(value.lstrip("0") or "0")
-    out |= {_NUMBER_WORDS[w] for w in re.findall(r"[a-z]+", text.lower()) if w in _NUMBER_WORDS}
-    return out
 
 
 def _attribute(value: str) -> str:

@@ -13,11 +13,13 @@ holds. The rules, in the order the answer pipeline meets them:
    while the dense similarity is not high either;
 4b. every passage left reads as instructions to a model (ingest/instructions.py): such text is
    data, searchable, never an answer on its own;
+4c. offline, no unit of the top passages can answer (labels, fragments, templates, headings);
 5. the question asks for a figure (a percentage, a duration...) or a facet that is just as
    checkable (a person's name, contact details, which organisation: answertype.FACETS)
    and the chosen units state none: the near miss "who is the finance controller, by name?"
    over a passage that names the role and no one;
-6. with an LLM, no sentence of the reply survived verification.
+6. with an LLM, the model replied NOT_IN_DOCUMENTS, or no sentence of the reply survived
+   verification (assistant/answering/verify.py).
 
 Measured and left out: a threshold on the judge's score of the answering sentence (it refused as
 many answerable dev questions as unanswerable ones, evals/RESULTS.md run 13); per-question-word
@@ -95,6 +97,12 @@ def only_instructions(results: list[SearchResult]) -> Decline | None:
     return None
 
 
+def no_unit_answers(candidates: list) -> Decline | None:
+    """Rule 4c: no sentence, item or row of the top passages can answer (each is a label, a
+    fragment, a fill-in template, a heading or the document's own question). No reason is recorded."""
+    return None if candidates else Decline("")
+
+
 def missing_figure(kind: answertype.Kind | None, chosen: list[str], closest: str = "", where: str = "") -> Decline | None:
     """Rule 5 (see the module docstring): the passages are about the topic but state no figure of the kind asked for:
     quoting them as the answer would read as one and isn't. The reply says what the closest
@@ -109,6 +117,24 @@ def missing_figure(kind: answertype.Kind | None, chosen: list[str], closest: str
 
 
 CLOSEST_CHARS = 220  # how much of the closest passage a near-miss refusal repeats
+CLOSEST_DOCUMENTS = 3  # the closest documents a refusal names: enough to point somewhere, short to read
+NAMED_MISSING = 3  # the unknown names a refusal repeats (the rest are in `flagged`)
+# What the answer prompt (prompts/answer.md) tells the model to reply when the passages don't answer.
+NOT_IN_DOCUMENTS = "NOT_IN_DOCUMENTS"
+
+
+def model_declined(reply: str) -> Decline | None:
+    """Rule 6, first half: the model itself said the passages don't answer (or said nothing)."""
+    if NOT_IN_DOCUMENTS in reply or not reply.strip():
+        return Decline("the model found nothing in the passages")
+    return None
+
+
+def nothing_verified(kept: list[str]) -> Decline | None:
+    """Rule 6: no sentence of the model's reply survived verification (assistant/answering/verify.py)."""
+    if kept:
+        return None
+    return Decline("no sentence of the model's reply is supported by a passage it cites")
 
 
 def refusal(results: list[SearchResult], decline: Decline | None = None, mode: str = "extractive") -> Answer:
@@ -118,10 +144,10 @@ def refusal(results: list[SearchResult], decline: Decline | None = None, mode: s
     for r in results:
         if r.title and r.title not in closest:
             closest.append(r.title)
-    closest = closest[:3]
+    closest = closest[:CLOSEST_DOCUMENTS]
     text = REFUSAL
     if decline.missing:
-        text += " They never mention " + ", ".join(f"'{t}'" for t in decline.missing[:3]) + "."
+        text += " They never mention " + ", ".join(f"'{t}'" for t in decline.missing[:NAMED_MISSING]) + "."
     if decline.detail:
         text += " " + decline.detail
     if closest:

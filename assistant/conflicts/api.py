@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from assistant.logs import logger
-from assistant.catalog import sources_named
+from ingest.catalog import sources_named
 from assistant.conflicts.check import Side, find_conflicts, read_side
 from assistant.contracts.document import ContractDoc, StoredPiece
 from assistant.errors import NotFound
@@ -25,7 +25,7 @@ from assistant.models import CONTRACT_DOC_TYPES, Caller, Conflict, ConflictRepor
 
 if TYPE_CHECKING:
     from assistant.access.policy import AccessPolicy
-    from assistant.catalog import Catalog
+    from ingest.catalog import Catalog
     from assistant.contracts.in_force import InForce
     from assistant.retrieval.store import VectorStore
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import PurePosixPath
 from typing import TYPE_CHECKING
 
-from assistant.catalog import sources_named
+from ingest.catalog import sources_named
 from assistant.contracts.sla_models import SourceSpan
 from assistant.text.clauses import ClauseMark, analysis_text, clause_at, clause_marks
 from assistant.errors import InvalidInput, NotFound

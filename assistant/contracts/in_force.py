@@ -24,7 +24,7 @@ from assistant.contracts.relations import DocProfile
 from assistant.text.clauses import sentence_spans
 
 if TYPE_CHECKING:
-    from assistant.catalog import Catalog
+    from ingest.catalog import Catalog
     from assistant.retrieval.store import VectorStore
 
 _TERM_HEADING = re.compile(r"\b(?:term|duration)\b(?!\s*(?:ination|s\b))", re.I)

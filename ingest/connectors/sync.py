@@ -22,7 +22,7 @@ from filelock import FileLock, Timeout
 from assistant.logs import event_line, logger
 from assistant.config import RESTRICTED_COLLECTION, Settings, SourceRule
 from assistant.errors import AssistantError
-from assistant.locks import embedded_writer
+from ingest.locks import embedded_writer
 from ingest.connectors import make_connector
 from ingest.connectors.base import ChangeBatch, Connector, ConnectorError, ItemError, ItemGone, RemoteItem
 from ingest.connectors.report import ItemOutcome, SourceReport, SyncReport

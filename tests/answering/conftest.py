@@ -101,7 +101,7 @@ def stored_text(service, citation) -> str:
 
 
 def norm(text: str) -> str:
-    from assistant.answering.pipeline import normalise
+    from assistant.answering.units import normalise
 
     return normalise(text)
 

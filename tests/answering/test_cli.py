@@ -33,7 +33,7 @@ def run(home, *args, config=CONFIG, stdin=None):
 
 def test_document_text_in_citations_and_results_prints_as_it_is_not_as_rich_markup():
     from assistant.models import Answer, Citation
-    from assistant.surfaces.cli import _print_answer, out
+    from assistant.surfaces.cli.query import _print_answer, out
 
     heading = "[/bold] Annex [red]B[/red]"  # a heading Rich would take for markup (or reject)
     answer = Answer(answer="Quote. [1]", grounded=True, mode="extractive", citations=[Citation(

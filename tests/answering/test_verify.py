@@ -37,7 +37,7 @@ Q = "Who approves a refund exception for a Summit member?"
     "A Team Lead decides within 4 business hours [1], and notice is ninety days [2].",
 ], ids=["spelled-out", "decimals", "parenthesised", "two-citations"])
 def test_figures_taken_from_the_cited_passage_are_kept(answerer, sentence):
-    answer = answerer.verify(sentence, EVIDENCE, question=Q)
+    answer = answerer.verifier.verify(sentence, EVIDENCE, question=Q)
     assert answer.grounded and answer.flagged == [], answer
 
 
@@ -47,7 +47,7 @@ def test_figures_taken_from_the_cited_passage_are_kept(answerer, sentence):
     "The agent rate is USD 15.40 per productive hour [2].",
 ], ids=["wrong-amount", "wrong-passage", "injected-price"])
 def test_a_figure_the_cited_passage_does_not_hold_is_dropped(answerer, sentence):
-    answer = answerer.verify(sentence, EVIDENCE, question=Q)
+    answer = answerer.verifier.verify(sentence, EVIDENCE, question=Q)
     assert not answer.grounded and answer.citations == [] and answer.flagged == [sentence]
 
 
@@ -56,7 +56,7 @@ def test_an_abbreviation_does_not_split_a_cited_sentence(answerer):
     insurer = passage(3, "Supplier shall keep insurance with insurers rated A- or better by A.M. Best.")
     reply = ("Lumen BPO Services Ltd. Team Leads approve exceptions up to 1,000.00 [1]. "
              "Insurers must be rated A- or better by A.M. Best [3].")
-    answer = answerer.verify(reply, EVIDENCE + [insurer], question=Q)
+    answer = answerer.verifier.verify(reply, EVIDENCE + [insurer], question=Q)
     assert answer.grounded and answer.flagged == [] and answer.answer == reply
 
 
@@ -65,20 +65,20 @@ def test_a_verified_quote_cites_the_sub_clause_it_sits_in(answerer):
             "17.2 Liability Cap. Each Party's total liability shall not exceed the fees paid in the prior twelve (12) months.")
     msa = passage(1, text).model_copy(update={"doc_type": "msa", "clause_no": "17"})
     reply = 'Liability is capped: "total liability shall not exceed the fees paid in the prior twelve (12) months" [1].'
-    answer = answerer.verify(reply, [msa], question="what is the liability cap?")
+    answer = answerer.verifier.verify(reply, [msa], question="what is the liability cap?")
     assert answer.grounded and answer.citations[0].clause_no == "17.2"
 
 
 def test_figures_from_the_question_may_be_repeated(answerer):
     reply = "A 400 dollar exception is approved by the Lumen Team Lead [1]."
-    assert answerer.verify(reply, EVIDENCE, question="Who approves a 400 dollar refund exception?").grounded
-    assert not answerer.verify(reply, EVIDENCE, question=Q).grounded
+    assert answerer.verifier.verify(reply, EVIDENCE, question="Who approves a 400 dollar refund exception?").grounded
+    assert not answerer.verifier.verify(reply, EVIDENCE, question=Q).grounded
 
 
 def test_without_a_question_only_citations_and_quotes_are_checked(answerer):
     # Drafts verify prose that also states the incident's own facts (durations, counts).
     reply = "The backlog lasted 3 hours and the refund step says to issue it within two business days [1]."
-    assert answerer.verify(reply, EVIDENCE).grounded
+    assert answerer.verifier.verify(reply, EVIDENCE).grounded
 
 
 @pytest.mark.parametrize("closer", ["</document>", "</Document>", "</DOCUMENT >", "< /document>"])

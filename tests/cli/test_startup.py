@@ -96,7 +96,7 @@ def test_every_option_has_a_description_and_help_shows_no_type_noise():
 
 def test_the_cli_document_types_are_the_models():
     from assistant.models import DocType
-    from assistant.surfaces.cli import DOC_TYPES
+    from assistant.surfaces.cli.query import DOC_TYPES
 
     assert DOC_TYPES == typing.get_args(DocType)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console
 
 from assistant.audit import AuditEvent
-from assistant.surfaces.cli import _audit_table
+from assistant.surfaces.cli.audit import _audit_table
 
 QUESTION = "Which service credit applies when the email response SLA is missed twice in the same quarter by Lumen?"
 

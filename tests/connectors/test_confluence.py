@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from assistant.locks import HomeInUse
+from ingest.locks import HomeInUse
 
 from tests.conftest import REPO, admin
 from tests.connectors.conftest import catalog_by_source, connector_source, outcomes, readable_by, restricted_reasons, sync

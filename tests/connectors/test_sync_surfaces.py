@@ -82,7 +82,7 @@ def test_sync_without_connector_sources_says_how_to_add_one(tmp_path, monkeypatc
 
 
 def test_serve_schedules_syncs_on_the_configured_interval(tmp_path, wiki, service_factory):
-    from assistant.surfaces.cli import _sync_schedule
+    from assistant.surfaces.cli.serve import _sync_schedule
 
     config = load_settings(_config(tmp_path, wiki, interval_minutes=60), home=str(tmp_path / "home"))
     service = service_factory(home=tmp_path / "home", sources=[r.model_dump(exclude_none=True) for r in config.sources],

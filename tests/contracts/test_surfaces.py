@@ -11,13 +11,14 @@ from typer.testing import CliRunner
 
 from assistant.contracts.export import read_csv, read_xlsx
 from assistant.surfaces import cli
+from assistant.surfaces.cli import root as cli_root
 from tests.contracts.conftest import DPA, MSA, SOW
 from tests.http.conftest import auth, live_app
 
 
 @pytest.fixture
 def run(contract_service, monkeypatch):
-    monkeypatch.setattr(cli._State, "service", property(lambda self: contract_service))
+    monkeypatch.setattr(cli_root._State, "service", property(lambda self: contract_service))
     runner = CliRunner()
 
     def invoke(*args: str, role: str = "legal"):
@@ -68,9 +69,7 @@ def test_cli_obligations_json_to_stdout_and_key_terms_and_sla(run):
 
 
 def test_cli_obligations_without_a_format_is_a_table_to_read_not_json(run, monkeypatch):
-    from assistant.surfaces import cli
-
-    monkeypatch.setattr(cli.out, "width", 100)
+    monkeypatch.setattr(cli_root.out, "width", 100)
     result = run("obligations", "--contract", MSA)
     assert result.exit_code == 0, result.output
     text = result.stdout

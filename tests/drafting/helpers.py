@@ -40,7 +40,7 @@ def tickets_csv(path: Path, met: int, missed: int, start: datetime = OCT, step_m
 
 def quote_in_chunk(service, citation) -> bool:
     """The citation's quote occurs verbatim (whitespace-insensitively) in the chunk it names."""
-    from assistant.answering.pipeline import normalise
+    from assistant.answering.units import normalise
 
     for name in service.store.collection_names():
         for chunk in service.store.get(name, [citation.chunk_id]):

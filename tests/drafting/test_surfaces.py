@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from assistant.drafting.api import DraftingService
 from assistant.drafting.metrics import MetricsError
 from assistant.surfaces import cli
+from assistant.surfaces.cli import root as cli_root
 from assistant.surfaces.cli import drafts as cli_drafts
 from tests.drafting.conftest import DATA, INCIDENT_FILE, SOW
 from tests.drafting.helpers import tickets_csv
@@ -21,7 +22,7 @@ KEYS = {"coordinator": "coo-3e5a7c9b1d2f4a6c", "bpo_agent": "agt-5c7e9a1b3d2f4c6
 @pytest.fixture
 def run(drafting_service, monkeypatch):
     """Invoke the real CLI app with its service replaced by the ingested sample."""
-    monkeypatch.setattr(cli._State, "service", property(lambda self: drafting_service))
+    monkeypatch.setattr(cli_root._State, "service", property(lambda self: drafting_service))
     runner = CliRunner()
 
     def invoke(*args: str, role: str = "coordinator"):

@@ -11,7 +11,7 @@ import sys
 import httpx
 import pytest
 
-from assistant.locks import HomeInUse, claim_embedded_home, release_embedded_home
+from ingest.locks import HomeInUse, claim_embedded_home, release_embedded_home
 from tests.conftest import REPO, admin, build_service, write_files
 from tests.http.conftest import auth, live_app
 from tests.store.conftest import HashEmbedder
@@ -25,7 +25,7 @@ from tests.conftest import admin, build_service
 from tests.store.conftest import HashEmbedder
 print(build_service(Path(sys.argv[1]), HashEmbedder()).ingest(Path(sys.argv[2]), admin()).model_dump_json())
 """
-_CLAIM = ("import sys,time; from pathlib import Path; from assistant.locks import claim_embedded_home\n"
+_CLAIM = ("import sys,time; from pathlib import Path; from ingest.locks import claim_embedded_home\n"
           "claim_embedded_home(Path(sys.argv[1]), 'ingest'); print('held', flush=True); time.sleep(60)\n")
 
 

@@ -115,7 +115,7 @@ def test_only_those_who_manage_documents_see_the_server_folder(writable):
 
 
 # Holds the data directory's ingest lock the way a cron `bpo-assistant ingest` would.
-_HOLD_LOCK = ("import sys,time; from pathlib import Path; from assistant.locks import file_lock\n"
+_HOLD_LOCK = ("import sys,time; from pathlib import Path; from ingest.locks import file_lock\n"
               "with file_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n")
 
 

@@ -318,7 +318,7 @@ def test_slack_ask_command_in_a_mixed_channel_never_shows_contracts(slack):
     _check_all_calls(slack.fake)
 
 
-REFUSAL = "The documents don"  # the start of every refusal (assistant.answering.pipeline.REFUSAL)
+REFUSAL = "The documents don"  # the start of every refusal (assistant.answering.refusal.REFUSAL)
 
 
 def test_slack_hr_answers_in_the_hr_channel_are_never_posted_publicly(slack):

@@ -9,11 +9,13 @@ import subprocess
 import sys
 import threading
 import time
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from assistant.locks import ChromaLease, IngestBusy, chroma_lease, file_lock
+from assistant.retrieval.store import records_collection
+from ingest.locks import ChromaLease, IngestBusy, chroma_lease, file_lock
 from tests.conftest import REPO, SAMPLE, admin, build_service, write_files
 from tests.store.conftest import HashEmbedder, chroma_server, copy_files
 
@@ -145,21 +147,22 @@ def test_a_crashed_ingests_lease_lapses_after_its_ttl(fresh_server):
     from chromadb.config import Settings
 
     client = chromadb.HttpClient(host=fresh_server.host, port=fresh_server.port, settings=Settings(anonymized_telemetry=False))
-    crashed = ChromaLease(client, ttl_s=1.5)
+    records = partial(records_collection, client)
+    crashed = ChromaLease(records, ttl_s=1.5)
     assert crashed.try_acquire() is None  # acquired, never renewed nor released: the process "died"
     with pytest.raises(IngestBusy):
-        with chroma_lease(client):
+        with chroma_lease(records):
             pass
     time.sleep(1.7)
-    with chroma_lease(client) as lease:
+    with chroma_lease(records) as lease:
         assert lease.slot_id == "ingest.1"
-        assert ChromaLease(client).try_acquire() is not None
-    with chroma_lease(client) as lease:  # released: the next run takes the next slot at once
+        assert ChromaLease(records).try_acquire() is not None
+    with chroma_lease(records) as lease:  # released: the next run takes the next slot at once
         assert lease.slot_id == "ingest.2"
 
 
 def test_the_file_lock_is_released_when_its_holder_is_killed(tmp_path):
-    code = ("import sys,time; from pathlib import Path; from assistant.locks import file_lock\n"
+    code = ("import sys,time; from pathlib import Path; from ingest.locks import file_lock\n"
             "with file_lock(Path(sys.argv[1])):\n    print('held', flush=True); time.sleep(60)\n")
     proc = subprocess.Popen([sys.executable, "-c", code, str(tmp_path)], cwd=REPO, stdout=subprocess.PIPE, text=True)
     try:
@@ -178,6 +181,7 @@ def test_the_file_lock_is_released_when_its_holder_is_killed(tmp_path):
 
 _CHILD = """
 import json, sys
+from functools import partial
 from pathlib import Path
 sys.path.insert(0, {repo!r})
 from tests.conftest import admin, build_service

@@ -13,7 +13,7 @@ import pytest
 
 from assistant.retrieval import store as store_module
 from assistant.config import load_settings
-from assistant.locks import ChromaLease
+from ingest.locks import ChromaLease
 from assistant.retrieval.store import GENERATION_KEY, VectorStore, make_client
 from tests.conftest import REPO, SAMPLE, admin, as_role, build_service
 from tests.store.conftest import remote_peers
@@ -145,7 +145,7 @@ def test_iter_all_pages_through_every_chunk(vs, name, monkeypatch):
 
 def test_collection_names_list_content_collections_only(vs, name):
     _fill(vs, name)
-    ChromaLease(vs.client, name=name).try_acquire()  # creates bpo__locks
+    ChromaLease(vs.records_collection, name=name).try_acquire()  # creates bpo__locks
     names = vs.collection_names()
     assert name in names and "_locks" not in names and not any(n.startswith("_") for n in names)
 

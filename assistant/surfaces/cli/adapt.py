@@ -7,10 +7,13 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli import _print_json, _state, app, err, json_option, out
+from assistant.surfaces.cli.root import _print_json, _state, err, json_option, out
 
 
-@app.command()
+def register(app: typer.Typer) -> None:
+    app.command()(adapt)
+
+
 def adapt(ctx: typer.Context,
           out_dir: Optional[Path] = typer.Option(None, "--out", metavar="DIR", help="folder for the model (default: <home>/models/adapted-<UTC time>)"),
           epochs: int = typer.Option(1, "--epochs", min=1, max=10, metavar="N", help="passes over the training pairs"),

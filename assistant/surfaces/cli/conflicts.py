@@ -7,13 +7,17 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli import _print_json, _state, app, json_option, out
+from assistant.surfaces.cli.root import _print_json, _state, json_option, out
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(conflicts)
+
 
 KIND_WORDS = {"sop_looser": "SOP looser than contract", "sop_stricter": "SOP stricter than contract",
               "different_channel": "different notice channel"}
 
 
-@app.command()
 def conflicts(ctx: typer.Context,
               source: Optional[str] = typer.Option(None, "--source", metavar="S",
                                                    help="only conflicts one side of which is this document (path or file name)"),

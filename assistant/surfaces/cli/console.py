@@ -4,6 +4,7 @@ don't need, and most commands print through these objects only after their work 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime, timezone
 from typing import Any
 
 
@@ -46,3 +47,12 @@ def terminal(stderr: bool = False) -> LazyConsole:
         return Console(stderr=stderr)
 
     return LazyConsole(make)
+
+
+def short_time(iso: str) -> str:
+    """'2026-11-24 02:17' (UTC) for a stored ISO time; the seconds and offset only take width."""
+    try:
+        parsed = datetime.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return (parsed.astimezone(timezone.utc) if parsed.tzinfo else parsed).strftime("%Y-%m-%d %H:%M")

@@ -11,7 +11,15 @@ from typing import Optional
 import typer
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import _print_json, _state, app, as_of_option, json_option, out
+from assistant.surfaces.cli.root import _print_json, _state, as_of_option, json_option, out
+
+
+def register(app: typer.Typer) -> None:
+    app.command()(clauses)
+    app.command()(obligations)
+    app.command("key-terms")(key_terms)
+    app.command("sla-schedule")(sla_schedule)
+
 
 CONTRACT_HELP = "the contract (its path as indexed, or its file name)"
 
@@ -22,7 +30,6 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-@app.command()
 def clauses(ctx: typer.Context,
             type_: str = typer.Option(..., "--type", metavar="TYPE", help='clause type, e.g. "Termination for Convenience"'),
             contract: Optional[str] = typer.Option(None, "--contract", metavar="CONTRACT", help=f"only {CONTRACT_HELP}"),
@@ -54,7 +61,6 @@ def clauses(ctx: typer.Context,
         out.print("   " + " ".join(hit.quote.split())[:500], markup=False)
 
 
-@app.command()
 def obligations(ctx: typer.Context,
                 contract: Optional[str] = typer.Option(None, "--contract", metavar="CONTRACT",
                                                        help=f"only {CONTRACT_HELP} (default: every contract you can read)"),
@@ -114,7 +120,6 @@ def _print_register(register) -> None:
               "--format csv|xlsx|json", markup=False, highlight=False)
 
 
-@app.command("key-terms")
 def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="CONTRACT", help=CONTRACT_HELP),
               as_json: bool = json_option(), as_of: Optional[str] = as_of_option()):
     """Parties, dates, renewal, notice, caps, governing law.
@@ -155,7 +160,6 @@ def key_terms(ctx: typer.Context, contract: str = typer.Argument(..., metavar="C
         out.print(f"[dim]{note}[/dim]")
 
 
-@app.command("sla-schedule")
 def sla_schedule(ctx: typer.Context, contract: str = typer.Argument(..., metavar="SOW", help="the SOW (its path as indexed, or its file name)"),
                  as_json: bool = json_option(), as_of: Optional[str] = as_of_option()):
     """A SOW's SLA table: targets, windows, credits.

@@ -1,5 +1,5 @@
-"""`bpo-assistant draft rca|escalation` and `bpo-assistant sla`: registered on the main CLI app
-when imported (assistant.surfaces.cli imports this module)."""
+"""`bpo-assistant draft rca|escalation` and `bpo-assistant sla`: the `draft` group and the SLA
+calculator, added to the main app by `register(app)`."""
 
 from __future__ import annotations
 
@@ -10,10 +10,15 @@ from typing import Optional
 import typer
 
 from assistant.errors import InvalidInput
-from assistant.surfaces.cli import APP_OPTIONS, _print_json, _state, app, err, json_option, out
+from assistant.surfaces.cli.root import APP_OPTIONS, _print_json, _state, err, json_option, out
+
+
+def register(app: typer.Typer) -> None:
+    app.add_typer(draft_app, name="draft")
+    app.command("sla")(sla)
+
 
 draft_app = typer.Typer(help="Draft RCA reports and vendor escalations (never sent).", **APP_OPTIONS)
-app.add_typer(draft_app, name="draft")
 
 
 def _incident_with_options(path: Path, mapping: Optional[str], metric: Optional[str], month: Optional[str]):
@@ -95,7 +100,6 @@ def fee_values(text: Optional[str]) -> dict[str, float]:
     return fees
 
 
-@app.command("sla")
 def sla(ctx: typer.Context, contract: str = typer.Option(..., "--contract", metavar="SOW", help="the SOW's source path or its file name"),
         metrics: Path = typer.Option(..., "--metrics", metavar="FILE", help="tickets or daily KPI rows (.csv, .xlsx)"),
         as_json: bool = json_option(), mapping: Optional[str] = _MAP, metric: Optional[str] = _METRIC,

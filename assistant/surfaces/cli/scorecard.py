@@ -8,11 +8,14 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli import _print_json, _state, app, err, json_option, out
+from assistant.surfaces.cli.root import _print_json, _state, err, json_option, out
 from assistant.surfaces.cli.drafts import _MAP, _METRIC, fee_values
 
 
-@app.command("scorecard")
+def register(app: typer.Typer) -> None:
+    app.command("scorecard")(scorecard)
+
+
 def scorecard(ctx: typer.Context,
               contract: str = typer.Option(..., "--contract", metavar="SOURCE", help="the SOW's source path or its file name"),
               metrics: Optional[Path] = typer.Option(None, "--metrics", metavar="FILE",

@@ -9,10 +9,13 @@ import typer
 
 from assistant import logs
 from assistant.errors import ConfigError
-from assistant.surfaces.cli import _state, app, err
+from assistant.surfaces.cli.root import _state, err
 
 
-@app.command("slack")
+def register(app: typer.Typer) -> None:
+    app.command("slack")(slack)
+
+
 def slack(ctx: typer.Context, workers: int = typer.Option(4, "--workers", min=1, max=32, metavar="N", help="threads answering questions")):
     """Run the Slack bot in Socket Mode.
 

@@ -10,11 +10,14 @@ from typing import Optional
 
 import typer
 
-from assistant.surfaces.cli import EXIT_PARTIAL, _state, app, err, json_option, out
+from assistant.surfaces.cli.root import EXIT_PARTIAL, _state, err, json_option, out
 from assistant.surfaces.cli.progress import STEPS
 
 
-@app.command()
+def register(app: typer.Typer) -> None:
+    app.command()(sync)
+
+
 def sync(ctx: typer.Context,
          source: Optional[list[str]] = typer.Argument(None, metavar="SOURCE",
                                                       help="the sources to sync, by name (default: every source with a connector)"),

@@ -21,7 +21,7 @@ from assistant import logs
 from assistant.logs import event_line, logger
 from assistant.config import environment
 from assistant.errors import AssistantError, validation_message
-from assistant.locks import claim_embedded_home, release_embedded_home
+from ingest.locks import claim_embedded_home, release_embedded_home
 from assistant.service import AssistantService
 from assistant.surfaces.http.deps import HttpMetrics, KeyRing, get_caller
 from assistant.surfaces.http.errors import error_response, request_id_of, status_for

@@ -12,7 +12,7 @@ from pydantic import BaseModel
 
 from assistant import errors
 from assistant.errors import AssistantError
-from assistant.locks import HomeInUse, IngestBusy
+from ingest.locks import HomeInUse, IngestBusy
 from assistant.retrieval.store import StoreOutOfDate
 
 

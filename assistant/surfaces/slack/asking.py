@@ -22,14 +22,6 @@ NARROWED_NOTE = ("Answered only from documents everyone in this channel may read
                  "Ask me in a DM for an answer from all the documents you can read.")
 
 
-def names_restricted_documents(bot: SlackBot, answer: Answer, caller) -> bool:
-    """A refusal names its closest documents: naming a contract is as sensitive as citing it."""
-    if answer.grounded or not answer.closest_sources:
-        return False
-    named = [d for d in bot.service.documents(caller) if d.title in answer.closest_sources]
-    return not named or any(bot.audience.is_restricted(d, {d.collection}) for d in named)
-
-
 def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_user_id: str | None,
                     history: Sequence[Turn] = (), ephemeral: bool = False) -> None:
     """`ephemeral`: a slash command (the reply is private and may be shared); else a public reply
@@ -50,9 +42,7 @@ def answer_question(bot: SlackBot, client, where: Where, question: str, *, bot_u
 def publish_answer(bot: SlackBot, poster: Poster, where: Where, question: str, answer: Answer, scope: Scope,
                    ephemeral: bool) -> None:
     """Publicly in the thread, or privately when it cites restricted documents or came from a slash command."""
-    # A citation without a collection can't be placed: is_restricted treats it as restricted.
-    restricted = any(bot.audience.is_restricted(c, {c.collection} - {""}) for c in answer.citations)
-    restricted = restricted or names_restricted_documents(bot, answer, scope.caller)
+    restricted = bot.audience.restricts_answer(answer, lambda: bot.service.documents(scope.caller))
     private = (restricted or ephemeral) and not where.is_dm
     record = AnswerRecord(question=question, answer=answer, asker=where.user, channel=where.channel,
                           thread_ts=where.thread_ts, collections=frozenset(c.collection for c in answer.citations if c.collection), restricted=restricted)

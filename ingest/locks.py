@@ -27,9 +27,11 @@ import socket
 import threading
 import time
 import uuid
+from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from assistant.logs import event_line, logger
 from assistant.errors import AssistantError
@@ -83,9 +85,16 @@ def file_lock(home: Path, wait_s: float = 0.0):
 
 # -- server mode: a lease in Chroma -------------------------------------------------------------
 
+# What the lease collection is created with (its metadata only labels it).
+LEASE_METADATA = {"purpose": "bpo-assistant leases"}
+# opener(name, metadata) -> a Chroma collection that never embeds text (the records carry only
+# metadata): VectorStore.records_collection, passed in so ingest does not reach into the store module.
+RecordsOpener = Callable[[str, dict], Any]
+
+
 class ChromaLease:
-    def __init__(self, client, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S):
-        self.client = client
+    def __init__(self, open_records: RecordsOpener, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S):
+        self.open_records = open_records
         self.name = name
         self.ttl_s = ttl_s
         self.owner = uuid.uuid4().hex
@@ -95,9 +104,7 @@ class ChromaLease:
 
     def _collection(self):
         # l2 space and a 1-d dummy vector: the records carry only metadata.
-        from assistant.retrieval.store import records_collection
-
-        return records_collection(self.client, LOCKS_COLLECTION, {"purpose": "bpo-assistant leases"})
+        return self.open_records(LOCKS_COLLECTION, LEASE_METADATA)
 
     def _slots(self, col) -> list[tuple[int, str, dict]]:
         got = col.get(where={"lock": self.name}, include=["metadatas"])
@@ -166,8 +173,8 @@ class ChromaLease:
 
 
 @contextmanager
-def chroma_lease(client, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S, wait_s: float = 0.0):
-    lease = ChromaLease(client, name, ttl_s)
+def chroma_lease(open_records: RecordsOpener, name: str = INGEST, ttl_s: float = DEFAULT_TTL_S, wait_s: float = 0.0):
+    lease = ChromaLease(open_records, name, ttl_s)
     lease.acquire(wait_s)
     try:
         yield lease
@@ -272,7 +279,7 @@ def ingest_lock(settings, store, wait_s: float = 0.0):
     """Held around a whole ingest run; raises IngestBusy when another run holds it (and, embedded,
     HomeInUse when another process is the store's writer)."""
     if settings.store.mode == "server":
-        with chroma_lease(store.client, wait_s=wait_s):
+        with chroma_lease(store.records_collection, wait_s=wait_s):
             yield
     else:
         with embedded_writer(Path(settings.home), "ingest"), file_lock(Path(settings.home), wait_s=wait_s):

@@ -1,4 +1,6 @@
-"""Block Kit builders: pure functions from our models to Slack JSON.
+"""Block Kit builders: pure functions from our models to Slack JSON. Every Slack message is built
+in this package: here the shared pieces, answers, clauses, drafts and the incident form; beside
+it one module per other reply (contract_terms.py, scorecard.py, conflicts.py).
 
 Every string that comes from a document, a model or a user goes through `escape` (or `mrkdwn`)
 here, so no caller has to remember it. Limits honoured: section text <= 3000 chars, <= 50 blocks,
