@@ -295,8 +295,7 @@ class AssistantService:
     def warm_up(self) -> None:
         self.embedder.load()
         if self.retriever.judge is not None:
-            self.retriever.judge.load()
-            self.embedder.ranking_twin().load()  # orders the answer units the judge reads
+            self.retriever.judge.load()  # every ask reads through it
         self.lexical.ensure(self.store.collection_names())
 
     # -- terms in force (issue 26) ------------------------------------------------------------

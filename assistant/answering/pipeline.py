@@ -93,9 +93,6 @@ POOL_PASSAGES = 4
 # of the cross-encoder (~5-8 ms for a sentence with its heading). Measured on the dev questions
 # (process, users' own words, sample): 10 and 12 give the same answers, 8 loses one (run 16).
 UNITS_JUDGED = 10
-# The full model re-scores this many units beyond those the judge reads, after the int8 twin's
-# shortlist (Answerer._similarity): room for the twin's rank noise at the edge of the judged set.
-TWIN_SHORTLIST_MARGIN = 4
 # The judge misreads some bare sentences (legal paraphrase: "walk away without cause" for
 # "terminate for convenience"); the prior's order tempers it, as in the passage fusion. Measured
 # on the dev questions: judge alone and prior alone pick the answering unit equally often, the
@@ -322,34 +319,16 @@ class Answerer:
                amount: float | None = None) -> None:
         """`amount`: the amount of money the question is about (amounts.asked_amount)."""
         q_words = {w for w in WORD.findall(question.lower()) if w not in STOP}
-        rest = np.zeros(len(candidates))
-        for i, c in enumerate(candidates):
+        semantic = np.zeros(len(candidates))
+        if self.embedder is not None:
+            vectors = self.embedder.embed([question] + [c.display[:PRIOR_CHARS] for c in candidates])
+            semantic = vectors[1:] @ vectors[0]
+        for c, sem in zip(candidates, semantic):
             words = set(WORD.findall(c.display.lower()))
             lexical = len(q_words & words) / (len(q_words) or 1)
             # Retrieval already weighed whole passages: a small prior for higher-ranked chunks.
-            rest[i] = (SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (PRIOR_RANKS - min(c.result_index, PRIOR_RANKS))
+            c.score = (float(sem) + SHARED_WORDS_WEIGHT * lexical + RANK_PRIOR * (PRIOR_RANKS - min(c.result_index, PRIOR_RANKS))
                        + _bonuses(question, c, kind, amount, COSINE))
-        semantic = self._similarity(question, [c.display[:PRIOR_CHARS] for c in candidates], rest)
-        for c, sem, other in zip(candidates, semantic, rest):
-            c.score = float(sem) + float(other)
-
-    def _similarity(self, question: str, texts: list[str], rest: np.ndarray) -> np.ndarray:
-        """Cosine of each text to the question. With the judge and many units, the int8 twin of the
-        model (~2.4x cheaper) shortlists the units that can reach the judge and the full model
-        scores only those: the prior's rank enters the judge fusion (ln rank), and int8's noise
-        alone flipped near ties there (a paging-table row behind a sentence 0.001 away)."""
-        if self.embedder is None:
-            return np.zeros(len(texts))
-        shortlist_size = UNITS_JUDGED + TWIN_SHORTLIST_MARGIN
-        if self.judge is None or len(texts) <= shortlist_size:
-            vectors = self.embedder.embed([question] + texts)
-            return vectors[1:] @ vectors[0]
-        cheap = self.embedder.ranking_twin().embed([question] + texts)
-        semantic = cheap[1:] @ cheap[0]
-        shortlist = np.argsort(-(semantic + rest), kind="stable")[:shortlist_size]
-        exact = self.embedder.embed([question] + [texts[i] for i in shortlist])
-        semantic[shortlist] = exact[1:] @ exact[0]
-        return semantic
 
     # -- LLM, verified ----------------------------------------------------------------------
     def evidence_block(self, results: list[SearchResult]) -> str:

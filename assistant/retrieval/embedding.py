@@ -99,7 +99,6 @@ class Embedder:
         self._model = None
         self._tokenizer = None
         self._lock = threading.Lock()
-        self._twin: Embedder | None = None
         self.texts_embedded = 0  # a counter tests and benchmarks read (re-ingest must embed 0)
 
     @classmethod
@@ -162,20 +161,6 @@ class Embedder:
 
     def load(self) -> None:
         self._load()
-
-    def ranking_twin(self) -> "Embedder":
-        """A cheaper copy of this model for ordering many short texts against a question when only
-        which few come first matters (the answer units the passage judge then re-reads): the int8
-        export of the same weights. Measured on 60 runbook sentences: 2.4x faster than fp32, with
-        10-12 of the 12 best the same. Its vectors are never stored (the index keeps the configured
-        backend's); the torch and onnx-int8 backends are their own twin."""
-        if self.backend != "onnx":
-            return self
-        with self._lock:
-            if self._twin is None:
-                self._twin = Embedder(self.package, self.batch_size, self.threads, backend="onnx-int8",
-                                      cache_dir=self.cache_dir, model_path=self.model_path)
-        return self._twin
 
     def needs_export(self) -> bool:
         """True when loading will first export the model to ONNX (once per model, ~30 s)."""

@@ -141,9 +141,6 @@ class HashEmbedder(Embedder):
     def load(self) -> None:
         pass
 
-    def ranking_twin(self) -> "HashEmbedder":
-        return self  # no cheaper copy of a hash
-
     def embed(self, texts: list[str]) -> np.ndarray:
         if self.delay_s:
             time.sleep(self.delay_s)

@@ -52,19 +52,6 @@ def test_the_int8_export_stays_close_to_torch(torch_model, export_dir):
     assert _cos(vectors, torch_model.embed(TEXTS)).min() > 0.97
 
 
-def test_the_ranking_twin_is_the_int8_export_of_the_same_weights_and_orders_alike(export_dir):
-    fp32 = Embedder(backend="onnx", cache_dir=export_dir)
-    twin = fp32.ranking_twin()
-    assert twin is fp32.ranking_twin()  # one twin per model, loaded once
-    assert twin.backend == "onnx-int8" and twin.model_dir == fp32.model_dir
-    question = "How often are status updates sent during a SEV-1?"
-    full, cheap = fp32.embed([question] + TEXTS), twin.embed([question] + TEXTS)
-    assert _cos(full, cheap).min() > 0.97
-    # What the twin is for: the same text comes out most similar to the question.
-    assert int(np.argmax(full[1:] @ full[0])) == int(np.argmax(cheap[1:] @ cheap[0])) == 2
-    assert twin.ranking_twin() is twin and Embedder(backend="torch").ranking_twin().backend == "torch"
-
-
 def test_a_second_load_reuses_the_cached_export(export_dir):
     Embedder(backend="onnx", cache_dir=export_dir).load()
     files = {p: p.stat().st_mtime_ns for p in export_dir.rglob("*.onnx")}
