@@ -1,7 +1,9 @@
 """Key terms and SLA schedules from Slack (`/key-terms <contract>`, `/sla-schedule <contract>`,
 either with "as of YYYY-MM-DD" for the terms in force on a date). The reply is always private: it
-quotes contract text. Which contracts the asker may read is the service's decision: a name they
-can't read gets the same "no contract named ..." answer as a name that doesn't exist."""
+quotes contract text. A role that reads no contract gets the same "You don't have access to
+contracts." as from `/clause` and `/scorecard`; otherwise which contracts the asker may read is the
+service's decision: a name they can't read gets the same "no contract named ..." as a name that
+doesn't exist."""
 
 from __future__ import annotations
 
@@ -9,6 +11,7 @@ from assistant.logs import event_line, logger
 from assistant.surfaces.slack.as_of import split_as_of
 from assistant.surfaces.slack.blocks.contract_terms import key_terms_blocks, sla_schedule_blocks
 from assistant.surfaces.slack.bot import Poster, SlackBot, Where
+from assistant.surfaces.slack.clauses import contract_reader_scope
 from assistant.surfaces.slack.security import escape
 
 log = logger("slack")
@@ -45,7 +48,7 @@ def _asked(bot: SlackBot, client, where: Where, text: str, usage: str):
     found = _request(poster, where, text, usage)
     if found is None:
         return None
-    scope = bot.scope_for(client, poster, where, channel_wide=False)  # private reply: the asker's own roles
+    scope = contract_reader_scope(bot, client, poster, where)  # private reply: the asker's own roles
     if scope is None:
         return None
     return poster, found[0], found[1], scope.caller
