@@ -175,7 +175,8 @@ def extract_term(doc: ContractDoc, terms) -> None:
 # -- renewal --------------------------------------------------------------------------------
 
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", re.I)
-_RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit", re.I)
+_RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit|"
+                           r"(?:year|month)[\s-]to[\s-](?:year|month)", re.I)
 _RENEWAL_OFF_TOPIC = re.compile(r"\b(?:warrant\w*|confidential\w*|non-?compet\w*|solicit\w*)\b", re.I)
 _NOTICE_RIGHT_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written)\s+)*notice", re.I)
 _EACH_PERIOD = re.compile(r"\b(?:each|every|from)\s+(?P<u>year|month)\b(?:\s+to\s+(?:year|month))?|\b(?P<u2>year|month)[\s-]to[\s-](?:year|month)\b|"
