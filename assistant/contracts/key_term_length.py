@@ -176,7 +176,7 @@ def extract_term(doc: ContractDoc, terms) -> None:
 
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", re.I)
 _RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit|"
-                           r"(?:year|month)[\s-]to[\s-](?:year|month)", re.I)
+                           r"(?:year|month)[\s-]to[\s-](?:year|month)|consecutive|another|renew\w*\s+(?:annually|yearly|monthly)", re.I)
 _RENEWAL_OFF_TOPIC = re.compile(r"\b(?:warrant\w*|confidential\w*|non-?compet\w*|solicit\w*)\b", re.I)
 _NOTICE_RIGHT_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written)\s+)*notice", re.I)
 _EACH_PERIOD = re.compile(r"\b(?:each|every|from)\s+(?P<u>year|month)\b(?:\s+to\s+(?:year|month))?|\b(?P<u2>year|month)[\s-]to[\s-](?:year|month)\b|"

@@ -50,7 +50,7 @@ _ROLE_OF = re.compile(r"^(?P<person>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}),\s+(
 _ROLE_WORDS = (r"Customer|Client|Provider|Service\s+Provider|Supplier|Vendor|Buyer|Seller|Purchaser|Licensor|Licensee|"
                r"Contractor|Consultant|Company|Subscriber|Reseller|Distributor|Agency|Employer|Employee")
 # "Customer Name: MTS, INC." or an order form's "Provider: Kestrel Cloud Inc." (one per line)
-_LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Name|(?P<role>{_ROLE_WORDS})(?:\s+\(legal\s+name\))?)"
+_LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Name|(?P<role>{_ROLE_WORDS}|Party\s+[A-Z1-9])(?:\s+\(legal\s+name\))?)"
                        r"\s*:[ \t|*]*(?P<name>[^\n|]{2,80}?)(?=\s{3,}|\s*\||\n|$)", re.M | re.I)
 
 
@@ -84,7 +84,7 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
         if depth == 0:
             here = segment[i:]
             current = segment[start:i]
-            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*[:\n]\s*|\s+-\s*and\s*-\s+|"
+            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*[:\n]\s*|\s+-\s*and\s*-\s+|\s+AND\s*:\s*|"
                          r"\s*\n\s*(?=\(\d{1,2}\)\s|\d{1,2}\)\s)", here)  # "(1) A Ltd ...\n(2) B Ltd ...": numbered parties
             # "X Ltd., a company registered in England and Wales (...)": no split inside a description
             # until its defined term has closed it.

@@ -371,4 +371,108 @@ FRAGMENTS: dict[str, tuple[str, dict]] = {
         "and all other applicable laws.\n",
         {"law": None},
     ),
+    # -- a second batch: wordings met less often ---------------------------------------------------
+    "effective_date_of_this_agreement_is": (
+        "SUPPORT AGREEMENT\n\nThis Support Agreement is dated January 20, 2009 between Thornbury Clinics Inc. "
+        "(\"Clinic\") and Medlock Systems LLC (\"Medlock\").\n\n1.1 The effective date of this Agreement is March 1, "
+        "2009.\n\n2. Term. This Agreement shall continue until February 28, 2011.\n",
+        {"agreement": "2009-01-20", "effective": "2009-03-01", "expiration": "2011-02-28"},
+    ),
+    "made_and_effective_without_as_of": (
+        "This Referral Agreement is made and effective January 1, 2020 by and between Saltmarsh Realty Group, Inc. "
+        "(\"Saltmarsh\") and Corbel Mortgage Company (\"Corbel\").\n\n4. This Agreement shall remain in full force and "
+        "effect until December 31, 2021.\n",
+        {"agreement": "2020-01-01", "effective": "2020-01-01", "expiration": "2021-12-31",
+         "parties": [("Saltmarsh Realty Group, Inc.", "Saltmarsh"), ("Corbel Mortgage Company", "Corbel")]},
+    ),
+    "blank_day_in_template": (
+        "THIS AGREEMENT is entered into this ____ day of August, 2019 by and between Glenrock Water Authority "
+        "(\"Authority\") and Pell Meter Services, Inc. (\"Contractor\").\n",
+        {"agreement": "", "parties": [("Glenrock Water Authority", "Authority"), ("Pell Meter Services, Inc.", "Contractor")]},
+    ),
+    "party_a_party_b_labels": (
+        "PURCHASE AGREEMENT\n\nParty A: Ningbo Harbourlight Trading Co., Ltd.\nAddress: 88 Zhongshan Road, Ningbo\n\n"
+        "Party B: Westmere Home Goods Inc.\nAddress: 1200 Commerce Way, Portland, Oregon\n\nParty A and Party B agree as "
+        "follows:\n\n1. Party A shall supply the goods listed in Annex 1.\n",
+        {"parties": [("Ningbo Harbourlight Trading Co., Ltd.", "Party A"), ("Westmere Home Goods Inc.", "Party B")]},
+    ),
+    "inline_and_colon_between_parties": (
+        "MAINTENANCE AGREEMENT\n\nBETWEEN: CRESTLINE HOTELS PLC, having its principal place of business at 20 Strand, "
+        "London (hereinafter called the \"Customer\") AND: ORBIT LIFT ENGINEERING LIMITED, having its principal place of "
+        "business at 3 Canal Street, Manchester (hereinafter called the \"Contractor\").\n\nThis Agreement is made on "
+        "15 July 2015.\n",
+        {"agreement": "2015-07-15",
+         "parties": [("CRESTLINE HOTELS PLC", "Customer"), ("ORBIT LIFT ENGINEERING LIMITED", "Contractor")]},
+    ),
+    "consecutive_twelve_month_renewal": (
+        "This Agreement is made as of August 8, 2018 between Harwick Insurance Company (\"Harwick\") and Loom Claims "
+        "Processing LLC (\"Loom\").\n\n12. Term. The initial term of this Agreement is eighteen (18) months. This "
+        "Agreement shall thereafter be renewed for consecutive twelve (12) month periods unless either party notifies "
+        "the other in writing at least forty-five (45) days before the expiration of the then current term of its "
+        "intention not to renew.\n",
+        {"agreement": "2018-08-08", "initial": (18.0, "month"), "expiration": "2020-02-08", "renewal": (12.0, "month"),
+         "notice": 45},
+    ),
+    "terminate_at_end_of_term_by_notice": (
+        "This Agreement is made as of April 1, 2011 between Ossory Brewing Co. (\"Ossory\") and Lantern Distribution "
+        "Inc. (\"Lantern\").\n\n9.1 This Agreement shall commence on the date hereof and continue for an initial term of "
+        "two (2) years, and thereafter shall be automatically renewed for successive renewal terms of one (1) year "
+        "each.\n\n9.2 Either party may terminate this Agreement at the end of the initial term or any renewal term by "
+        "giving the other party at least sixty (60) days' written notice.\n",
+        {"agreement": "2011-04-01", "initial": (2.0, "year"), "expiration": "2013-04-01", "renewal": (1.0, "year"),
+         "notice": 60},
+    ),
+    "period_from_to": (
+        "This Agreement is made on 2 March 2005 between Dunmore Council (\"Council\") and Greyfield Waste Services "
+        "Ltd (\"Contractor\").\n\n3. PERIOD OF AGREEMENT\n\n3.1 This Agreement shall be in effect for the period from "
+        "1 April 2005 to 31 March 2008.\n",
+        {"agreement": "2005-03-02", "expiration": "2008-03-31"},
+    ),
+    "term_that_is_years_thereafter": (
+        "This Agreement is entered into as of June 15, 2016 between Kilbride Robotics Inc. (\"Kilbride\") and Axon "
+        "Assembly Corp. (\"Axon\").\n\n10.1 Term. Subject to Section 10.2, the term of this Agreement shall commence on "
+        "the date hereof and expire on the date that is three (3) years thereafter.\n",
+        {"agreement": "2016-06-15", "initial": (3.0, "year"), "expiration": "2019-06-15"},
+    ),
+    "renewed_annually": (
+        "This Agreement is dated as of September 1, 2010 between Pinecrest Academy (\"School\") and Larchmont Food "
+        "Service, Inc. (\"Larchmont\").\n\n5. Term. This Agreement is for one (1) year and shall be renewed annually "
+        "thereafter unless terminated by either party giving the other not less than ninety (90) days' written notice "
+        "prior to the end of the then current year.\n",
+        {"agreement": "2010-09-01", "initial": (1.0, "year"), "expiration": "2011-09-01", "renewal": (1.0, "year"),
+         "notice": 90},
+    ),
+    "law_reversed_shall_govern": (
+        "This Agreement is made as of May 5, 2005 between Hollis Freight Inc. (\"Hollis\") and Druid Hill Software "
+        "Inc. (\"Druid\").\n\n21. Governing Law and Venue. The laws of the State of Colorado shall govern this "
+        "Agreement, and venue shall lie in Denver County.\n",
+        {"law": "State of Colorado"},
+    ),
+    "law_label_line": (
+        "ORDER FORM\n\nCustomer: Brackett Dental Group LLC\nProvider: Wyvern Scheduling Inc.\nOrder Date: 02/11/2022\n"
+        "Applicable Law: State of Washington\nSubscription Term: 12 months\n",
+        {"law": "State of Washington",
+         "parties": [("Brackett Dental Group LLC", "Customer"), ("Wyvern Scheduling Inc.", "Provider")]},
+    ),
+    "law_english_law_with_courts": (
+        "This Agreement is made on 4 May 2017 between Fenwright Insurance plc (\"Fenwright\") and Quorum Contact "
+        "Centres Ltd (\"Quorum\").\n\n25. This Agreement and any non-contractual obligations arising out of or in "
+        "connection with it shall be governed by English law, and the courts of England shall have exclusive "
+        "jurisdiction.\n",
+        {"agreement": "2017-05-04", "law": "England and Wales"},
+    ),
+    "defined_term_before_description": (
+        "This Services Agreement is entered into as of February 27, 2002 by and between Lowell Data, Inc. (\"Lowell\"), "
+        "a Massachusetts corporation, and Tessaract Partners LLP (\"Tessaract\"), a Delaware limited liability "
+        "partnership.\n",
+        {"agreement": "2002-02-27",
+         "parties": [("Lowell Data, Inc.", "Lowell"), ("Tessaract Partners LLP", "Tessaract")]},
+    ),
+    "no_renewal_in_a_fixed_term": (
+        "This Agreement is made as of July 9, 2012 between Ashdown Foods Inc. (\"Ashdown\") and Pereira Farms LLC "
+        "(\"Pereira\").\n\n6. Term. This Agreement shall have a term of 3 years from the date hereof. Any extension of "
+        "this Agreement shall be in writing signed by both parties.\n",
+        {"agreement": "2012-07-09", "initial": (3.0, "year"), "expiration": "2015-07-09", "renewal": None,
+         "notice": None},
+    ),
 }
