@@ -475,4 +475,103 @@ FRAGMENTS: dict[str, tuple[str, dict]] = {
         {"agreement": "2012-07-09", "initial": (3.0, "year"), "expiration": "2015-07-09", "renewal": None,
          "notice": None},
     ),
+    # -- a third batch: dates in other places, terms that start on an event, more renewals ---------
+    "dated_as_of_label_under_title": (
+        "AMENDED AND RESTATED SERVICES AGREEMENT\n\nDated as of: October 1, 2003\n\nThis Agreement is between Rowan "
+        "Energy Partners, L.P. (\"Rowan\") and Kettle Field Services, Inc. (\"Kettle\").\n",
+        {"agreement": "2003-10-01", "effective": "2003-10-01",
+         "parties": [("Rowan Energy Partners, L.P.", "Rowan"), ("Kettle Field Services, Inc.", "Kettle")]},
+    ),
+    "testimonium_executed_on_the_day": (
+        "TRANSPORTATION AGREEMENT\n\nThis Transportation Agreement is between Coldbrook Dairy Cooperative "
+        "(\"Shipper\") and Midland Reefer Lines, Inc. (\"Carrier\").\n\n1. Carrier shall transport Shipper's products.\n\n"
+        "IN WITNESS WHEREOF, the parties have caused this Agreement to be executed on the 12th day of December, 1996.\n\n"
+        "COLDBROOK DAIRY COOPERATIVE\nBy: /s/ R. Ames\n",
+        {"agreement": "1996-12-12", "effective": "1996-12-12"},
+    ),
+    "effective_when_signed_by_both": (
+        "COLLABORATION AGREEMENT\n\nThis Collaboration Agreement is made between Ostrander Biologics Inc. "
+        "(\"Ostrander\") and Veldt University (\"University\").\n\n2. This Agreement shall be effective as of the date "
+        "on which it has been signed by both Parties and shall remain in force for three (3) years.\n\nOSTRANDER "
+        "BIOLOGICS INC.   By: /s/ H. Lund   Date: 6/1/2015\n\nVELDT UNIVERSITY   By: /s/ M. Otieno   Date: 6/12/2015\n",
+        {"agreement": "2015-06-12", "effective": "2015-06-12", "initial": (3.0, "year"), "expiration": "2018-06-12"},
+    ),
+    "take_effect_on": (
+        "This Agreement is made on 30 November 2012 between Larne Shipping Ltd (\"Larne\") and Eskdale Port Services "
+        "Ltd (\"Eskdale\").\n\n2. This Agreement shall take effect on 1 January 2013 and shall continue for a period of "
+        "four (4) years.\n",
+        {"agreement": "2012-11-30", "effective": "2013-01-01", "initial": (4.0, "year"), "expiration": "2017-01-01"},
+    ),
+    "term_from_an_event_has_no_computed_end": (
+        "This Supply Agreement is made as of March 2, 2009 between Ferrand Optics Inc. (\"Ferrand\") and Kell Lens "
+        "Works Ltd. (\"Kell\").\n\n15. Term. This Agreement shall remain in force for an initial period of ten (10) "
+        "years from the date of first commercial sale of a Product.\n",
+        {"agreement": "2009-03-02", "initial": (10.0, "year"), "expiration": None},
+    ),
+    "expire_on_fifth_anniversary": (
+        "This Agreement is dated as of January 9, 2014 between Tarrant Solar LLC (\"Tarrant\") and Brisa Panel "
+        "Installers Inc. (\"Brisa\").\n\n7. This Agreement shall expire on the fifth (5th) anniversary of the date "
+        "hereof, unless sooner terminated.\n",
+        {"agreement": "2014-01-09", "initial": (5.0, "year"), "expiration": "2019-01-09"},
+    ),
+    "prevent_renewal_in_next_sentence": (
+        "This Agreement is made as of May 20, 2019 between Caldwell Pet Stores Inc. (\"Caldwell\") and Fetch Loyalty "
+        "LLC (\"Fetch\").\n\n11. Term. This Agreement has an initial term of two (2) years. It shall automatically "
+        "renew for successive one-year terms. Either party may prevent such renewal by giving written notice to the "
+        "other party no later than sixty (60) days before the end of the then-current term.\n",
+        {"agreement": "2019-05-20", "initial": (2.0, "year"), "expiration": "2021-05-20", "renewal": (1.0, "year"),
+         "notice": 60},
+    ),
+    "notice_before_commencement_of_renewal": (
+        "This Agreement is made as of June 1, 2021 between Merrow Clinics PLLC (\"Merrow\") and Arbor Billing Inc. "
+        "(\"Arbor\").\n\n3. Term. The initial term is one (1) year. This Agreement will renew for additional one (1) "
+        "year periods unless either party provides the other with written notice of termination at least thirty (30) "
+        "days prior to the commencement of a renewal term.\n",
+        {"agreement": "2021-06-01", "initial": (1.0, "year"), "expiration": "2022-06-01", "renewal": (1.0, "year"),
+         "notice": 30},
+    ),
+    "twelve_months_notice_three_year_renewals": (
+        "This Agreement is made as of February 1, 2000 between Hadley Steel Corp. (\"Hadley\") and Orrin Rail "
+        "Services, Inc. (\"Orrin\").\n\n4.1 The initial term of this Agreement shall be ten (10) years. This Agreement "
+        "shall thereafter renew for additional three (3) year periods unless either Party delivers written notice of "
+        "non-renewal to the other Party at least twelve (12) months before the expiration of the then-current term.\n",
+        {"agreement": "2000-02-01", "initial": (10.0, "year"), "expiration": "2010-02-01", "renewal": (3.0, "year"),
+         "notice": 360},
+    ),
+    "law_with_country_suffix": (
+        "This Agreement is made as of May 5, 2005 between Hollis Freight Inc. (\"Hollis\") and Druid Hill Software "
+        "Inc. (\"Druid\").\n\n21. This Agreement shall be governed by the laws of the State of Delaware, U.S.A., "
+        "excluding its conflict of laws provisions.\n",
+        {"law": "State of Delaware"},
+    ),
+    "law_of_the_netherlands": (
+        "This Agreement is made on 5 May 2005 between Hollis Freight Inc. (\"Hollis\") and Dijkstra Logistiek B.V. "
+        "(\"Dijkstra\").\n\n21. This contract is governed by the laws of the Netherlands.\n",
+        {"law": "Netherlands", "parties": [("Hollis Freight Inc.", "Hollis"), ("Dijkstra Logistiek B.V.", "Dijkstra")]},
+    ),
+    "parties_without_defined_terms": (
+        "AGREEMENT\n\nThis Agreement is made as of April 2, 2001 between Marlow Printing Inc. and Sefton Paper "
+        "Mills, LLC.\n\n1. Supply. Sefton Paper Mills, LLC shall supply paper.\n",
+        {"agreement": "2001-04-02", "parties": [("Marlow Printing Inc.", None), ("Sefton Paper Mills, LLC", None)]},
+    ),
+    "among_with_subsidiary_description": (
+        "This Agreement is entered into as of March 30, 2018 by and among Foxley Holdings, Inc., a Delaware "
+        "corporation (\"Parent\"), Foxley Services, Inc., a Delaware corporation and a wholly owned subsidiary of "
+        "Parent (\"Services\"), and Brannock Corp., a Texas corporation (\"Brannock\").\n",
+        {"agreement": "2018-03-30",
+         "parties": [("Foxley Holdings, Inc.", "Parent"), ("Foxley Services, Inc.", "Services"), ("Brannock Corp.", "Brannock")]},
+    ),
+    "university_regents": (
+        "LICENSE AGREEMENT\n\nThis Agreement is made and entered into this 15th day of May, 2006 by and between THE "
+        "REGENTS OF THE UNIVERSITY OF WESTLAND, a public corporation (\"University\"), and Cantor Genomics, Inc., a "
+        "Delaware corporation (\"Licensee\").\n",
+        {"agreement": "2006-05-15",
+         # the leading article is dropped, as for any party; the name is otherwise as written
+         "parties": [("REGENTS OF THE UNIVERSITY OF WESTLAND", "University"), ("Cantor Genomics, Inc.", "Licensee")]},
+    ),
+    "hereby_agree_opening": (
+        "HAWTHORN SYSTEMS, INC. (\"Hawthorn\") and QUILLER MEDIA LLC (\"Quiller\") hereby agree as follows, effective "
+        "as of July 1, 2010:\n\n1. Hawthorn shall license the software to Quiller.\n",
+        {"effective": "2010-07-01", "parties": [("HAWTHORN SYSTEMS, INC.", "Hawthorn"), ("QUILLER MEDIA LLC", "Quiller")]},
+    ),
 }
