@@ -574,4 +574,14 @@ FRAGMENTS: dict[str, tuple[str, dict]] = {
         "as of July 1, 2010:\n\n1. Hawthorn shall license the software to Quiller.\n",
         {"effective": "2010-07-01", "parties": [("HAWTHORN SYSTEMS, INC.", "Hawthorn"), ("QUILLER MEDIA LLC", "Quiller")]},
     ),
+    "law_named_before_shall_govern": (
+        "This Agreement is made as of May 5, 2005 between Hollis Freight Inc. (\"Hollis\") and Druid Hill Software "
+        "Inc. (\"Druid\").\n\n21. The parties agree that Pennsylvania law shall govern this Agreement.\n",
+        {"law": "Pennsylvania"},
+    ),
+    "ocr_split_ordinal": (
+        "THIS AGREEMENT is made this 1 st day of June, 2004 by and between Glaston Minerals Inc. (\"Glaston\") and "
+        "Rook Assay Labs LLC (\"Rook\").\n",
+        {"agreement": "2004-06-01", "parties": [("Glaston Minerals Inc.", "Glaston"), ("Rook Assay Labs LLC", "Rook")]},
+    ),
 }
