@@ -148,7 +148,10 @@ def _runs_from_an_event(after: str) -> bool:
     m = _RUNS_FROM.match(after)
     if not m:
         return False
-    what = m.group("what")
+    return _not_own_start(m.group("what"))
+
+
+def _not_own_start(what: str) -> bool:
     return not (_OWN_START.search(what) or dates(what))
 
 
@@ -180,7 +183,9 @@ def extract_term(doc: ContractDoc, terms) -> None:
             terms.expiration_date = DateTerm(text=squash(end.text), iso=end.iso, citation=_sentence_cite(doc, end.start, end.end))
         elif length is not None:
             begun = _dated(doc, a, cut, _START_LEAD)
-            if begun is None and _runs_from_an_event(doc.clean[length.end : cut]):
+            counted_from = doc.clean[length.end : cut]
+            if begun is None and (_runs_from_an_event(counted_from) or (  # "the third anniversary of the Launch Date"
+                    length.text.lower().endswith(" of") and _not_own_start(re.split(r"[.;,]", counted_from)[0][:80]))):
                 break  # "ten years from the first commercial sale": the end is not a calendar date yet
             start_iso = begun.iso if begun else (start_default.iso if start_default else "")
             finish = _add_length(date.fromisoformat(start_iso), length) if start_iso else None
@@ -188,7 +193,8 @@ def extract_term(doc: ContractDoc, terms) -> None:
             if finish and cite:
                 start_text = squash(begun.text) if begun else f"the {'effective' if start_default is terms.effective_date else 'agreement'} date"
                 terms.expiration_date = DateTerm(text=finish.strftime("%B %-d, %Y"), iso=finish.isoformat(),
-                                                 basis=f"{squash(length.text)} from {start_text}", citation=cite)
+                                                 basis=f"{squash(length.text)} {'' if length.text.lower().endswith(' of') else 'from '}{start_text}",
+                                                 citation=cite)
         break
     extract_renewal(doc, terms)
 

@@ -584,4 +584,16 @@ FRAGMENTS: dict[str, tuple[str, dict]] = {
         "Rook Assay Labs LLC (\"Rook\").\n",
         {"agreement": "2004-06-01", "parties": [("Glaston Minerals Inc.", "Glaston"), ("Rook Assay Labs LLC", "Rook")]},
     ),
+    "anniversary_of_an_event_has_no_computed_end": (
+        "This Agreement is made as of August 1, 2016 between Perrin Apps Inc. (\"Perrin\") and Solent Mobile Ltd "
+        "(\"Solent\").\n\n8. Term. The Initial Term shall expire on the third (3rd) anniversary of the Launch Date.\n",
+        {"agreement": "2016-08-01", "initial": (3.0, "year"), "expiration": None},
+    ),
+    "on_the_one_hand_on_the_other": (
+        "This Agreement is entered into as of January 4, 2007 by and between Gristmill Bakeries, Inc. (\"Gristmill\"), "
+        "on the one hand, and Tolland Flour Co. and Tolland Grain LLC (together, \"Tolland\"), on the other hand.\n",
+        # two companies under one defined term are two parties
+        {"agreement": "2007-01-04", "parties": [("Gristmill Bakeries, Inc.", "Gristmill"), ("Tolland Flour Co.", None),
+                                                 ("Tolland Grain LLC", "Tolland")]},
+    ),
 }
