@@ -70,6 +70,8 @@ _ADJECTIVES.update({p.lower(): p for p in _PLACES.split("|")})
 _ADJECTIVE_ALTERNATION = "|".join(sorted((k.replace(" ", r"\s+") for k in _ADJECTIVES), key=len, reverse=True))
 _LAW_ADJECTIVE = re.compile(r"\b(?:governed|construed|interpreted|subject)\b[^.;]{0,80}?\b(?:by|to|with|under)\s+(?:the\s+)?"
                             rf"(?P<j>{_ADJECTIVE_ALTERNATION})\s+law\b", re.I)
+# "Pennsylvania law shall govern this Agreement".
+_ADJECTIVE_LAW_GOVERNS = re.compile(rf"\b(?P<j>{_ADJECTIVE_ALTERNATION})\s+law\s+(?:shall|will|is\s+to|does)\s+(?:govern|apply|be\s+applicable)", re.I)
 _LAW_LABEL = re.compile(r"(?im)^[ \t|*#]*(?:governing\s+law|applicable\s+law|choice\s+of\s+law)\s*[:|]\s*(?:the\s+)?(?:laws?\s+of\s+)?"
                         r"(?:the\s+)?(?P<j>(?-i:[A-Z])(?!aws?\b)[A-Za-z]+(?:[ \t]+(?:of[ \t]+)?(?-i:[A-Z])[A-Za-z]+){0,4})")
 
@@ -80,8 +82,8 @@ def _matches(text: str) -> list[tuple[int, str, int, int]]:
     for m in [*_LAW.finditer(text), *_LAW_REVERSED.finditer(text), *_LAW_LABEL.finditer(text)]:
         j = _jurisdiction(m.group("j"))
         out.append((m.start(), j, m.start("j"), m.start("j") + len(j)))
-    for m in _LAW_ADJECTIVE.finditer(text):
-        out.append((m.start(), _ADJECTIVES[" ".join(m.group("j").lower().split())], m.start("j"), m.end()))
+    for m in [*_LAW_ADJECTIVE.finditer(text), *_ADJECTIVE_LAW_GOVERNS.finditer(text)]:
+        out.append((m.start(), _ADJECTIVES[" ".join(m.group("j").lower().split())], m.start("j"), m.end("j")))
     return sorted(out)
 
 

@@ -146,7 +146,7 @@ _EFFECTIVE_BEFORE = re.compile(
     r"(?:\beffective\s+(?:as\s+(?:of|from)|on|from|beginning(?:\s+on)?|starting(?:\s+on)?|commencing(?:\s+on)?|the|this)"
     r"|\b(?:takes?|taking)\s+effect\s+(?:on|as\s+(?:of|from)|from)|\bwith\s+effect\s+(?:from|as\s+of|on)"
     r"|\b(?:comes?|enters?|entered|came)\s+into\s+(?:force|effect)\s+(?:on|as\s+(?:of|from)|from)"
-    r"|[\"\u201c]?(?:Effective|Commencement)\s+Date[\"\u201d]?\s*(?:\)\s*)?(?:means|shall\s+mean|is|shall\s+be|will\s+be|:|of)"
+    r"|[\"\u201c]?(?:Effective|Commencement)\s+Date[\"\u201d]?\s*(?:\)\s*)?(?:of\s+this\s+(?:agreement|contract)\s+)?(?:means|shall\s+mean|is|shall\s+be|will\s+be|:|of)"
     r"|\b(?:term|agreement)\b[^.;]{0,80}\b(?:commence|begin|start)s?\w*\s+(?:on|upon|as\s+of|from|with\s+effect\s+from))"
     r"\s*(?:the\s+|this\s+)?$", re.I)
 _REFERS_TO_DATED = re.compile(

@@ -133,6 +133,28 @@ def _add_length(start: date, d: Duration) -> date | None:
     return date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
 
 
+# What a term can run from that is the contract's own start: its effective or signing date.
+_RUNS_FROM = re.compile(r"^\s*(?:\([^)]*\)\s*)?(?:from|after|following|commencing|beginning|starting)\b(?:\s+(?:on|with|from|upon))?\s+"
+                        r"(?:the\s+)?(?P<what>[^.;,]{0,80})", re.I)
+_OWN_START = re.compile(r"[\"\u201c]?(?:effective|commencement|start(?:ing)?|execution|signature|contract|agreement|initial\s+term)[\"\u201d]?\s+date"
+                        r"|date\s+(?:hereof|of\s+(?:this|the)\s+(?:agreement|contract)|of\s+(?:its\s+|the\s+)?(?:last\s+|final\s+)?"
+                        r"(?:execution|signature|signing)|(?:first\s+)?(?:above\s+)?(?:written|set\s+forth|stated)|(?:on|upon)\s+which)"
+                        r"|^(?:execution|signing|signature|today|now|hereof|that\s+date|such\s+date)\b", re.I)
+
+
+def _runs_from_an_event(after: str) -> bool:
+    """The length is counted from something other than the contract's own start ("ten (10) years
+    from the date of first commercial sale"), so no end date can be computed from the start."""
+    m = _RUNS_FROM.match(after)
+    if not m:
+        return False
+    return _not_own_start(m.group("what"))
+
+
+def _not_own_start(what: str) -> bool:
+    return not (_OWN_START.search(what) or dates(what))
+
+
 def _duration_term(doc: ContractDoc, d: Duration, sentence: tuple[int, int]) -> DurationTerm | None:
     cite = _sentence_cite(doc, d.start, d.end) or doc.cite(*sentence)
     if cite is None:
@@ -161,13 +183,18 @@ def extract_term(doc: ContractDoc, terms) -> None:
             terms.expiration_date = DateTerm(text=squash(end.text), iso=end.iso, citation=_sentence_cite(doc, end.start, end.end))
         elif length is not None:
             begun = _dated(doc, a, cut, _START_LEAD)
+            counted_from = doc.clean[length.end : cut]
+            if begun is None and (_runs_from_an_event(counted_from) or (  # "the third anniversary of the Launch Date"
+                    length.text.lower().endswith(" of") and _not_own_start(re.split(r"[.;,]", counted_from)[0][:80]))):
+                break  # "ten years from the first commercial sale": the end is not a calendar date yet
             start_iso = begun.iso if begun else (start_default.iso if start_default else "")
             finish = _add_length(date.fromisoformat(start_iso), length) if start_iso else None
             cite = _sentence_cite(doc, length.start, length.end)
             if finish and cite:
                 start_text = squash(begun.text) if begun else f"the {'effective' if start_default is terms.effective_date else 'agreement'} date"
                 terms.expiration_date = DateTerm(text=finish.strftime("%B %-d, %Y"), iso=finish.isoformat(),
-                                                 basis=f"{squash(length.text)} from {start_text}", citation=cite)
+                                                 basis=f"{squash(length.text)} {'' if length.text.lower().endswith(' of') else 'from '}{start_text}",
+                                                 citation=cite)
         break
     extract_renewal(doc, terms)
 
@@ -175,7 +202,8 @@ def extract_term(doc: ContractDoc, terms) -> None:
 # -- renewal --------------------------------------------------------------------------------
 
 _RENEWAL_SENTENCE = re.compile(r"\b(?:renew\w*|extend\w*|extension)\b", re.I)
-_RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit", re.I)
+_RENEWAL_KIND = re.compile(r"automatic|successive|additional|further|renewal\s+(?:term|period)|option\s+to|tacit|"
+                           r"(?:year|month)[\s-]to[\s-](?:year|month)|consecutive|another|renew\w*\s+(?:annually|yearly|monthly)", re.I)
 _RENEWAL_OFF_TOPIC = re.compile(r"\b(?:warrant\w*|confidential\w*|non-?compet\w*|solicit\w*)\b", re.I)
 _NOTICE_RIGHT_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written)\s+)*notice", re.I)
 _EACH_PERIOD = re.compile(r"\b(?:each|every|from)\s+(?P<u>year|month)\b(?:\s+to\s+(?:year|month))?|\b(?P<u2>year|month)[\s-]to[\s-](?:year|month)\b|"

@@ -68,7 +68,7 @@ _NON_RENEWAL = re.compile(
     r"(?:cancel|terminat\w*)[^.;]{0,60}\bat\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+|any\s+)?(?:initial|then|current|renewal|such)|"
     + _BEFORE_TERM_END, re.I)
 # "... shall renew automatically for one-year terms unless either party gives 60 days' notice"
-_AUTO_RENEWAL = re.compile(r"\brenew\w*\b[^.;]{0,200}?\bunless\b[^.;]{0,160}?\bnotic", re.I)
+_AUTO_RENEWAL = re.compile(r"\b(?:renew\w*|(?:automatically\s+)?extended)\b[^.;]{0,200}?\bunless\b[^.;]{0,160}?\b(?:notic|notif)", re.I)
 
 
 def _notice_kind(sentence: str, before: str) -> str:
@@ -90,8 +90,8 @@ def _notice_kind(sentence: str, before: str) -> str:
 _NOTICE_AFTER = re.compile(r"\s*(?:'s|s'|\u2019s|s\u2019|'|\u2019)?\s*(?:(?:prior|advance|written|formal|express|previous|notice\s+in)\s+)*"
                            r"(?:written\s+)?(?:notice|notification)")
 _NOTICE_BEFORE = re.compile(r"(?:notic\w*|notif\w*)\b[^.;]{0,50}?\b(?:of|at\s+least|not\s+less\s+than|no\s+less\s+than|"
-                            r"no\s+later\s+than|minimum\s+of|within|by)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?$")
-_TIMED_BEFORE = re.compile(r"\s*(?:in\s+advance|beforehand|(?:before|prior\s+to|preceding)\s+(?:the\s+)?"
+                            r"no[t]?\s+later\s+than|no[t]?\s+fewer\s+than|minimum\s+of|within|by)\s+(?:at\s+least\s+|not\s+less\s+than\s+)?$")
+_TIMED_BEFORE = re.compile(r"\s*(?:in\s+advance|beforehand|(?:before|prior\s+to|preceding)\s+(?:the\s+|its\s+|such\s+|any\s+|each\s+|this\s+)?"
                            r"(?:end|expir|expiry|anniversary|renewal|commencement|effective|date))")
 
 

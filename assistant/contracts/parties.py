@@ -37,7 +37,8 @@ _LIST_START = re.compile(r"\b(?:by\s+and\s+(?:between|among)|between|among|B\s+E
                          r"^\s*PARTIES\s*:?\s*", re.I | re.M)
 _LIST_STOP = re.compile(r"\b(?:WHEREAS|RECITALS?|BACKGROUND|W\s?I\s?T\s?N\s?E\s?S\s?S\s?E\s?T\s?H|NOW,?\s+THEREFORE|"
                         r"(?:IT\s+IS\s+)?(?:HEREBY\s+)?AGREED|PREAMBLE|each\s+party\s+(?:also\s+)?(?:is\s+)?referred)\b|"
-                        r"\.\s*\n|\n\s*\n\s*(?:1\.|ARTICLE|Section)\b|\.\s+(?=(?:The|This|Each|In|Both)\s)", re.I)
+                        r"\.\s*\n(?!\s*(?:\(\d{1,2}\)|\d{1,2}\)|and\b|-\s*and\s*-))|\n\s*\n\s*(?:1\.|ARTICLE|Section)\b|"
+                        r"\.\s+(?=(?:The|This|Each|In|Both)\s)", re.I)
 # Where a party's name ends: its description ("a Delaware corporation"), address, or defined term.
 _NAME_END = re.compile(r"\s*\((?![A-Z][A-Za-z]+\)\s+(?:[A-Z]|(?:Limited|Ltd|Inc|LLC|GmbH|AG|S\.A)))|,?\s+(?:a|an)\s+(?=[A-Z]|(?:limited|corporation|company|individual|private|public|"
                        r"national|state|sole|general|business|registered|joint|subsidiary|division|affiliate|member)\b)|,\s*(?:a|an|the|having|with|whose|located|"
@@ -49,18 +50,22 @@ _ROLE_OF = re.compile(r"^(?P<person>[A-Z][\w.'-]+(?:\s+[A-Z][\w.'-]+){0,3}),\s+(
 _ROLE_WORDS = (r"Customer|Client|Provider|Service\s+Provider|Supplier|Vendor|Buyer|Seller|Purchaser|Licensor|Licensee|"
                r"Contractor|Consultant|Company|Subscriber|Reseller|Distributor|Agency|Employer|Employee")
 # "Customer Name: MTS, INC." or an order form's "Provider: Kestrel Cloud Inc." (one per line)
-_LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Name|(?P<role>{_ROLE_WORDS})(?:\s+\(legal\s+name\))?)"
+_LABELLED = re.compile(rf"^[ \t|*]*(?:The\s+)?(?:(?P<label>[A-Z][A-Za-z]+)\s+Name|(?P<role>{_ROLE_WORDS}|Party\s+[A-Z1-9])(?:\s+\(legal\s+name\))?)"
                        r"\s*:[ \t|*]*(?P<name>[^\n|]{2,80}?)(?=\s{3,}|\s*\||\n|$)", re.M | re.I)
 
 
 def _aliases(chunk: str) -> list[str]:
     out = []
     # "— hereinafter referred to as Cremer —": a defined name without quotes or parentheses.
-    for a in re.findall(r"(?:(?i:hereinafter\s+(?:referred\s+to\s+as|called))|,\s*as)\s+(?:the\s+)?([A-Z][\w&-]+(?:[ \t]+[A-Z][\w&-]+)?)\b", chunk):
+    # ... or with quotes but no parentheses: ", hereinafter referred to as "Sundial"".
+    for a in re.findall(r"(?:(?i:hereinafter\s+(?:referred\s+to\s+as|called)(?:\s+(?:the|an?))?)|,\s*as)\s+[\"\u201c'\u2018]?(?:the\s+)?"
+                        r"([A-Z][\w&-]+(?:[ \t]+[A-Z][\w&-]+)?)\b", chunk):
         if a.lower() not in _NOT_ALIAS and a not in out:
             out.append(a)
     for inner in re.findall(r"\(([^()]*)\)", chunk):
-        for a in re.findall(r"[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]", inner):
+        # Double quotes, or single ones ("(hereinafter 'Company')"); an apostrophe inside a word is no quote.
+        for a in re.findall(r"[\"\u201c]([^\"\u201d]{1,60})[\"\u201d]|(?<!\w)['\u2018]([^'\u2019]{1,60})['\u2019](?!\w)", inner):
+            a = a[0] or a[1]
             a = re.sub(r"(?i)^the\s+", "", a.strip(" ,;"))
             if a and a.lower() not in _NOT_ALIAS and a not in out:
                 out.append(a)
@@ -79,11 +84,13 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
         if depth == 0:
             here = segment[i:]
             current = segment[start:i]
-            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*[:\n]\s*|\s+-\s*and\s*-\s+", here)
+            m = re.match(r";\s*(?:and\s+)?|,\s+and\s+|\s*\n\s*(?:and|AND|And)\s*[:\n]\s*|\s+-\s*and\s*-\s+|\s+AND\s*:\s*|"
+                         r"\s*\n\s*(?=\(\d{1,2}\)\s|\d{1,2}\)\s)", here)  # "(1) A Ltd ...\n(2) B Ltd ...": numbered parties
             # "X Ltd., a company registered in England and Wales (...)": no split inside a description
             # until its defined term has closed it.
-            described = re.search(r",?\s+(?:a|an)\s+\w|,\s*(?:having|whose|with|located|registered)\b", current)
-            closed = re.search(r"\([^()]*[\"\u201c][^()]*\)", current)  # a defined term ("X") closes a party
+            described = re.search(r",?\s+(?:a|an)\s+\w|,\s*(?:having|whose|with|located|registered)\b|"
+                                  r"\s(?:incorporated|registered|organi[sz]ed|existing)\s+(?:and\s+\w+\s+)?(?:in|under)\b", current)
+            closed = re.search(r"\([^()]*[\"\u201c'\u2018][^()]*\)", current)  # a defined term ("X") closes a party
             if m is None:
                 m = re.match(r"\s{2,}(?:And|AND)\s{2,}", here)  # a title block: "X, INC.   And   Y COMPANY"
             if m is None and closed:
@@ -95,7 +102,7 @@ def _top_level_parts(segment: str) -> list[tuple[int, int]]:
                 if m and described and not closed and not re.match(rf"[^,(]{{0,80}}?\b{_SUFFIX}", here[m.end():]):
                     m = None
                 if m is None and closed:
-                    m = re.match(r"\s+and\s+(?=\S)", here)
+                    m = re.match(r"\s+(?i:and)\s+(?=\S)", here)  # "... ("LESSOR") AND WESTFALL ...": any case
             if m and ch in ";, \n":
                 parts.append((start, i))
                 start = i + m.end()
@@ -159,6 +166,7 @@ def _party(doc: ContractDoc, chunk: str, offset: int) -> Party | None:
 
 def _from_list(doc: ContractDoc) -> list[Party]:
     text = doc.clean[: PREAMBLE_CHARS * 2]
+    found: list[Party] = []
     for lead in _LIST_START.finditer(text, 0, PREAMBLE_CHARS):
         if not _in_opening(doc, lead.start()):
             continue
@@ -170,8 +178,12 @@ def _from_list(doc: ContractDoc) -> list[Party]:
         # "between the Consultant and the Company" in a clause: generic words, no defined terms.
         named = [p for p in parties if p.defined_as or re.search(_SUFFIX, p.name) or len(p.name.split()) >= 2]
         if len(parties) >= 2 and 2 * len(named) >= len(parties):
-            return _merge(parties)
-    return []
+            if any(p.defined_as for p in parties):
+                return _merge(parties)
+            # A title block ("BETWEEN / ACME LLC / AND / BETA INC.") names them without defined terms:
+            # the preamble that follows usually names them again with theirs.
+            found += parties
+    return _merge(found) if found else []
 
 
 def _in_opening(doc: ContractDoc, pos: int) -> bool:
@@ -183,7 +195,7 @@ def _in_opening(doc: ContractDoc, pos: int) -> bool:
 
 
 _DEFINED = re.compile(r"\(\s*(?:each\s+|individually\s+|collectively\s*,?\s+|together\s*,?\s+)?(?:(?:hereinafter|herein)\s*,?\s*(?:referred\s+to\s+as\s+|called\s+)?)?"
-                      r"(?:the\s+)?[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]", re.I)
+                      r"(?:the\s+)?(?:[\"\u201c](?P<a1>[^\"\u201d]{1,40})[\"\u201d]|['\u2018](?P<a2>[^'\u2019]{1,40})['\u2019](?!\w))", re.I)
 
 
 # The document naming itself ("This Data Processing Addendum (the "DPA")"), not a party.
@@ -198,7 +210,7 @@ def _from_defined_terms(doc: ContractDoc) -> list[Party]:
     text = doc.clean[: preamble_end(doc)]
     parties: list[Party] = []
     for m in _DEFINED.finditer(text):
-        alias = re.sub(r"(?i)^the\s+", "", m.group("a1").strip())
+        alias = re.sub(r"(?i)^the\s+", "", (m.group("a1") or m.group("a2")).strip())
         if alias.lower() in _NOT_ALIAS or re.search(r"(?i)date|agreement|services?\b|term\b", alias) or _DOCUMENT_NAME.search(alias):
             continue
         window = max(0, m.start() - 300)

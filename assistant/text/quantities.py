@@ -150,7 +150,7 @@ def money(text: str) -> list[tuple[float, str, int, int]]:
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december"]
 _MONTH_RE = r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
-_ORD = r"(?:st|nd|rd|th|t\s?h)?"  # "27t h": an OCR'd ordinal split by a space
+_ORD = r"(?:\s?(?:st|nd|rd|th)\b|t\s?h)?"  # "27t h", "1 st": an OCR'd ordinal split by a space
 _DAY_WORDS = ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth", "eleventh",
               "twelfth", "thirteenth", "fourteenth", "fifteenth", "sixteenth", "seventeenth", "eighteenth", "nineteenth",
               "twentieth", "twenty-first", "twenty-second", "twenty-third", "twenty-fourth", "twenty-fifth", "twenty-sixth",
