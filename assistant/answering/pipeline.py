@@ -120,6 +120,12 @@ UNITS_JUDGED = 12
 # on the dev questions: judge alone and prior alone pick the answering unit equally often, the
 # fusion more often (evals/RESULTS.md run 13).
 UNIT_PRIOR_WEIGHT = 1.0
+# A unit's passage counts too: the judge read the whole passage, with its context, and a bare
+# sentence that restates the question ("Clock skew detected.", under "Meaning") scores above the
+# step that answers it in the passage the judge ranked first ("Mitigation"). Per logit the passage
+# trails the best one. Measured on the dev sets (evals/RESULTS.md run 16): 0.25-0.4 lift the
+# shared-corpus phrase rate 49 -> 52-55 of 97 and change nothing elsewhere; 0.5 adds a false refusal.
+PASSAGE_WEIGHT = 0.4
 # Units the judge does not read rank this far below the lowest one it does (they can still join
 # as the unit after the answer).
 UNJUDGED_MARGIN = 100.0
@@ -261,7 +267,8 @@ class Answerer:
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
         top = pool[best.result_index]
         where = " > ".join(p for p in (top.title, top.section_path.split(" > ")[-1] if top.section_path else "") if p)
-        decline = refusal.missing_figure(kind, [c.display for c in chosen], best.display, where)
+        decline = (refusal.missing_figure(kind, [c.display for c in chosen], best.display, where)
+                   or refusal.unnamed_quantity(question, kind, [c.display for c in chosen], best.display, where))
         if decline is not None:
             return _scored(self._refuse(results, decline), unit_score)
         # Asked about one amount, the next row of a threshold table is another bracket, not the
@@ -312,11 +319,16 @@ class Answerer:
         texts = [_unit_context(pool[c.result_index], c.display) for c in judged]
         scores = self.judge.score(question, texts, max_tokens=self.settings.judge.max_tokens)
         floor = float(min(scores, default=0.0)) - UNJUDGED_MARGIN
+        passage_scores = [r.judge_score for r in pool if r.judge_score is not None]
+        best_passage = max(passage_scores, default=0.0)
         for rank, (c, logit) in enumerate(zip(judged, scores), 1):
             # What the judge makes of the unit, plus what it cannot read (a range holding the
             # amount asked about, the figure kind): the unit's strength for the refusal rule.
             c.judged = float(logit) + _bonuses(question, c, kind, amount, LOGITS)
             c.score = c.judged - UNIT_PRIOR_WEIGHT * math.log(rank)
+            passage = pool[c.result_index].judge_score
+            if passage is not None:
+                c.score -= PASSAGE_WEIGHT * (best_passage - passage)
         for c in rest:
             c.score = floor
 
