@@ -62,6 +62,10 @@ _DURATION = (rf"\b(?:\d+(?:[.,]\d+)?\)?|{_CARDINALS}|an?|few|several)[\s-]+(?:\w
 # The steps a service level times ("response time", "turnaround time").
 _TIMED_STEP = (r"(?:response|resolution|resolve|turnaround|turn-around|handle|handling|processing|wait|waiting|hold|"
                r"answer|answering|reply|acknowledgement|acknowledgment|restoration|recovery|delivery|lead)")
+# Specific money and figure nouns: their documents name them ("the deductible is..."). Generic
+# ones ("rate", "fee", "cap", "limit", "penalty") are often worded otherwise and are not here.
+_NAMED_FIGURES = (r"(deductible|premium|surcharge|commission|quota|allowance|stipend|discount|markup|mark-up|multiplier|"
+                  r"variance|royalty|retainer|deposit|per diem|bonus)")
 _TIMED_WORDS = frozenset(re.findall(r"[a-z-]+", _TIMED_STEP))
 # Question forms, most specific first (the first that matches decides). The facet forms are
 # narrow on purpose: only a question that says it wants a name, an email, an address... expects one.
@@ -122,6 +126,9 @@ _EXPECT: list[tuple[re.Pattern, Kind]] = [
                 r"(?! (?:definition|defined|mean|means|measured|calculated|counted|clock|metric|formula)\b)"),
      Kind.DURATION),
     (re.compile(r"\bdeductible\b"), Kind.MONEY),
+    # A figure named by its own noun ("what fuel surcharge...", "what commission rate..."): the
+    # quantity rule below checks the passage names it.
+    (re.compile(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}{_NAMED_FIGURES}s?\b"), Kind.FIGURE),
     (re.compile(r"\bhow many\b|\bhow much\b|\bwhat (?:is|'s|are) the (?:max(?:imum)?|min(?:imum)?|number of|amount of)\b|"
                 r"\b(?:character|word|size|length|file size) limit\b"),
      Kind.COUNT),
@@ -256,10 +263,6 @@ people in on at for to by per each every make makes get gets got have has had we
 from with our their its his her before after until when while if than
 """.split()) | frozenset(re.findall(r"\w+", _TIME_UNIT.replace("?:", ""))) | frozenset(
     "second minute hour day week month year quarter business calendar working".split())
-# Specific money and figure nouns: their documents name them ("the deductible is..."). Generic
-# ones ("rate", "fee", "cap", "limit", "penalty") are often worded otherwise and are not here.
-_NAMED_FIGURES = (r"(deductible|premium|surcharge|commission|quota|allowance|stipend|discount|markup|mark-up|multiplier|"
-                  r"variance|royalty|retainer|deposit|per diem|bonus)")
 # Words for the same quantity (general English, both ways).
 _SAME_QUANTITY = [frozenset({"notice", "warning", "heads-up"}), frozenset({"agents", "staff", "headcount", "ftes", "people"})]
 
@@ -269,6 +272,10 @@ def asked_quantity(question: str) -> list[str]:
     "what's the *deductible*", "what's the *turnaround* time"); empty when the form names none.
     Words of two letters or fewer ("QA", "OT") are left out: abbreviations are often spelled out."""
     q = question.lower().replace("’", "'")
+    # "how many hours of rest...": the unit counts what follows it.
+    m = re.search(rf"\bhow (?:many|much) {_TIME_UNIT} of ([a-z][a-z-]+)", q)
+    if m and m.group(1) not in _QUANTITY_STOP:
+        return [m.group(1)]
     m = re.search(r"\bhow (?:many|much) (?:more |extra |total )?((?:[a-z][a-z-]+ ?){1,3})", q)
     if m:
         words = []

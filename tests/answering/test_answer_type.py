@@ -335,6 +335,8 @@ def test_the_same_topics_asked_without_the_facet_are_answered(contacts_service, 
     ("what's the turnaround time for warranty claims?", ["turnaround", "time"]),
     ("What chat response time did we agree?", ["response", "time"]),
     # No quantity named: a time unit, a verb, or a figure question of another form.
+    ("on-call got paged overnight - how many hours of rest before the next shift?", ["rest"]),
+    ("what fuel surcharge does the carrier add?", ["surcharge"]),
     ("how many days do we have to reply?", []),
     ("how much can the vendor raise rates each year?", []),
     ("how long does a refund take?", []),
@@ -415,6 +417,7 @@ def test_the_quantity_named_in_the_passage_is_answered(coverage_service, questio
     ("what's the deductible on the cyber policy?", Kind.MONEY),
     ("what overtime premium (1.5x?) does the vendor bill?", Kind.FIGURE),
     ("is the grace period like 10 days?", Kind.FIGURE),
+    ("what fuel surcharge does the carrier add?", Kind.FIGURE),
     # A time named, no figure asked for:
     ("what counts toward handle time?", None),
     ("what is the resolution time definition in the SLA?", None),
