@@ -284,6 +284,11 @@ def asked_quantity(question: str) -> list[str]:
                 break
             words.append(w)
         return [w for w in words if len(w) > 2]
+    # "what's the target MTTR in minutes?": the word before the unit asked in.
+    m = re.search(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |[a-z]+'s )?(?:target |average |agreed |max(?:imum)? |min(?:imum)? )?"
+                  rf"([a-z][a-z-]+) (?:target |goal )?(?:in |\()(?:business |calendar )?{_TIME_UNIT}\b", q)
+    if m and m.group(1) not in _QUANTITY_STOP and m.group(1) not in _TIMED_WORDS | {"time"}:
+        return [m.group(1)]
     m = (re.search(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}{_NAMED_FIGURES}s?\b", q)
          or re.search(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}({_TIMED_STEP}) times?\b", q))
     return [m.group(1), "time"] if m and m.group(1) in _TIMED_WORDS else [m.group(1)] if m else []

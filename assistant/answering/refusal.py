@@ -33,6 +33,7 @@ declined: the wording is the same whether or not such documents exist, so it rev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answering import answertype
@@ -120,10 +121,17 @@ def unnamed_quantity(question: str, kind: answertype.Kind | None, chosen: list[s
     words = answertype.asked_quantity(question)
     if not words or answertype.names_quantity(" ".join([where, *chosen]), words):
         return None
-    detail = f"The closest passages give figures, but none for “{' '.join(words)}”."
+    named = " ".join(_as_asked(question, w) for w in words)
+    detail = f"The closest passages give figures, but none for “{named}”."
     if closest:
         detail += _said(closest, where)
-    return Decline(f"no passage names the {' '.join(words)}", detail)
+    return Decline(f"no passage names the {named}", detail)
+
+
+def _as_asked(question: str, word: str) -> str:
+    """The word as the question wrote it ("MTTR", not "mttr")."""
+    found = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question, re.IGNORECASE)
+    return found.group(0) if found else word
 
 
 def _said(closest: str, where: str) -> str:

@@ -426,3 +426,14 @@ def test_the_quantity_named_in_the_passage_is_answered(coverage_service, questio
 ])
 def test_a_question_that_names_a_time_target_or_guesses_a_figure(question, kind):
     assert expected(question) == kind
+
+
+def test_the_refusal_names_the_quantity_as_the_question_wrote_it():
+    from assistant.answering.refusal import unnamed_quantity
+
+    question = "What's the target MTTR in minutes for a SEV-1?"
+    assert asked_quantity(question) == ["mttr"]
+    decline = unnamed_quantity(question, expected(question), ["The first 10 minutes go to triage."], "The first 10 minutes go to triage.",
+                               "Incident Training")
+    assert decline is not None and "none for “MTTR”" in decline.detail
+    assert unnamed_quantity(question, expected(question), ["MTTR for a SEV-1 is 45 minutes."]) is None
