@@ -102,7 +102,8 @@ _EXPECT: list[tuple[re.Pattern, Kind]] = [
                 r"supplier|subcontractor|law firm|consultancy)(?:'s)?\s+(?:do|does|did|is|are|was|were|will|would|should|"
                 r"can|has|have|handles|runs|audits|provides|ships|delivers|supplies|insures|performs|holds|"
                 r"we|they|our)\b"), Kind.ORGANISATION),
-    (re.compile(r"%|\bpercent(?:age)?s?\b"), Kind.PERCENT),
+    # A percentage the question states ("not 100% sure", "if they hit only 88%") is not one it asks for.
+    (re.compile(r"(?<![\d\s])\s*%|^\s*%|(?<!\d)(?<!\d )\bper ?cent(?:age)?s?\b"), Kind.PERCENT),
     # A past event ("when did the MSA take effect?") is dated; "when should we escalate?" is a condition.
     (re.compile(r"\bwhen (?:was|were|did)\b|\b(?:what|which|on what) (?:date|year)\b"), Kind.DATE),
     (re.compile(rf"\bhow (?:long|soon|quickly|fast|late|early)\b|\bhow many (?:\w+ )?{_TIME_UNIT}\b|\bwhat time\b|"

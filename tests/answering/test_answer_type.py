@@ -437,3 +437,15 @@ def test_the_refusal_names_the_quantity_as_the_question_wrote_it():
                                "Incident Training")
     assert decline is not None and "none for “MTTR”" in decline.detail
     assert unnamed_quantity(question, expected(question), ["MTTR for a SEV-1 is 45 minutes."]) is None
+
+
+@pytest.mark.parametrize(("question", "kind"), [
+    ("what uptime % does the hosting agreement commit to?", Kind.PERCENT),
+    ("% of chats answered in 60s?", Kind.PERCENT),
+    ("how many percent of calls get a QA review?", Kind.PERCENT),
+    # A percentage the question states is not one it asks for:
+    ("not 100% sure this is a security incident tbh. kick off the process anyway or wait?", None),
+    ("is it 100 percent required to page the backup?", None),
+])
+def test_a_percentage_stated_in_the_question_is_not_asked_for(question, kind):
+    assert expected(question) == kind
