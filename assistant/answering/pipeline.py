@@ -330,7 +330,9 @@ class Answerer:
             c.judged = float(logit) + _bonuses(question, c, kind, amount, LOGITS)
             c.score = c.judged - UNIT_PRIOR_WEIGHT * math.log(rank)
             passage = pool[c.result_index].judge_score
-            if passage is not None:
+            # Not where the judge is blind: it misreads the passage of a row whose range holds the
+            # amount asked about, or whose key the question names, just as it misreads the row.
+            if passage is not None and not _judge_blind_to(question, c, amount):
                 c.score -= PASSAGE_WEIGHT * (best_passage - passage)
         for c in rest:
             c.score = floor
@@ -531,6 +533,13 @@ def _bonuses(question: str, c: _Candidate, kind: answertype.Kind | None, amount:
     if amount is not None:
         bonus += scale.amount_bonus * amounts.placement(c.display, amount)
     return bonus
+
+
+def _judge_blind_to(question: str, c: _Candidate, amount: float | None) -> bool:
+    """A table row the judge cannot read for this question: its range holds the amount asked
+    about, or the question names its key (what `_bonuses` adds for)."""
+    return c.kind == "row" and (_names_the_row(question, c.text)
+                                or (amount is not None and amounts.placement(c.display, amount) > 0))
 
 
 _PLACEHOLDER = re.compile(r"\[[^\[\]\n]{1,40}\]|<[^<>\n]{1,40}>|\{\{[^{}\n]{1,40}\}\}|_{4,}")
