@@ -134,12 +134,33 @@ def units(text: str, table_header: str = "") -> list[Unit]:
         if _LIST_ITEM.match(line) and not _wrapped_mid_sentence(para_lines, stripped):
             flush_paragraph()
             raw_start = line_start + (len(line) - len(line.lstrip()))
-            out.append(Unit(raw_start, raw_start + len(stripped), stripped, clean(_LIST_ITEM.sub("", stripped)), "item"))
+            out.extend(_item_units(stripped, raw_start))
             continue
         if para_start is None:
             para_start = line_start
         para_lines.append(line)
     flush_paragraph()
+    return out
+
+
+# A numbered line this long is a clause written on one line ("7. Term and Termination. 7.1 ...
+# 7.2 Either Party may terminate..."), common in contracts saved as text: quoted whole it is a page
+# of text, and one that ends on "...except:" read as a lead-in and was dropped with every fact in it.
+LONG_ITEM_CHARS = 300
+
+
+def _item_units(stripped: str, raw_start: int) -> list[Unit]:
+    """A list item is one unit; a long one of several sentences is one unit per sentence (the
+    first keeps the item's kind)."""
+    spans = split_sentences(stripped) if len(stripped) > LONG_ITEM_CHARS else []
+    if len(spans) < 2:
+        return [Unit(raw_start, raw_start + len(stripped), stripped, clean(_LIST_ITEM.sub("", stripped)), "item")]
+    out = []
+    for k, (start, end) in enumerate(spans):
+        raw = stripped[start:end].strip()
+        display = clean(_LIST_ITEM.sub("", raw)) if k == 0 else clean(raw)
+        at = raw_start + start + (len(stripped[start:end]) - len(stripped[start:end].lstrip()))
+        out.append(Unit(at, at + len(raw), raw, display, "item" if k == 0 else "sentence"))
     return out
 
 

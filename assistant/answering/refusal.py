@@ -18,6 +18,9 @@ holds. The rules, in the order the answer pipeline meets them:
    checkable (a person's name, contact details, which organisation: answertype.FACETS)
    and the chosen units state none: the near miss "who is the finance controller, by name?"
    over a passage that names the role and no one;
+5b. the question names the quantity it asks a figure of ("how many QA evaluations", "what's the
+   deductible", "what's the turnaround time") and neither the chosen units nor their heading
+   name it: the figures quoted are of something else;
 6. with an LLM, the model replied NOT_IN_DOCUMENTS, or no sentence of the reply survived
    verification (assistant/answering/verify.py).
 
@@ -32,6 +35,7 @@ declined: the wording is the same whether or not such documents exist, so it rev
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from assistant.answering import answertype
@@ -111,9 +115,36 @@ def missing_figure(kind: answertype.Kind | None, chosen: list[str], closest: str
         return None
     detail = f"The closest passages don't state {kind.value} for it."
     if closest:
-        said = closest if len(closest) <= CLOSEST_CHARS else closest[: CLOSEST_CHARS - 1].rsplit(" ", 1)[0] + "…"
-        detail += f" The closest, in {where}, says: “{said}”" if where else f" The closest says: “{said}”"
+        detail += _said(closest, where)
     return Decline(f"no passage states {kind.value}", detail)
+
+
+def unnamed_quantity(question: str, kind: answertype.Kind | None, chosen: list[str], closest: str = "",
+                     where: str = "") -> Decline | None:
+    """Rule 5b: a figure question names the quantity it asks for ("how many QA evaluations...",
+    "what's the deductible...") and no chosen unit, nor the heading they sit under, names it: the
+    figures quoted are of something else (the insurance limits for a deductible)."""
+    if kind is None or kind in answertype.FACETS:
+        return None
+    words = answertype.asked_quantity(question)
+    if not words or answertype.names_quantity(" ".join([where, *chosen]), words):
+        return None
+    named = " ".join(_as_asked(question, w) for w in words)
+    detail = f"The closest passages give figures, but none for “{named}”."
+    if closest:
+        detail += _said(closest, where)
+    return Decline(f"no passage names the {named}", detail)
+
+
+def _as_asked(question: str, word: str) -> str:
+    """The word as the question wrote it ("MTTR", not "mttr")."""
+    found = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", question, re.IGNORECASE)
+    return found.group(0) if found else word
+
+
+def _said(closest: str, where: str) -> str:
+    said = closest if len(closest) <= CLOSEST_CHARS else closest[: CLOSEST_CHARS - 1].rsplit(" ", 1)[0] + "…"
+    return f" The closest, in {where}, says: “{said}”" if where else f" The closest says: “{said}”"
 
 
 CLOSEST_CHARS = 220  # how much of the closest passage a near-miss refusal repeats

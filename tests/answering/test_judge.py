@@ -106,3 +106,34 @@ def test_search_reranks_only_when_asked(sample_service):
     judged = sample_service.search(question, admin(), k=5, rerank=True).results
     assert all(r.judge_score is None for r in plain)
     assert all(r.judge_score is not None for r in judged)
+
+
+# Written for this test: an alert runbook's two sections, as retrieval returns them after the judge
+# stage (its passage scores set): the "Meaning" sentence restates the question, the fix is a step
+# of the "Mitigation" passage the judge ranked first.
+MEANING = "Queue worker lag detected."
+MITIGATION = "Recurring lag: move the nightly export to another host. Check the scheduler console for stuck jobs."
+
+
+def _two_sections(judge_scores: tuple[float, float]) -> list[SearchResult]:
+    mitigation = result(1, MITIGATION, "QueueWorkerLag > Mitigation").model_copy(
+        update={"judge_score": judge_scores[0], "dense_score": 0.7})
+    meaning = result(2, MEANING, "QueueWorkerLag > Meaning").model_copy(
+        update={"judge_score": judge_scores[1], "dense_score": 0.7})
+    return [mitigation, meaning]
+
+
+def test_the_unit_of_the_passage_the_judge_ranked_first_can_win_over_a_restatement(tmp_path, embedder, judge,
+                                                                                    monkeypatch):
+    from assistant.answering import pipeline
+    from tests.conftest import make_settings
+
+    question = "queue worker lag keeps coming back - what should we do about it?"
+    answerer = pipeline.Answerer(make_settings(tmp_path), embedder=embedder, judge=judge)
+    passages = _two_sections((6.0, -8.0))
+    with_passages = answerer.answer(question, passages)
+    monkeypatch.setattr(pipeline, "PASSAGE_WEIGHT", 0.0)
+    units_alone = answerer.answer(question, passages)
+    assert with_passages.grounded and with_passages.citations[0].chunk_id == "c1", with_passages.answer
+    # The premise: read alone, the restating sentence wins.
+    assert units_alone.citations[0].chunk_id == "c2", units_alone.answer

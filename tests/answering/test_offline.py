@@ -188,6 +188,30 @@ def test_a_sentence_cut_by_a_pdf_page_break_is_one_unit_and_a_paragraph_break_is
     assert len(units("Escalation contacts\n\nCall the duty manager first.")) == 2
 
 
+# Written for these tests: a contract clause saved as text, its sub-clauses on one numbered line.
+ONE_LINE_CLAUSE = ("9. Term and Termination. 9.1. Term. This Agreement runs for twelve (12) months from the Effective "
+                   "Date. 9.2. Termination. Either Party may end this Agreement for convenience on forty-five (45) days' "
+                   "written notice to the other Party. The Client may end it at once if the Vendor breaches Section 4. "
+                   "9.3. Survival. On termination, the duties of the Parties end except:")
+
+
+def test_a_long_numbered_line_of_several_sentences_is_a_unit_per_sentence():
+    found = units(ONE_LINE_CLAUSE)
+    assert all(ONE_LINE_CLAUSE[u.start:u.end] == u.raw for u in found)
+    assert ("Either Party may end this Agreement for convenience on forty-five (45) days' written notice to the other "
+            "Party.") in [u.display for u in found]
+    # A short item stays one unit, whatever its full stops.
+    short = "3. Log the case. Tag it VIP."
+    assert [u.display for u in units(short)] == ["Log the case. Tag it VIP."]
+
+
+def test_a_clause_on_one_line_ending_in_a_lead_in_still_answers(tmp_path, embedder):
+    # Whole, the line ended on "except:" and was dropped as a lead-in without its items.
+    answer = _offline_answer(tmp_path, embedder, "how much notice to end the agreement for convenience?", ONE_LINE_CLAUSE)
+    assert answer.grounded and "forty-five (45) days' written notice" in answer.answer, answer.answer
+    assert len(answer.answer) < len(ONE_LINE_CLAUSE)
+
+
 def _offline_answer(tmp_path, embedder, question: str, text: str, **meta):
     from assistant.answering.pipeline import Answerer
     from assistant.models import SearchResult
