@@ -13,10 +13,31 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from enum import Enum
 
 from assistant.access.policy import AccessPolicy
 from assistant.config import Settings
 from assistant.models import CONTRACT_DOC_TYPES
+
+
+class Denied(str, Enum):
+    """Why a request gets nothing (each surface words it)."""
+
+    NO_ROLES = "no_roles"  # the asker's roles read no collection
+    AUDIENCE_UNKNOWN = "audience_unknown"  # a reply for a channel whose members can't be known
+    NOTHING_SHARED = "nothing_shared"  # the channel's members share nothing the asker may read
+
+
+@dataclass(frozen=True)
+class ReplyScope:
+    """What one reply may draw on: `readable` (the asker's collections, narrowed to the audience's
+    when `restrict_to` is set), or why there is nothing (`denied`)."""
+
+    roles: frozenset[str]
+    denied: Denied | None = None
+    restrict_to: frozenset[str] | None = None
+    narrowed: frozenset[str] = frozenset()  # collections the asker may read but the audience may not
 
 
 class Audience:
@@ -46,6 +67,22 @@ class Audience:
         return self.common_to_each_role(self.people.default_roles)
 
     # -- audiences --------------------------------------------------------------------------
+    def reply_scope(self, roles: frozenset[str], audience: Callable[[], frozenset[str] | None] | None) -> ReplyScope:
+        """The scope of a reply to someone with `roles`. `audience`: None for a reply only they see
+        (their own roles decide); else what every other reader may read, asked only when needed
+        (None when the readers can't be known: then nothing, never a guess)."""
+        own = self.readable(roles)
+        if not own:
+            return ReplyScope(roles, Denied.NO_ROLES)
+        if audience is None:
+            return ReplyScope(roles)
+        shared = audience()
+        if shared is None:
+            return ReplyScope(roles, Denied.AUDIENCE_UNKNOWN)
+        if not own & shared:
+            return ReplyScope(roles, Denied.NOTHING_SHARED)
+        return ReplyScope(roles, restrict_to=frozenset(shared), narrowed=own - shared)
+
     def configured_scope(self, channel: str) -> frozenset[str] | None:
         """The scope of a channel whose audience is configured; None when it is not."""
         configured = self.people.channels.get(channel)

@@ -11,13 +11,21 @@ from dataclasses import dataclass
 from slack_sdk.errors import SlackApiError
 
 from assistant.logs import event_line, logger
-from assistant.access.audience import Audience
+from assistant.access.audience import Audience, Denied
 from assistant.models import Caller
 from assistant.surfaces.slack.cache import TTLCache
 
 MEMBER_PAGES = 50  # 50 x 1000 members; a bigger channel is treated as unknown (fail closed)
 
 log = logger("slack")
+
+
+# How Slack words each reason access.audience gives for answering nothing here.
+DENIALS = {
+    Denied.NO_ROLES: "You don't have access to any documents yet. Ask an admin to map your Slack account to a role.",
+    Denied.AUDIENCE_UNKNOWN: "I can't see who is in this channel, so I can't answer here. Invite me to the channel, or ask me in a DM.",
+    Denied.NOTHING_SHARED: "Not everyone in this channel may read the documents you can. Ask me in a DM instead.",
+}
 
 
 @dataclass(frozen=True)
@@ -75,20 +83,16 @@ class ChannelAudience:
     # -- the caller for one request ---------------------------------------------------------
     def scope(self, client, *, user: str, channel: str, is_dm: bool, bot_user_id: str | None,
               channel_wide: bool, fresh: bool = False, external: bool = False) -> Scope:
-        """`channel_wide`: the reply may be seen by (or shared with) the channel, so narrow to it."""
+        """`channel_wide`: the reply may be seen by (or shared with) the channel, so narrow to it.
+        What the reply may draw on is decided by assistant.access.audience; this words a denial."""
         roles = self.rules.user_roles(user, external)
-        own = self.rules.readable(roles)
-        if not own:
-            return Scope(None, "You don't have access to any documents yet. Ask an admin to map your Slack account to a role.")
-        if is_dm or not channel_wide:
-            return Scope(Caller(id=user, roles=roles, surface="slack"))
-        shared = self.channel_scope(client, channel, user, bot_user_id, fresh)
-        if shared is None:
-            return Scope(None, "I can't see who is in this channel, so I can't answer here. Invite me to the channel, or ask me in a DM.")
-        if not own & shared:
-            return Scope(None, "Not everyone in this channel may read the documents you can. Ask me in a DM instead.")
-        caller = Caller(id=user, roles=roles, surface="slack", restrict_to=frozenset(shared))
-        return Scope(caller, narrowed=own - shared)
+        private = is_dm or not channel_wide
+        audience = None if private else (lambda: self.channel_scope(client, channel, user, bot_user_id, fresh))
+        decided = self.rules.reply_scope(roles, audience)
+        if decided.denied is not None:
+            return Scope(None, DENIALS[decided.denied])
+        return Scope(Caller(id=user, roles=roles, surface="slack", restrict_to=decided.restrict_to),
+                     narrowed=decided.narrowed)
 
 
 def is_external(event: dict, home_team: str | None) -> bool:
