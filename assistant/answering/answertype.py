@@ -152,7 +152,9 @@ _GIVES: dict[Kind, re.Pattern] = {
     Kind.DATE: re.compile(r"\b(?:19|20)\d\d\b|\b\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}\b|\b(?:jan|feb|mar|apr|may|jun|jul|"
                           r"aug|sep|sept|oct|nov|dec)[a-z]*\.? \d{1,2}\b|\b\d{1,2}(?:st|nd|rd|th)? (?:of )?(?:jan|feb|"
                           r"mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I),
-    Kind.EMAIL: re.compile(r"[\w.+-]+@[\w-]+\.[\w.-]*[a-z]", re.I),
+    # Bounded parts that start at a boundary: a long run of word characters with no "@" (hostile
+    # text) costs one pass, not one per start position.
+    Kind.EMAIL: re.compile(r"(?<![\w.+-])[\w.+-]{1,64}@[\w-]{1,63}\.[\w.-]{0,200}[a-z]", re.I),
     # A street or postal address: a number and a street word, a PO box, a suite or floor.
     Kind.ADDRESS: re.compile(r"\b\d+[A-Z]?\s+(?:[A-Z][a-z]+\.?\s+){1,3}(?:Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Drive|"
                              r"Dr|Lane|Ln|Way|Place|Pl|Court|Ct|Square|Sq|Parkway|Pkwy|Highway|Hwy|Floor|Plaza|Terrace|"
