@@ -67,6 +67,8 @@ _TIMED_STEP = (r"(?:response|resolution|resolve|turnaround|turn-around|handle|ha
 _NAMED_FIGURES = (r"(deductible|premium|surcharge|commission|quota|allowance|stipend|discount|markup|mark-up|multiplier|"
                   r"variance|royalty|retainer|deposit|per diem|bonus)")
 _TIMED_WORDS = frozenset(re.findall(r"[a-z-]+", _TIMED_STEP))
+# "what fuel surcharge...", "what's the deductible": group 1 is the figure's noun (asked_quantity).
+_NAMED_FIGURE_ASKED = re.compile(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}{_NAMED_FIGURES}s?\b")
 # Question forms, most specific first (the first that matches decides). The facet forms are
 # narrow on purpose: only a question that says it wants a name, an email, an address... expects one.
 # "what's the (desk's) email / phone / address?": the noun ends the phrase, or a preposition or
@@ -129,7 +131,7 @@ _EXPECT: list[tuple[re.Pattern, Kind]] = [
     (re.compile(r"\bdeductible\b"), Kind.MONEY),
     # A figure named by its own noun ("what fuel surcharge...", "what commission rate..."): the
     # quantity rule below checks the passage names it.
-    (re.compile(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}{_NAMED_FIGURES}s?\b"), Kind.FIGURE),
+    (_NAMED_FIGURE_ASKED, Kind.FIGURE),
     (re.compile(r"\bhow many\b|\bhow much\b|\bwhat (?:is|'s|are) the (?:max(?:imum)?|min(?:imum)?|number of|amount of)\b|"
                 r"\b(?:character|word|size|length|file size) limit\b"),
      Kind.COUNT),
@@ -213,7 +215,7 @@ def _names_a_person(text: str) -> bool:
 _GIVES_BY_RULE = {
     Kind.NAME: _names_a_person,
     Kind.PHONE: _gives_phone,
-    Kind.CONTACT: lambda text: bool(_GIVES[Kind.EMAIL].search(text) or _GIVES[Kind.ADDRESS].search(text)) or _gives_phone(text),
+    Kind.CONTACT: lambda text: any(gives(text, kind) for kind in (Kind.EMAIL, Kind.ADDRESS, Kind.PHONE)),  # any kind
     Kind.ORGANISATION: lambda text: bool(_ORGANISATION.search(text)) or _names_a_person(text),
 }
 
@@ -292,7 +294,7 @@ def asked_quantity(question: str) -> list[str]:
                   rf"([a-z][a-z-]+) (?:target |goal )?(?:in |\()(?:business |calendar )?{_TIME_UNIT}\b", q)
     if m and m.group(1) not in _QUANTITY_STOP and m.group(1) not in _TIMED_WORDS | {"time"}:
         return [m.group(1)]
-    m = (re.search(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}{_NAMED_FIGURES}s?\b", q)
+    m = (_NAMED_FIGURE_ASKED.search(q)
          or re.search(rf"\bwhat(?:'s|s| is| are)? (?:the |our |their |a |an )?(?:[a-z-]+ ){{0,2}}({_TIMED_STEP}) times?\b", q))
     return [m.group(1), "time"] if m and m.group(1) in _TIMED_WORDS else [m.group(1)] if m else []
 

@@ -255,8 +255,9 @@ class Answerer:
         chosen.sort(key=lambda c: (c.result_index != best.result_index, c.result_index, c.start))
         top = pool[best.result_index]
         where = " > ".join(p for p in (top.title, top.section_path.split(" > ")[-1] if top.section_path else "") if p)
-        decline = (refusal.missing_figure(kind, [c.display for c in chosen], best.display, where)
-                   or refusal.unnamed_quantity(question, kind, [c.display for c in chosen], best.display, where))
+        quoted = [c.display for c in chosen]
+        decline = (refusal.missing_figure(kind, quoted, best.display, where)
+                   or refusal.unnamed_quantity(question, kind, quoted, best.display, where))
         if decline is not None:
             return _scored(self._refuse(results, decline), unit_score)
         # Asked about one amount, the next row of a threshold table is another bracket, not the

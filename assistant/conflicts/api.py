@@ -56,14 +56,15 @@ class ConflictCheck:
         (terms in force)."""
         from assistant.contracts.in_force import as_of_date
 
-        collections = sorted(self.access.readable(caller))
-        key = (tuple(collections), tuple(self.store.state(c).generation for c in collections),
+        collections = self.access.readable(caller)
+        ordered = sorted(collections)  # the key does not depend on the policy's order
+        key = (tuple(ordered), tuple(self.store.state(c).generation for c in ordered),
                as_of_date(None), source)
         with self._lock:
             kept = self._reports.get(key)
         if kept is not None:
             return kept.model_copy(deep=True)
-        report = conflict_report(self, caller, source)
+        report = conflict_report(self, caller, source, collections)
         with self._lock:
             self._reports[key] = report.model_copy(deep=True)
             while len(self._reports) > REPORTS_KEPT:
@@ -74,10 +75,12 @@ class ConflictCheck:
         return new_conflicts(self, caller)
 
 
-def conflict_report(check: ConflictCheck, caller: Caller, source: str | None = None) -> ConflictReport:
+def conflict_report(check: ConflictCheck, caller: Caller, source: str | None = None,
+                    collections: list[str] | None = None) -> ConflictReport:
     """Every SOP/contract conflict among the documents `caller` may read; with `source`, only the
-    ones one side of which is that document (a path or file name)."""
-    collections = check.access.readable(caller)
+    ones one side of which is that document (a path or file name). `collections`: what the caller
+    may read, when the caller of this function has already asked the policy."""
+    collections = check.access.readable(caller) if collections is None else collections
     rows = [r for r in check.catalog.all(collections) if not r.duplicate_of]
     wanted = _named(rows, source) if source else None
     docs = _load(check.store, collections, {r.doc_id for r in rows})

@@ -184,8 +184,9 @@ def extract_term(doc: ContractDoc, terms) -> None:
         elif length is not None:
             begun = _dated(doc, a, cut, _START_LEAD)
             counted_from = doc.clean[length.end : cut]
-            if begun is None and (_runs_from_an_event(counted_from) or (  # "the third anniversary of the Launch Date"
-                    length.text.lower().endswith(" of") and _not_own_start(re.split(r"[.;,]", counted_from)[0][:80]))):
+            anniversary = length.text.lower().endswith(" of")  # "the third anniversary of ..."
+            if begun is None and (_runs_from_an_event(counted_from) or (  # "... of the Launch Date"
+                    anniversary and _not_own_start(re.split(r"[.;,]", counted_from)[0][:80]))):
                 break  # "ten years from the first commercial sale": the end is not a calendar date yet
             start_iso = begun.iso if begun else (start_default.iso if start_default else "")
             finish = _add_length(date.fromisoformat(start_iso), length) if start_iso else None
@@ -193,7 +194,7 @@ def extract_term(doc: ContractDoc, terms) -> None:
             if finish and cite:
                 start_text = squash(begun.text) if begun else f"the {'effective' if start_default is terms.effective_date else 'agreement'} date"
                 terms.expiration_date = DateTerm(text=finish.strftime("%B %-d, %Y"), iso=finish.isoformat(),
-                                                 basis=f"{squash(length.text)} {'' if length.text.lower().endswith(' of') else 'from '}{start_text}",
+                                                 basis=f"{squash(length.text)} {'' if anniversary else 'from '}{start_text}",
                                                  citation=cite)
         break
     extract_renewal(doc, terms)
